@@ -1,0 +1,642 @@
+#!/usr/bin/env python3
+"""Generate a synthetic but valid `cited` site for benchmarking.
+
+    python3 bench/generate.py N OUT_DIR [--seed S] [--check]
+
+Writes OUT_DIR/content/... (see docs/content-format.md):
+
+  site.yaml, ~20 topics, ~10 sources (each with a .txt archive of a few
+  thousand words of English-like prose), N questions, ~50 glossary terms,
+  5 cautions and 3 pages.
+
+Every question has a ~150-word markdown answer with two [[id]] links to other
+questions, 3 facts (each with one quote: a verbatim 10-25 word substring of an
+archive), 3 related questions, 2 tags from a pool of ~200, and a `reviewed`
+block. One question in 20 has a cost block, one in 20 a comparison block and
+one in 20 a timeline; one in 10 carries a caution.
+
+Output is deterministic for a given (N, seed): the same bytes every time.
+Standard library only (Python 3.11). `--check` re-verifies the written site's
+internal consistency (quotes are substrings of their archives, ids unique,
+references resolve) and exits non-zero on any problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import textwrap
+
+# --------------------------------------------------------------------------
+# Vocabulary (short, common words keep the reading grade low)
+# --------------------------------------------------------------------------
+
+NOUNS = """
+skin face cheek nose chin neck hand arm leg back spot mark line scar pore
+cream gel oil soap balm mask wash lotion tool pen roller needle pin tip
+doctor nurse clinic office room chair light lamp towel glove cloth bowl
+day week month year hour minute night morning evening time season
+step plan test check visit talk note list sheet card book page form
+water salt sugar juice tea milk bread rice fruit leaf seed root plant
+sun rain wind cold heat dust smoke air shade cloud storm frost
+friend parent child sister brother family team group crowd person
+price cost fee bill deal budget cash card
+pain itch sting burn rash bump blister flake patch crust
+result change sign trace hint fact rule guide tip plan goal
+""".split()
+
+VERBS = """
+helps makes keeps takes gives finds shows needs feels looks brings holds
+tells asks moves lifts turns cleans dries cools warms soothes calms heals
+fades grows builds fills smooths treats covers guards saves sets starts
+stops checks marks tests tracks plans wants uses leaves tries
+""".split()
+
+ADJS = """
+red soft dry wet warm cool calm clean clear fresh smooth rough thin thick
+light dark mild strong small large short long quick slow new old good
+bad safe plain fine firm tight loose pale bright dull even full deep
+simple gentle common rare early late kind sharp dense
+""".split()
+
+ADVS = """
+often soon slowly gently mostly rarely always sometimes daily nearly
+quickly simply almost only still just usually later first
+""".split()
+
+PREPS = "in on at with after before for from under over near by".split()
+DETS = "the a this that each every some one".split()
+CONJ = "and but so yet or".split()
+STARTS = [
+    "Most of the time", "In many cases", "For some people", "After a while",
+    "In the first week", "At the clinic", "On most days", "In short",
+    "As a rule", "Now and then", "By the end", "At home",
+]
+
+# Domain terms for the glossary (term, alias); answers mention them.
+GLOSSARY = [
+    ("Collagen", "collagen fibres"), ("Elastin", None), ("Dermis", "dermal"),
+    ("Epidermis", "epidermal"), ("Keratin", None), ("Melanin", None),
+    ("Sebum", None), ("Serum", "serums"), ("Retinol", "retinoids"),
+    ("Peptide", "peptides"), ("Hyaluronic acid", None), ("Niacinamide", None),
+    ("Exfoliation", "exfoliate"), ("Erythema", None), ("Edema", "swelling"),
+    ("Hyperpigmentation", "dark spots"), ("Hypopigmentation", None),
+    ("Keloid", "keloids"), ("Milia", None), ("Rosacea", None),
+    ("Eczema", None), ("Psoriasis", None), ("Acne", "breakouts"),
+    ("Comedone", "comedones"), ("Sunscreen", "sunblock"),
+    ("Anaesthetic", "numbing cream"), ("Topical", None),
+    ("Platelet-rich plasma", "PRP"), ("Radiofrequency", None),
+    ("Chemical peel", "peels"), ("Laser", "lasers"), ("Dermatologist", None),
+    ("Aesthetician", "esthetician"), ("Downtime", None),
+    ("Wound healing", None), ("Inflammation", "inflamed"),
+    ("Infection", "infections"), ("Sterile", "sterilised"),
+    ("Pigment", "pigments"), ("Texture", None), ("Fine lines", None),
+    ("Wrinkle", "wrinkles"), ("Stretch marks", None), ("Atrophic scar", None),
+    ("Barrier", "skin barrier"), ("Moisturiser", "moisturizer"),
+    ("Occlusive", None), ("Antioxidant", "antioxidants"),
+    ("Patch test", None), ("Photosensitivity", None),
+]
+
+TOPIC_WORDS = [
+    "Basics", "Costs", "Recovery", "Side effects", "Safety", "Results",
+    "Aftercare", "Preparation", "Home devices", "Clinics", "Skin types",
+    "Scars", "Pigment changes", "Ageing", "Acne and breakouts", "Combinations", "Pain",
+    "Sessions", "Products", "Evidence", "Alternatives", "Hair",
+]
+
+PUBLISHERS = [
+    "Skin Health Review", "Clinic Notes Weekly", "The Derm Letter",
+    "Patient Voices Forum", "Open Care Journal", "Beauty Science Digest",
+    "City Skin Clinic", "National Health Pages", "Practice Bulletin",
+    "Home Care Guide", "Research Roundup", "Consumer Price Watch",
+]
+
+TREATMENTS = [
+    "chemical peels", "laser resurfacing", "dermabrasion", "Botox",
+    "fillers", "retinoid creams", "light therapy", "facials",
+]
+
+QUESTION_FORMS = [
+    "How long does {n} last after {t}?",
+    "Is {n} normal after {t}?",
+    "Can I use {n} before {t}?",
+    "What helps with {n} after {t}?",
+    "Does {t} help with {n}?",
+    "When should I worry about {n}?",
+    "How much does {t} cost for {n}?",
+    "Why do I get {n} after {t}?",
+    "What is the best {n} for {t}?",
+    "How soon can I treat {n}?",
+]
+Q_NOUNS = [
+    "redness", "swelling", "peeling", "itching", "dryness", "bruising",
+    "tightness", "breakouts", "dark spots", "scarring", "flaking", "pain",
+    "sun damage", "fine lines", "large pores", "uneven tone", "acne scars",
+    "stretch marks", "dull skin", "a rash",
+]
+Q_TREATS = [
+    "microneedling", "a session", "a home roller", "a peel", "a facial",
+    "treatment", "the first visit", "a touch-up", "the clinic visit",
+]
+
+SEVERITIES = ["info", "warning", "danger", "warning", "info"]
+CAUTION_TITLES = [
+    "Avoid active infections", "Stop if pain is severe",
+    "Do not share devices", "Protect skin from the sun",
+    "Check with a doctor first",
+]
+PAGES = [
+    ("about", "About this site"),
+    ("editorial-policy", "Editorial policy"),
+    ("how-we-check-sources", "How we check sources"),
+]
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def slug(s: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s
+
+
+def ystr(s: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(s, ensure_ascii=True)
+
+
+def block(s: str, indent: int) -> str:
+    """A YAML literal block scalar (`|`), indented by `indent` spaces."""
+    pad = " " * indent
+    lines = s.rstrip("\n").split("\n")
+    return "|\n" + "\n".join((pad + ln) if ln else "" for ln in lines) + "\n"
+
+
+def norm(s: str) -> str:
+    """Quote normalisation from docs/content-format.md."""
+    s = s.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"',
+                     0x2013: "-", 0x2014: "-"})
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------
+# Prose
+# --------------------------------------------------------------------------
+
+class Prose:
+    def __init__(self, rng: random.Random):
+        self.r = rng
+
+    def np(self) -> str:
+        r = self.r
+        det = r.choice(DETS)
+        if r.random() < 0.5:
+            words = f"{r.choice(ADJS)} {r.choice(NOUNS)}"
+        else:
+            words = r.choice(NOUNS)
+        if det == "a" and words[0] in "aeiou":
+            det = "an"
+        return f"{det} {words}"
+
+    def clause(self) -> str:
+        r = self.r
+        c = f"{self.np()} {r.choice(VERBS)} {self.np()}"
+        if r.random() < 0.5:
+            c += f" {r.choice(PREPS)} {self.np()}"
+        if r.random() < 0.25:
+            c = f"{c} {r.choice(ADVS)}"
+        return c
+
+    def sentence(self) -> str:
+        r = self.r
+        x = r.random()
+        if x < 0.2:
+            s = f"{r.choice(STARTS)}, {self.clause()}"
+        elif x < 0.4:
+            s = f"{self.clause()}, {r.choice(CONJ)} {self.clause()}"
+        else:
+            s = self.clause()
+        return s[0].upper() + s[1:] + "."
+
+    def paragraph(self, n: int) -> str:
+        return " ".join(self.sentence() for _ in range(n))
+
+
+def cost_sentence(r: random.Random) -> tuple[str, dict]:
+    low = r.randrange(100, 400, 10)
+    typical = low + r.randrange(50, 300, 5)
+    high = typical + r.randrange(50, 400, 5)
+    per = r.choice(["session", "visit", "treatment"])
+    s = (f"In one survey of clinics the typical price was {typical} dollars "
+         f"per {per}, with a low of {low} and a high of {high}.")
+    return s, {"typical": typical, "low": low, "high": high, "per": per}
+
+
+def timeline_sentence(r: random.Random) -> tuple[str, list]:
+    a = r.randint(2, 4)
+    b = r.randint(5, 14)
+    c = r.choice([21, 28, 30, 42, 60, 90])
+    n1, n2, n3 = r.sample(["redness", "swelling", "peeling", "tightness",
+                           "dryness", "itching"], 3)
+    s = (f"Within {a} days most of the {n1} fades, after {b} days the "
+         f"{n2} is gone, and by {c} days new collagen forms.")
+    steps = [
+        (f"Within {a} days", f"Most {n1} fades"),
+        (f"After {b} days", f"The {n2} is gone"),
+        (f"By {c} days", "New collagen forms"),
+    ]
+    return s, steps
+
+
+def make_archive(r: random.Random, words_target: int):
+    """Returns (text, plain_sentences, cost_sentences, timeline_sentences)."""
+    p = Prose(r)
+    paras: list[str] = []
+    costs: list[tuple[str, dict]] = []
+    times: list[tuple[str, list]] = []
+    words = 0
+    while words < words_target:
+        sents = [p.sentence() for _ in range(r.randint(4, 8))]
+        if r.random() < 0.35:
+            s, d = cost_sentence(r)
+            sents.insert(r.randrange(len(sents) + 1), s)
+            costs.append((s, d))
+        if r.random() < 0.35:
+            s, d = timeline_sentence(r)
+            sents.insert(r.randrange(len(sents) + 1), s)
+            times.append((s, d))
+        para = " ".join(sents)
+        words += len(para.split())
+        paras.append(textwrap.fill(para, width=78))
+    text = "\n\n".join(paras) + "\n"
+    return text, costs, times
+
+
+class Archive:
+    def __init__(self, sid: str, text: str, costs, times):
+        self.sid = sid
+        self.text = text
+        self.tokens = text.split()
+        self.costs = costs
+        self.times = times
+        # token indices that start a sentence
+        self.starts = [0] + [i + 1 for i, t in enumerate(self.tokens[:-30])
+                             if t.endswith(".")]
+
+    def quote(self, r: random.Random) -> str:
+        i = r.choice(self.starts)
+        n = r.randint(10, 25)
+        return " ".join(self.tokens[i:i + n])
+
+
+# --------------------------------------------------------------------------
+# Site
+# --------------------------------------------------------------------------
+
+def date_between(r: random.Random, a: dt.date, b: dt.date) -> dt.date:
+    return a + dt.timedelta(days=r.randint(0, (b - a).days))
+
+
+def quote_yaml(q: dict, indent: int) -> str:
+    pad = " " * indent
+    out = f"{pad}- source: {q['source']}\n{pad}  text: {ystr(q['text'])}\n"
+    if q.get("attribution"):
+        out += f"{pad}  attribution: {ystr(q['attribution'])}\n"
+    if q.get("stance"):
+        out += f"{pad}  stance: {q['stance']}\n"
+    return out
+
+
+def generate(n: int, out: str, seed: int) -> None:
+    r = random.Random(seed)
+    content = os.path.join(out, "content")
+    if os.path.exists(content):
+        shutil.rmtree(content)
+    for d in ["sources", "topics", "questions", "cautions", "glossary", "pages"]:
+        os.makedirs(os.path.join(content, d))
+
+    def write(rel: str, text: str) -> None:
+        with open(os.path.join(content, rel), "w", encoding="utf-8",
+                  newline="\n") as f:
+            f.write(text)
+
+    prose = Prose(r)
+
+    # ---- site
+    write("site.yaml", (
+        f"title: {ystr(f'Benchmark site ({n} questions)')}\n"
+        "base_url: https://bench.example.org/\n"
+        "language: en\n"
+        f"description: {ystr('A synthetic site generated to benchmark cited.')}\n"
+        "disclaimer: " + block(
+            "General information, not medical advice. This site is "
+            "synthetic: see [[about]].", 2) +
+        "review:\n  max_age_days: 100000\n"
+        "readability:\n  max_grade: 9\n"))
+
+    # ---- sources and archives
+    n_sources = 10
+    archives: list[Archive] = []
+    pubs = r.sample(PUBLISHERS, n_sources)
+    for i in range(n_sources):
+        sid = f"{slug(pubs[i])}-{i + 1:02d}"
+        text, costs, times = make_archive(r, r.randint(2500, 4500))
+        write(f"sources/{sid}.txt", text)
+        published = date_between(r, dt.date(2018, 1, 1), dt.date(2025, 6, 30))
+        accessed = date_between(r, dt.date(2025, 7, 1), TODAY)
+        write(f"sources/{sid}.yaml", (
+            f"title: {ystr(pubs[i] + ': ' + prose.np().capitalize())}\n"
+            f"archive: {sid}.txt\n"
+            f"publisher: {ystr(pubs[i])}\n"
+            f"url: https://{slug(pubs[i])}.example.com/articles/{i + 1}\n"
+            f"published: {published.isoformat()}\n"
+            f"accessed: {accessed.isoformat()}\n"))
+        archives.append(Archive(sid, text, costs, times))
+    cost_archives = [a for a in archives if a.costs]
+    time_archives = [a for a in archives if a.times]
+    assert cost_archives and time_archives
+
+    def any_quote(**extra) -> dict:
+        a = r.choice(archives)
+        return {"source": a.sid, "text": a.quote(r), **extra}
+
+    # ---- topics
+    n_topics = 20
+    topic_names = TOPIC_WORDS[:n_topics]
+    topics = [slug(t) for t in topic_names]
+
+    # ---- questions: ids first (links need them)
+    qids: list[str] = []
+    qtexts: list[str] = []
+    seen = set()
+    for i in range(n):
+        qt = r.choice(QUESTION_FORMS).format(n=r.choice(Q_NOUNS),
+                                             t=r.choice(Q_TREATS))
+        base = "-".join(slug(qt).split("-")[:6])
+        qid = f"{base}-{i + 1}"
+        assert qid not in seen
+        seen.add(qid)
+        qids.append(qid)
+        qtexts.append(qt)
+
+    # ---- glossary
+    gloss_ids = []
+    for term, alias in GLOSSARY:
+        gid = slug(term)
+        gloss_ids.append(gid)
+        y = f"term: {ystr(term)}\n"
+        if alias:
+            y += f"aliases: [{ystr(alias)}]\n"
+        y += "definition: " + block(
+            f"{term} is {prose.np()}. {prose.sentence()}", 2)
+        write(f"glossary/{gid}.yaml", y)
+
+    # ---- topics (written now that question ids exist)
+    for i, (tid, name) in enumerate(zip(topics, topic_names)):
+        intro = (f"Questions about {name.lower()}. {prose.sentence()} "
+                 f"Start with [[{qids[(i * 7) % n]}]].")
+        write(f"topics/{tid}.yaml", (
+            f"title: {ystr(name)}\n"
+            f"order: {i + 1}\n"
+            "intro: " + block(intro, 2)))
+
+    # ---- tags
+    tag_pool = sorted({slug(f"{a} {b}") for a in ADJS[:20] for b in Q_NOUNS[:10]})
+    tag_pool = r.sample(tag_pool, 200)
+
+    # ---- cautions
+    cautions = []
+    for i, title in enumerate(CAUTION_TITLES):
+        cid = slug(title)
+        cautions.append(cid)
+        msg = f"{prose.sentence()} {prose.sentence()} See [[{gloss_ids[i]}]]."
+        write(f"cautions/{cid}.yaml", (
+            f"title: {ystr(title)}\n"
+            f"severity: {SEVERITIES[i]}\n"
+            "message: " + block(msg, 2) +
+            "quotes:\n" + quote_yaml(any_quote(), 2)))
+
+    # ---- pages
+    for pid, title in PAGES:
+        body = (f"{prose.paragraph(4)}\n\n"
+                f"## {prose.np().capitalize()}\n\n{prose.paragraph(3)} "
+                f"Read [[{topics[0]}]] or [[{qids[0]}]].\n")
+        write(f"pages/{pid}.yaml", f"title: {ystr(title)}\n"
+              "body: " + block(body, 2))
+
+    # ---- questions
+    for i, (qid, qt) in enumerate(zip(qids, qtexts)):
+        topic = topics[i % n_topics] if i < n_topics else r.choice(topics)
+        tags = r.sample(tag_pool, 2)
+        others = [j for j in r.sample(range(n), min(n, 6)) if j != i]
+        links = [qids[j] for j in others[:2]]
+        related = [qids[j] for j in r.sample(range(n), min(n, 5)) if j != i][:3]
+        terms = r.sample(GLOSSARY, 3)
+        mention = [(t[1] if t[1] and r.random() < 0.3 else t[0].lower())
+                   for t in terms]
+
+        # ~150 words: 3 paragraphs and a short list
+        p1 = (f"{prose.sentence()} {prose.sentence()} Your {mention[0]} "
+              f"{r.choice(VERBS)} {prose.np()}. {prose.sentence()} "
+              f"See [[{links[0]}]] for more.")
+        p2 = (f"{prose.sentence()} **{prose.clause().capitalize()}.** "
+              f"{prose.sentence()} The {mention[1]} {r.choice(VERBS)} "
+              f"{prose.np()}. {prose.sentence()}")
+        items = "\n".join(f"- {prose.clause().capitalize()}." for _ in range(3))
+        p3 = (f"{prose.sentence()} {prose.sentence()} "
+              f"Ask about {mention[2]} at your visit. "
+              f"Also read [[{links[1]}]].")
+        answer = f"{p1}\n\n{p2}\n\n{items}\n\n{p3}\n"
+
+        y = [f"question: {ystr(qt)}\n",
+             f"topic: {topic}\n",
+             f"tags: [{', '.join(tags)}]\n",
+             f"summary: {ystr(prose.sentence())}\n",
+             "answer: " + block(answer, 2),
+             "facts:\n"]
+        for k in range(3):
+            q = any_quote()
+            if k == 2 and i % 17 == 5:
+                q["attribution"] = "Dr. " + r.choice(
+                    ["Lee", "Patel", "Garcia", "Okafor", "Smith"])
+            if k == 1 and i % 13 == 4:
+                q["stance"] = r.choice(["qualifies", "contradicts"])
+            y.append(f"  - claim: {ystr(prose.sentence())}\n    quotes:\n")
+            y.append(quote_yaml(q, 6))
+        y.append(f"related: [{', '.join(related)}]\n")
+        if i % 10 == 6:
+            y.append(f"cautions: [{r.choice(cautions)}]\n")
+        on = date_between(r, dt.date(2025, 6, 1), TODAY)
+        y.append(f"reviewed:\n  on: {on.isoformat()}\n  by: Editorial team\n")
+        if i % 4 == 0:
+            nxt = on + dt.timedelta(days=r.randint(180, 720))
+            y.append(f"  next: {nxt.isoformat()}\n")
+
+        if i % 20 == 3:
+            a = r.choice(cost_archives)
+            s, d = r.choice(a.costs)
+            y.append(
+                "cost:\n  currency: USD\n"
+                f"  per: {d['per']}\n"
+                f"  typical: {d['typical']}\n  low: {d['low']}\n"
+                f"  high: {d['high']}\n"
+                f"  basis: {ystr('a survey of clinic prices')}\n"
+                f"  factors: [{ystr('Your location')}, "
+                f"{ystr('The size of the area')}]\n"
+                "  quotes:\n" + quote_yaml({"source": a.sid, "text": s}, 4))
+        if i % 20 == 7:
+            rows = ""
+            for aspect in ["What it improves", "Downtime", "Feel"]:
+                rows += (f"    - aspect: {ystr(aspect)}\n"
+                         f"      ours: {ystr(prose.clause().capitalize())}\n"
+                         f"      theirs: {ystr(prose.clause().capitalize())}\n")
+            y.append(
+                f"comparison:\n  with: {ystr(r.choice(TREATMENTS))}\n"
+                "  rows:\n" + rows +
+                "  quotes:\n" + quote_yaml(any_quote(), 4))
+        if i % 20 == 11:
+            a = r.choice(time_archives)
+            s, steps = r.choice(a.times)
+            st = "".join(f"    - when: {ystr(w)}\n      what: {ystr(t)}\n"
+                         for w, t in steps)
+            y.append("timeline:\n  steps:\n" + st +
+                     "  quotes:\n" + quote_yaml({"source": a.sid, "text": s}, 4))
+        write(f"questions/{qid}.yaml", "".join(y))
+
+
+# --------------------------------------------------------------------------
+# Self-check (no YAML parser in the standard library: a targeted scan)
+# --------------------------------------------------------------------------
+
+def check(out: str) -> list[str]:
+    content = os.path.join(out, "content")
+    errs: list[str] = []
+    ids: dict[str, str] = {}
+    kinds = ["sources", "topics", "questions", "cautions", "glossary", "pages"]
+    files: dict[str, dict[str, str]] = {}
+    for k in kinds:
+        files[k] = {}
+        for fn in sorted(os.listdir(os.path.join(content, k))):
+            if not fn.endswith(".yaml"):
+                continue
+            i = fn[:-5]
+            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", i):
+                errs.append(f"{k}/{fn}: bad id")
+            if i in ids:
+                errs.append(f"{k}/{fn}: id also used in {ids[i]}")
+            ids[i] = k
+            with open(os.path.join(content, k, fn), encoding="utf-8") as f:
+                files[k][i] = f.read()
+    archives = {}
+    for sid in files["sources"]:
+        with open(os.path.join(content, "sources", sid + ".txt"),
+                  encoding="utf-8") as f:
+            archives[sid] = norm(f.read())
+    nq = 0
+    words = []
+    for k in kinds:
+        for i, y in files[k].items():
+            where = f"{k}/{i}.yaml"
+            if "\t" in y:
+                errs.append(f"{where}: tab")
+            for m in re.finditer(r"- source: (\S+)\n\s+text: (\".*\")\n", y):
+                sid, text = m.group(1), json.loads(m.group(2))
+                nq += 1
+                nw = len(text.split())
+                if sid not in archives:
+                    errs.append(f"{where}: unknown source {sid}")
+                elif norm(text) not in archives[sid]:
+                    errs.append(f"{where}: quote not in {sid}: {text!r}")
+                if not (10 <= nw <= 25) and "dollars" not in text:
+                    errs.append(f"{where}: quote has {nw} words")
+            for m in re.finditer(r"\[\[([^\]]+)\]\]", y):
+                if m.group(1) not in ids:
+                    errs.append(f"{where}: unknown link [[{m.group(1)}]]")
+            for key, kind in [("topic", "topics")]:
+                for m in re.finditer(rf"^{key}: (\S+)$", y, re.M):
+                    if ids.get(m.group(1)) != kind:
+                        errs.append(f"{where}: bad {key} {m.group(1)}")
+            for key, kind in [("related", "questions"),
+                              ("cautions", "cautions")]:
+                for m in re.finditer(rf"^{key}: \[(.*)\]$", y, re.M):
+                    for x in m.group(1).split(", "):
+                        if ids.get(x) != kind:
+                            errs.append(f"{where}: bad {key} {x}")
+                        if x == i:
+                            errs.append(f"{where}: {key} lists itself")
+            m = re.search(r"^tags: \[(.*)\]$", y, re.M)
+            if m:
+                tags = m.group(1).split(", ")
+                if len(set(tags)) != len(tags) or not all(
+                        re.fullmatch(r"[a-z0-9-]+", t) for t in tags):
+                    errs.append(f"{where}: bad tags")
+            for m in re.finditer(r"^\s*(on|next|published|accessed): (\S+)$",
+                                 y, re.M):
+                try:
+                    dt.date.fromisoformat(m.group(2))
+                except ValueError:
+                    errs.append(f"{where}: bad date {m.group(2)}")
+            if k == "questions":
+                for req in ["question", "topic", "summary", "answer",
+                            "reviewed"]:
+                    if not re.search(rf"^{req}:", y, re.M):
+                        errs.append(f"{where}: missing {req}")
+                on = re.search(r"^  on: (\S+)$", y, re.M)
+                nx = re.search(r"^  next: (\S+)$", y, re.M)
+                if on and nx and nx.group(1) <= on.group(1):
+                    errs.append(f"{where}: next not after on")
+                m = re.search(r"^cost:\n((?:  .*\n)+)", y, re.M)
+                if m:
+                    blk = m.group(1)
+                    qt = " ".join(json.loads(t) for t in
+                                  re.findall(r"text: (\".*\")", blk))
+                    for key in ["typical", "low", "high"]:
+                        v = re.search(rf"^  {key}: (\d+)$", blk, re.M)
+                        if v and not re.search(rf"\b{v.group(1)}\b", qt):
+                            errs.append(f"{where}: cost {key} not in quote")
+                m = re.search(r"^timeline:\n((?:  .*\n)+)", y, re.M)
+                if m:
+                    blk = m.group(1)
+                    qt = " ".join(json.loads(t) for t in
+                                  re.findall(r"text: (\".*\")", blk))
+                    for num in re.findall(r"when: \"\D*(\d+)", blk):
+                        if not re.search(rf"\b{num}\b", qt):
+                            errs.append(f"{where}: timeline {num} not in quote")
+                m = re.search(r"^answer: \|\n((?:  .*\n|\n)+?)(?=^\S)", y, re.M)
+                if m:
+                    words.append(len(m.group(1).split()))
+    if len(files["questions"]) and words:
+        print(f"check: {len(ids)} entities, {len(files['questions'])} "
+              f"questions, {nq} quotes, answers {min(words)}-{max(words)} "
+              f"words (mean {sum(words) / len(words):.0f})", file=sys.stderr)
+    return errs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, help="number of questions")
+    ap.add_argument("out", help="site folder to write (OUT/content/...)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--check", action="store_true",
+                    help="verify the generated site's consistency afterwards")
+    a = ap.parse_args()
+    if a.n < 10:
+        ap.error("N must be at least 10")
+    generate(a.n, a.out, a.seed)
+    if a.check:
+        errs = check(a.out)
+        for e in errs[:50]:
+            print("error:", e, file=sys.stderr)
+        if errs:
+            print(f"{len(errs)} problems", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
