@@ -1,0 +1,477 @@
+//! Check: everything that needs more than one value to be right.
+//!
+//! References between entities (topic, related, cautions, quote sources,
+//! `[[id]]` links), quotes against their archives, numbers in cost blocks
+//! against their quotes, URLs, review dates and reading level. Every problem
+//! is reported with the position of the value at fault; this stage reads the
+//! model and never changes it.
+
+pub mod quotes;
+pub mod readability;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFiles, Span, did_you_mean};
+use crate::load::is_valid_id;
+use crate::markdown;
+use crate::model::*;
+use quotes::Archive;
+
+/// Reviews are due this many days after `reviewed.on` unless the site says otherwise.
+pub const DEFAULT_REVIEW_MAX_AGE_DAYS: i64 = 1095;
+
+/// Runs every check over `content`. `today` decides which reviews are overdue.
+pub fn check(content: &Content, files: &SourceFiles, today: Date, diagnostics: &mut Diagnostics) {
+    let checker = Checker::new(content, files, today);
+    if let Some(site) = &content.site {
+        checker.site(site, diagnostics);
+    }
+    for source in &content.sources {
+        checker.source(source, diagnostics);
+    }
+    for topic in &content.topics {
+        if let Some(intro) = &topic.intro {
+            checker.markdown(&topic.origin.file, intro, diagnostics);
+        }
+    }
+    // Questions are most of a site and independent of each other: check them in parallel.
+    let per_question: Vec<Diagnostics> = content
+        .questions
+        .par_iter()
+        .map(|q| {
+            let mut d = Diagnostics::default();
+            checker.question(q, &mut d);
+            d
+        })
+        .collect();
+    for d in per_question {
+        diagnostics.extend(d);
+    }
+    for caution in &content.cautions {
+        checker.markdown(&caution.origin.file, &caution.message, diagnostics);
+        checker.quotes(&caution.origin.file, &caution.quotes, diagnostics);
+    }
+    checker.glossary(&content.glossary, diagnostics);
+    for page in &content.pages {
+        checker.markdown(&page.origin.file, &page.body, diagnostics);
+    }
+}
+
+struct Checker<'a> {
+    content: &'a Content,
+    files: &'a SourceFiles,
+    today: Date,
+    kinds: HashMap<&'a str, Kind>,
+    archives: HashMap<&'a str, Option<Archive>>,
+    max_age_days: i64,
+    max_grade: Option<f64>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(content: &'a Content, files: &'a SourceFiles, today: Date) -> Self {
+        let mut kinds = HashMap::new();
+        let origins = content
+            .sources
+            .iter()
+            .map(|e| (&e.origin, Kind::Source))
+            .chain(content.topics.iter().map(|e| (&e.origin, Kind::Topic)))
+            .chain(content.questions.iter().map(|e| (&e.origin, Kind::Question)))
+            .chain(content.cautions.iter().map(|e| (&e.origin, Kind::Caution)))
+            .chain(content.glossary.iter().map(|e| (&e.origin, Kind::Glossary)))
+            .chain(content.pages.iter().map(|e| (&e.origin, Kind::Page)));
+        for (origin, kind) in origins {
+            kinds.insert(origin.id.as_str(), kind);
+        }
+        let archives = content
+            .sources
+            .par_iter()
+            .map(|s| (s.origin.id.as_str(), s.archive_text.as_deref().map(Archive::new)))
+            .collect();
+        let site = content.site.as_ref();
+        Checker {
+            content,
+            files,
+            today,
+            kinds,
+            archives,
+            max_age_days: site
+                .and_then(|s| s.review_max_age_days.as_ref())
+                .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
+            max_grade: site.and_then(|s| s.readability_max_grade.as_ref()).map(|g| g.value),
+        }
+    }
+
+    fn site(&self, site: &Site, out: &mut Diagnostics) {
+        let file = &site.origin.file;
+        if !is_web_url(&site.base_url) {
+            out.push(
+                Diagnostic::error("bad-url", file, Some(site.base_url.span))
+                    .message(format!("`{}` is not an http or https URL", site.base_url.value))
+                    .help("give the address the site will be published at, e.g. https://example.org/"),
+            );
+        }
+        if let Some(days) = &site.review_max_age_days
+            && days.value <= 0
+        {
+            out.push(
+                Diagnostic::error("bad-value", file, Some(days.span))
+                    .message("`review.max_age_days` must be a positive number of days")
+                    .help(format!("the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years)")),
+            );
+        }
+        if let Some(grade) = &site.readability_max_grade
+            && grade.value <= 0.0
+        {
+            out.push(
+                Diagnostic::error("bad-value", file, Some(grade.span))
+                    .message("`readability.max_grade` must be a positive school grade")
+                    .help("patient information is usually written for grade 6 to 8"),
+            );
+        }
+        self.markdown(file, &site.disclaimer, out);
+    }
+
+    fn source(&self, source: &Source, out: &mut Diagnostics) {
+        let file = &source.origin.file;
+        if let Some(url) = &source.url
+            && !is_web_url(url)
+        {
+            out.push(
+                Diagnostic::error("bad-url", file, Some(url.span))
+                    .message(format!("`{}` is not an http or https URL", url.value))
+                    .help("a source's `url` must start with http:// or https://; leave it out if the source has none"),
+            );
+        }
+        if let (Some(published), Some(accessed)) = (&source.published, &source.accessed)
+            && published.value > accessed.value
+        {
+            out.push(
+                Diagnostic::error("date-order", file, Some(accessed.span))
+                    .message(format!(
+                        "the source was accessed ({}) before it was published ({})",
+                        accessed.value, published.value
+                    ))
+                    .help("check both dates"),
+            );
+        }
+    }
+
+    fn question(&self, q: &Question, out: &mut Diagnostics) {
+        let file = &q.origin.file;
+        self.reference(file, &q.topic, Kind::Topic, "topic", out);
+        let mut tags = HashSet::new();
+        for tag in &q.tags {
+            if !is_valid_id(tag) {
+                out.push(
+                    Diagnostic::error("bad-tag", file, Some(tag.span))
+                        .message(format!("the tag `{}` is not lowercase words joined by hyphens", tag.value))
+                        .help(format!(
+                            "tags are part of URLs (/tags/<tag>/): write `{}`",
+                            crate::load::suggest_id(tag)
+                        )),
+                );
+            } else if !tags.insert(tag.value.as_str()) {
+                out.push(
+                    Diagnostic::warning("duplicate", file, Some(tag.span))
+                        .message(format!("the tag `{}` is listed twice", tag.value))
+                        .help("remove one of them"),
+                );
+            }
+        }
+        let mut related = HashSet::new();
+        for other in &q.related {
+            if other.value == q.origin.id {
+                out.push(
+                    Diagnostic::error("self-reference", file, Some(other.span))
+                        .message("a question cannot be related to itself")
+                        .help("remove this entry from `related`"),
+                );
+            } else if !related.insert(other.value.as_str()) {
+                out.push(
+                    Diagnostic::warning("duplicate", file, Some(other.span))
+                        .message(format!("`{}` is listed twice in `related`", other.value))
+                        .help("remove one of them"),
+                );
+            } else {
+                self.reference(file, other, Kind::Question, "related question", out);
+            }
+        }
+        for caution in &q.cautions {
+            self.reference(file, caution, Kind::Caution, "caution", out);
+        }
+        for fact in &q.facts {
+            self.quotes(file, &fact.quotes, out);
+        }
+        if let Some(cost) = &q.cost {
+            self.quotes(file, &cost.quotes, out);
+            self.cost_numbers(file, cost, out);
+        }
+        if let Some(comparison) = &q.comparison {
+            self.quotes(file, &comparison.quotes, out);
+        }
+        if let Some(timeline) = &q.timeline {
+            self.quotes(file, &timeline.quotes, out);
+        }
+        self.review(file, &q.reviewed, out);
+        self.markdown(file, &q.answer, out);
+        self.summary(file, &q.summary, out);
+        self.readability(file, q, out);
+    }
+
+    /// An id that must name an entity of `kind`; true when it does.
+    fn reference(&self, file: &Path, id: &Spanned<String>, kind: Kind, role: &str, out: &mut Diagnostics) -> bool {
+        if self.content.unreadable_ids.contains(id.value.as_str()) {
+            return false; // Its own file's problems are reported already.
+        }
+        match self.kinds.get(id.value.as_str()) {
+            Some(found) if *found == kind => return true,
+            Some(found) => out.push(
+                Diagnostic::error("wrong-kind", file, Some(id.span))
+                    .message(format!("`{}` is {}, not {}", id.value, found.noun(), kind.noun()))
+                    .help(self.suggestion(&id.value, kind)),
+            ),
+            None => out.push(
+                Diagnostic::error("unknown-reference", file, Some(id.span))
+                    .message(format!("unknown {role} `{}`", id.value))
+                    .help(self.suggestion(&id.value, kind)),
+            ),
+        }
+        false
+    }
+
+    fn suggestion(&self, wrong: &str, kind: Kind) -> String {
+        let candidates = self.kinds.iter().filter(|(_, k)| **k == kind).map(|(id, _)| *id);
+        match did_you_mean(wrong, candidates) {
+            Some(guess) => format!("did you mean `{guess}`?"),
+            None => {
+                let mut ids: Vec<&str> = self.kinds.iter().filter(|(_, k)| **k == kind).map(|(id, _)| *id).collect();
+                ids.sort_unstable();
+                if ids.is_empty() {
+                    format!("there is no {} yet: create one in content/", &kind.noun()[2..])
+                } else {
+                    let shown: Vec<&str> = ids.into_iter().take(8).collect();
+                    format!("ids of this kind are the file names, e.g. {}", shown.join(", "))
+                }
+            }
+        }
+    }
+
+    fn quotes(&self, file: &Path, quotes: &[Quote], out: &mut Diagnostics) {
+        for quote in quotes {
+            if !self.reference(file, &quote.source, Kind::Source, "source", out) {
+                continue;
+            }
+            let Some(Some(archive)) = self.archives.get(quote.source.value.as_str()) else {
+                continue; // The archive's own problem is reported on the source.
+            };
+            if !archive.contains(&quote.text) {
+                let help = match archive.closest_passage(&quote.text) {
+                    Some(passage) => format!(
+                        "the closest passage of `{}` is:\n  \"{passage}\"\nquote the source word for word (white space, curly quotes and dashes may differ)",
+                        quote.source.value
+                    ),
+                    None => "quote the source word for word".to_string(),
+                };
+                out.push(
+                    Diagnostic::error("quote-not-found", file, Some(quote.text.span))
+                        .message(format!("this quote is not in the archive of `{}`", quote.source.value))
+                        .help(help),
+                );
+            }
+        }
+    }
+
+    fn cost_numbers(&self, file: &Path, cost: &Cost, out: &mut Diagnostics) {
+        let quoted: Vec<f64> = cost.quotes.iter().flat_map(|q| quotes::numbers_in(&q.text)).collect();
+        let named = [("typical", &cost.typical), ("low", &cost.low), ("high", &cost.high)];
+        for (name, value) in named {
+            let Some(value) = value else { continue };
+            if !quoted.iter().any(|n| (n - value.value).abs() < 1e-9) {
+                out.push(
+                    Diagnostic::error("number-not-quoted", file, Some(value.span))
+                        .message(format!("the {name} cost {} does not appear in any of the cost's quotes", value.value))
+                        .help(if quoted.is_empty() {
+                            "add a quote that gives this number".to_string()
+                        } else {
+                            format!(
+                                "the quotes give: {}",
+                                quoted.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                            )
+                        }),
+                );
+            }
+        }
+        let ordered = [&cost.low, &cost.typical, &cost.high];
+        let present: Vec<&Spanned<f64>> = ordered.iter().filter_map(|v| v.as_ref()).collect();
+        for pair in present.windows(2) {
+            if pair[0].value > pair[1].value {
+                out.push(
+                    Diagnostic::error("cost-order", file, Some(pair[1].span))
+                        .message(format!("{} is less than {}: costs must be low ≤ typical ≤ high", pair[1].value, pair[0].value))
+                        .help("check which number is the low end, the typical cost and the high end"),
+                );
+            }
+        }
+    }
+
+    fn review(&self, file: &Path, review: &Review, out: &mut Diagnostics) {
+        if let Some(next) = &review.next
+            && next.value <= review.on.value
+        {
+            out.push(
+                Diagnostic::error("date-order", file, Some(next.span))
+                    .message(format!(
+                        "the next review ({}) is not after the last one ({})",
+                        next.value, review.on.value
+                    ))
+                    .help("`reviewed.next` is when the answer must be looked at again, after `reviewed.on`"),
+            );
+        }
+        if review.on.value > self.today {
+            out.push(
+                Diagnostic::warning("review-in-future", file, Some(review.on.span))
+                    .message(format!("`reviewed.on` ({}) is in the future", review.on.value))
+                    .help("give the date the answer was actually reviewed"),
+            );
+        }
+        let (due, span) = due_date(review, self.max_age_days);
+        if due < self.today {
+            out.push(
+                Diagnostic::warning("review-overdue", file, Some(span))
+                    .message(format!("this answer was due for review on {due}"))
+                    .help("review it against its sources, then update `reviewed.on` (and `next`, if set)"),
+            );
+        }
+    }
+
+    fn summary(&self, file: &Path, summary: &Spanned<String>, out: &mut Diagnostics) {
+        let words = summary.split_whitespace().count();
+        let sentences = summary
+            .trim_end()
+            .trim_end_matches(['.', '!', '?'])
+            .split(['.', '!', '?'])
+            .filter(|s| s.starts_with(char::is_whitespace))
+            .count()
+            + 1;
+        if words > 35 || sentences > 1 {
+            out.push(
+                Diagnostic::warning("long-summary", file, Some(summary.span))
+                    .message(format!("the summary is {sentences} sentence(s), {words} words"))
+                    .help("a summary is the short answer: one plain sentence of at most 35 words"),
+            );
+        }
+    }
+
+    fn readability(&self, file: &Path, q: &Question, out: &mut Diagnostics) {
+        let Some(max) = self.max_grade else { return };
+        for (field, text) in [("summary", &q.summary), ("answer", &q.answer)] {
+            let plain = markdown::to_plain_text(text);
+            if let Some(grade) = readability::flesch_kincaid_grade(&plain)
+                && grade > max
+            {
+                out.push(
+                    Diagnostic::warning("reading-level", file, Some(text.span))
+                        .message(format!("the {field} reads at grade {grade:.1}, above the site's {max}"))
+                        .help("use shorter sentences and everyday words; link medical words to the glossary"),
+                );
+            }
+        }
+    }
+
+    /// `[[id]]` links and unsafe markup in a markdown field.
+    fn markdown(&self, file: &Path, field: &Markdown, out: &mut Diagnostics) {
+        let text = self.files.get(file);
+        let locate = |range: Range<usize>| locate_in_file(text.as_deref(), field, range);
+        for link in markdown::internal_links(&field.value) {
+            if self.content.unreadable_ids.contains(&link.id) || self.kinds.contains_key(link.id.as_str()) {
+                continue;
+            }
+            let candidates = self.kinds.keys().copied();
+            let help = match did_you_mean(&link.id, candidates) {
+                Some(guess) => format!("did you mean `[[{guess}]]`?"),
+                None => "link to an entity by its id: the name of its file without .yaml".to_string(),
+            };
+            out.push(
+                Diagnostic::error("unknown-link", file, Some(locate(link.range)))
+                    .message(format!("this links to `{}`, which does not exist", link.id))
+                    .help(help),
+            );
+        }
+        for markup in markdown::unsafe_markup(&field.value) {
+            out.push(
+                Diagnostic::warning("unsafe-html", file, Some(locate(markup.range)))
+                    .message(format!("`{}` is removed from the page", markup.what))
+                    .help("pages allow plain markdown and safe HTML: no scripts, event handlers, javascript: links or images from other sites"),
+            );
+        }
+    }
+
+    fn glossary(&self, terms: &[GlossaryTerm], out: &mut Diagnostics) {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for term in terms {
+            self.markdown(&term.origin.file, &term.definition, out);
+            for word in std::iter::once(&term.term).chain(&term.aliases) {
+                let key = word.trim().to_lowercase();
+                match seen.get(&key) {
+                    Some(other) if *other != term.origin.id => out.push(
+                        Diagnostic::error("duplicate", &term.origin.file, None)
+                            .message(format!("`{word}` is also defined by the glossary term `{other}`"))
+                            .help("each word links to one definition: remove it from one of the terms"),
+                    ),
+                    _ => {
+                        seen.insert(key, &term.origin.id);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// When an answer is due for review: `next` if given, else `on` plus the
+/// site's maximum age; with the span to point at.
+pub fn due_date(review: &Review, max_age_days: i64) -> (Date, Span) {
+    match &review.next {
+        Some(next) => (next.value, next.span),
+        None => (
+            review.on.value.checked_add(max_age_days.days()).unwrap_or(Date::MAX),
+            review.on.span,
+        ),
+    }
+}
+
+fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !host.contains(char::is_whitespace)
+    })
+}
+
+/// Where a piece of a markdown field is in its file. The field's text is the
+/// YAML value after unquoting and unindenting, so we find the piece's own
+/// characters inside the value's span; failing that, point at the field.
+fn locate_in_file(file_text: Option<&str>, field: &Markdown, range: Range<usize>) -> Span {
+    let (Some(text), Some(piece)) = (file_text, field.value.get(range.clone())) else {
+        return field.span;
+    };
+    let Some(raw) = text.get(field.span.start..field.span.end) else {
+        return field.span;
+    };
+    // Which occurrence of the piece this is, counted in the markdown.
+    let nth = field.value[..range.start].matches(piece).count();
+    match raw.match_indices(piece).nth(nth) {
+        Some((offset, _)) => {
+            let start = field.span.start + offset;
+            Span::from_bytes(text, start, start + piece.len())
+        }
+        None => field.span,
+    }
+}

@@ -1,0 +1,238 @@
+//! Link: the cross-link graph of a checked site.
+//!
+//! Works out, once, everything a page shows about other pages: URLs and
+//! titles of every entity, symmetric `related`, backlinks (what links here),
+//! the questions citing each source (with their quotes), carrying each
+//! caution, in each topic and under each tag, previous/next within a topic,
+//! and the glossary matcher. Rendering reads this; nothing here renders.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::markdown::{self, GlossaryMatcher};
+use crate::model::*;
+
+/// An entity as other pages see it.
+#[derive(Clone, Debug)]
+pub struct EntityRef<'a> {
+    pub kind: Kind,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// A question quoting a source, with the quotes it takes from it.
+pub struct Citation<'a> {
+    pub question: &'a Question,
+    pub quotes: Vec<&'a Quote>,
+}
+
+pub struct Graph<'a> {
+    pub content: &'a Content,
+    /// The path the site lives under, from `base_url`: "/" or "/docs/".
+    pub root: String,
+    pub entities: HashMap<&'a str, EntityRef<'a>>,
+    pub topics: Vec<&'a Topic>,
+    pub topic_questions: HashMap<&'a str, Vec<&'a Question>>,
+    pub tags: BTreeMap<&'a str, Vec<&'a Question>>,
+    pub related: HashMap<&'a str, Vec<&'a Question>>,
+    pub backlinks: HashMap<&'a str, Vec<&'a str>>,
+    pub citations: HashMap<&'a str, Vec<Citation<'a>>>,
+    pub caution_questions: HashMap<&'a str, Vec<&'a Question>>,
+    pub previous: HashMap<&'a str, &'a Question>,
+    pub next: HashMap<&'a str, &'a Question>,
+    pub glossary: GlossaryMatcher,
+}
+
+/// Folder names a plain page may not take, since sections of the site use them.
+pub const RESERVED_PAGE_IDS: [&str; 9] = [
+    "questions",
+    "topics",
+    "sources",
+    "cautions",
+    "tags",
+    "glossary",
+    "search",
+    "assets",
+    "404",
+];
+
+impl<'a> Graph<'a> {
+    pub fn new(content: &'a Content, root: &str) -> Self {
+        let root = root.to_string();
+        let mut entities = HashMap::new();
+        let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
+            let url = url_for(&root, kind, &origin.id);
+            entities.insert(
+                origin.id.as_str(),
+                EntityRef {
+                    kind,
+                    id: &origin.id,
+                    title,
+                    url,
+                },
+            );
+        };
+        for e in &content.sources {
+            add(Kind::Source, &e.origin, &e.title);
+        }
+        for e in &content.topics {
+            add(Kind::Topic, &e.origin, &e.title);
+        }
+        for e in &content.questions {
+            add(Kind::Question, &e.origin, &e.question);
+        }
+        for e in &content.cautions {
+            add(Kind::Caution, &e.origin, &e.title);
+        }
+        for e in &content.glossary {
+            add(Kind::Glossary, &e.origin, &e.term);
+        }
+        for e in &content.pages {
+            add(Kind::Page, &e.origin, &e.title);
+        }
+
+        let mut topics: Vec<&Topic> = content.topics.iter().collect();
+        topics.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.origin.id.cmp(&b.origin.id)));
+
+        // Questions in reading order: by topic, then alphabetically.
+        let mut questions: Vec<&Question> = content.questions.iter().collect();
+        questions.sort_by(|a, b| by_title(&a.question, &b.question).then_with(|| a.origin.id.cmp(&b.origin.id)));
+
+        let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
+        let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut citations: HashMap<&str, Vec<Citation>> = HashMap::new();
+        for &q in &questions {
+            topic_questions.entry(q.topic.value.as_str()).or_default().push(q);
+            for tag in &q.tags {
+                let list = tags.entry(tag.value.as_str()).or_default();
+                if !list.iter().any(|other| std::ptr::eq(*other, q)) {
+                    list.push(q);
+                }
+            }
+            for caution in &q.cautions {
+                caution_questions.entry(caution.value.as_str()).or_default().push(q);
+            }
+            let mut by_source: BTreeMap<&str, Vec<&Quote>> = BTreeMap::new();
+            for quote in question_quotes(q) {
+                by_source.entry(quote.source.value.as_str()).or_default().push(quote);
+            }
+            for (source, quotes) in by_source {
+                citations.entry(source).or_default().push(Citation { question: q, quotes });
+            }
+        }
+
+        let mut previous = HashMap::new();
+        let mut next = HashMap::new();
+        for list in topic_questions.values() {
+            for pair in list.windows(2) {
+                next.insert(pair[0].origin.id.as_str(), pair[1]);
+                previous.insert(pair[1].origin.id.as_str(), pair[0]);
+            }
+        }
+
+        let by_id: HashMap<&str, &Question> = content.questions.iter().map(|q| (q.origin.id.as_str(), q)).collect();
+        let mut related: HashMap<&str, Vec<&Question>> = HashMap::new();
+        // A question's own list first, in the editor's order...
+        for q in &content.questions {
+            let list = related.entry(q.origin.id.as_str()).or_default();
+            for other in &q.related {
+                if let Some(o) = by_id.get(other.value.as_str())
+                    && !std::ptr::eq(*o, q)
+                    && !list.iter().any(|x| std::ptr::eq(*x, *o))
+                {
+                    list.push(o);
+                }
+            }
+        }
+        // ...then the questions that list it, which it didn't list back.
+        for &q in &questions {
+            for other in &q.related {
+                let Some(&o) = by_id.get(other.value.as_str()) else { continue };
+                let list = related.entry(o.origin.id.as_str()).or_default();
+                if !std::ptr::eq(o, q) && !list.iter().any(|x| std::ptr::eq(*x, q)) {
+                    list.push(q);
+                }
+            }
+        }
+
+        let mut backlinks: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (from, field) in markdown_fields(content) {
+            for link in markdown::internal_links(field) {
+                let Some(target) = entities.get(link.id.as_str()) else { continue };
+                let list = backlinks.entry(target.id).or_default();
+                if from != target.id && !list.contains(&from) {
+                    list.push(from);
+                }
+            }
+        }
+        for list in backlinks.values_mut() {
+            list.sort_by(|a, b| by_title(entities[a].title, entities[b].title));
+        }
+
+        let glossary = GlossaryMatcher::new(content.glossary.iter().flat_map(|t| {
+            std::iter::once((t.origin.id.as_str(), t.term.as_str()))
+                .chain(t.aliases.iter().map(|a| (t.origin.id.as_str(), a.as_str())))
+        }));
+
+        Graph {
+            content,
+            root,
+            entities,
+            topics,
+            topic_questions,
+            tags,
+            related,
+            backlinks,
+            citations,
+            caution_questions,
+            previous,
+            next,
+            glossary,
+        }
+    }
+
+    pub fn tag_url(&self, tag: &str) -> String {
+        format!("{}tags/{tag}/", self.root)
+    }
+}
+
+/// The URL of an entity's page, under the site's root path.
+pub fn url_for(root: &str, kind: Kind, id: &str) -> String {
+    match kind {
+        Kind::Source => format!("{root}sources/{id}/"),
+        Kind::Topic => format!("{root}topics/{id}/"),
+        Kind::Question => format!("{root}questions/{id}/"),
+        Kind::Caution => format!("{root}cautions/{id}/"),
+        Kind::Glossary => format!("{root}glossary/#{id}"),
+        Kind::Page => format!("{root}{id}/"),
+    }
+}
+
+/// Every quote a question carries: in facts and in its data blocks.
+pub fn question_quotes(q: &Question) -> impl Iterator<Item = &Quote> {
+    q.facts
+        .iter()
+        .flat_map(|f| &f.quotes)
+        .chain(q.cost.iter().flat_map(|c| &c.quotes))
+        .chain(q.comparison.iter().flat_map(|c| &c.quotes))
+        .chain(q.timeline.iter().flat_map(|t| &t.quotes))
+}
+
+/// Every markdown field in the content, with the id of the entity holding it.
+fn markdown_fields(content: &Content) -> impl Iterator<Item = (&str, &str)> {
+    let topics = content
+        .topics
+        .iter()
+        .filter_map(|t| t.intro.as_ref().map(|i| (t.origin.id.as_str(), i.value.as_str())));
+    let questions = content.questions.iter().map(|q| (q.origin.id.as_str(), q.answer.value.as_str()));
+    let cautions = content.cautions.iter().map(|c| (c.origin.id.as_str(), c.message.value.as_str()));
+    let glossary = content.glossary.iter().map(|g| (g.origin.id.as_str(), g.definition.value.as_str()));
+    let pages = content.pages.iter().map(|p| (p.origin.id.as_str(), p.body.value.as_str()));
+    topics.chain(questions).chain(cautions).chain(glossary).chain(pages)
+}
+
+/// Alphabetical order for titles as a reader expects it: ignoring case.
+pub fn by_title(a: &str, b: &str) -> std::cmp::Ordering {
+    a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b))
+}

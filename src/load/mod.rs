@@ -1,0 +1,344 @@
+//! Load: find the content files, parse them, and read them into the model.
+//!
+//! This stage knows where files live (`content/<kind>/<id>.yaml`), what an id
+//! may look like, and how to read a source's archive safely. It reports
+//! syntax and shape problems (unknown or missing fields, wrong types, bad
+//! ids, archives outside `content/`) and must not check anything that needs
+//! a second file: that is `check`'s job.
+
+mod entities;
+mod fields;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFiles, Span};
+use crate::model::{Content, Origin};
+use fields::Reader;
+
+/// The folders of `content/`, each holding one kind of entity.
+pub const KINDS: [&str; 6] = ["sources", "topics", "questions", "cautions", "glossary", "pages"];
+
+/// What loading produced: the typed content and the text of every file read,
+/// so diagnostics can quote their source lines.
+pub struct Loaded {
+    pub content: Content,
+    pub files: SourceFiles,
+}
+
+/// Reads `root/content/`. Every problem goes into `diagnostics`; what could be
+/// read is returned all the same, so later stages can report their problems too.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+    let content_dir = root.join("content");
+    let mut files = SourceFiles::default();
+    let mut content = Content::default();
+
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("no-content", "content", None)
+                .message(format!("no content folder in {}", root.display()))
+                .help("run cited in the folder that holds `content/`, pass `--root DIR`, or start a site with `cited init DIR`"),
+        );
+        return Loaded { content, files };
+    }
+
+    let paths = find_content_files(root, &content_dir, diagnostics);
+    let parsed: Vec<ParsedFile> = paths.par_iter().map(|(kind, path)| parse_file(root, kind, path)).collect();
+
+    let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
+    for file in parsed {
+        diagnostics.extend(file.diagnostics);
+        if let Some(text) = file.text {
+            files.insert(file.relative.clone(), text);
+        }
+        let Some(entity) = file.entity else {
+            if file.kind != "site" {
+                content.unreadable_ids.insert(file.id);
+            }
+            continue;
+        };
+        if let Some(id) = entity.id() {
+            if let Some(first) = seen_ids.get(id) {
+                diagnostics.push(
+                    Diagnostic::error("duplicate-id", &file.relative, None)
+                        .message(format!("the id `{id}` is already used by {}", first.display()))
+                        .help("ids are unique across all kinds, so that `[[id]]` needs no prefix: rename one of the files"),
+                );
+                continue;
+            }
+            seen_ids.insert(id.to_string(), file.relative.clone());
+        }
+        entity.add_to(&mut content);
+    }
+
+    if content.site.is_none() && !diagnostics.iter().any(|d| d.file == Path::new("content/site.yaml")) {
+        diagnostics.push(
+            Diagnostic::error("missing-file", "content/site.yaml", None)
+                .message("the site has no `content/site.yaml`")
+                .help("create it with `title`, `base_url`, `language`, `description` and `disclaimer`"),
+        );
+    }
+
+    for source in &mut content.sources {
+        source.archive_text = read_archive(root, &content_dir, source, &mut files, diagnostics);
+    }
+    Loaded { content, files }
+}
+
+/// Every `.yaml` file of `content/`, sorted, paired with its kind folder.
+/// Files that cited would not read are reported, never skipped in silence.
+fn find_content_files(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(&'static str, PathBuf)> {
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_editor_clutter(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative(root, p)).unwrap_or_else(|| "content".into());
+                diagnostics.push(
+                    Diagnostic::error("unreadable", path, None).message(format!("cannot read this folder: {error}")),
+                );
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = relative(root, path);
+        let inside: Vec<&str> = path
+            .strip_prefix(content_dir)
+            .unwrap_or(path)
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        match inside.as_slice() {
+            ["site.yaml" | "site.yml"] => found.push(("site", path.to_path_buf())),
+            [kind, _] if is_yaml && KINDS.contains(kind) => {
+                let kind = KINDS.iter().find(|k| *k == kind).expect("kind is in KINDS");
+                found.push((kind, path.to_path_buf()));
+            }
+            // Archives sit beside the source that names them; `read_archive` checks them.
+            ["sources", ..] if !is_yaml => {}
+            _ => diagnostics.push(
+                Diagnostic::warning("ignored-file", rel, None)
+                    .message("cited does not read this file")
+                    .help(format!(
+                        "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
+                        KINDS.join(", ")
+                    )),
+            ),
+        }
+    }
+    found
+}
+
+/// Swap and backup files editors leave while saving; reading them would only
+/// produce noise in `cited serve`.
+fn is_editor_clutter(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// One file after parsing: its entity if it could be read, its problems, its text.
+struct ParsedFile {
+    kind: &'static str,
+    id: String,
+    relative: PathBuf,
+    text: Option<Arc<str>>,
+    entity: Option<Entity>,
+    diagnostics: Diagnostics,
+}
+
+enum Entity {
+    Site(crate::model::Site),
+    Source(crate::model::Source),
+    Topic(crate::model::Topic),
+    Question(crate::model::Question),
+    Caution(crate::model::Caution),
+    GlossaryTerm(crate::model::GlossaryTerm),
+    Page(crate::model::Page),
+}
+
+impl Entity {
+    fn id(&self) -> Option<&str> {
+        let origin = match self {
+            Entity::Site(_) => return None,
+            Entity::Source(e) => &e.origin,
+            Entity::Topic(e) => &e.origin,
+            Entity::Question(e) => &e.origin,
+            Entity::Caution(e) => &e.origin,
+            Entity::GlossaryTerm(e) => &e.origin,
+            Entity::Page(e) => &e.origin,
+        };
+        Some(&origin.id)
+    }
+
+    fn add_to(self, content: &mut Content) {
+        match self {
+            Entity::Site(e) => content.site = Some(e),
+            Entity::Source(e) => content.sources.push(e),
+            Entity::Topic(e) => content.topics.push(e),
+            Entity::Question(e) => content.questions.push(e),
+            Entity::Caution(e) => content.cautions.push(e),
+            Entity::GlossaryTerm(e) => content.glossary.push(e),
+            Entity::Page(e) => content.pages.push(e),
+        }
+    }
+}
+
+fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
+    let relative = relative(root, path);
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    let mut diagnostics = Diagnostics::default();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let valid_up_to = error.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                diagnostics.push(
+                    Diagnostic::error("not-utf8", &relative, Some(Span::from_bytes(&text, valid_up_to, valid_up_to)))
+                        .message("this file is not valid UTF-8")
+                        .help("save the file as UTF-8"),
+                );
+                return ParsedFile { kind, id: id.clone(), relative, text: Some(text.into()), entity: None, diagnostics };
+            }
+        },
+        Err(error) => {
+            diagnostics.push(Diagnostic::error("unreadable", &relative, None).message(format!("cannot read this file: {error}")));
+            return ParsedFile { kind, id: id.clone(), relative, text: None, entity: None, diagnostics };
+        }
+    };
+
+    if kind != "site" && !is_valid_id(&id) {
+        diagnostics.push(
+            Diagnostic::error("bad-id", &relative, None)
+                .message(format!("`{id}` is not a valid id: the file name is the id"))
+                .help(format!(
+                    "use lowercase letters, digits and single hyphens, e.g. rename the file to `{}.yaml`",
+                    suggest_id(&id)
+                )),
+        );
+    }
+
+    let entity = match yaml::parse(&text) {
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error("yaml-syntax", &relative, error.span)
+                    .message(error.message)
+                    .help("check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted"),
+            );
+            None
+        }
+        Ok(node) => {
+            let origin = Origin { id: id.clone(), file: relative.clone() };
+            let mut reader = Reader { file: &relative, text: &text, diagnostics: &mut diagnostics };
+            match kind {
+                "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
+                "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
+                "topics" => entities::topic(&mut reader, &node, origin).map(Entity::Topic),
+                "questions" => entities::question(&mut reader, &node, origin).map(Entity::Question),
+                "cautions" => entities::caution(&mut reader, &node, origin).map(Entity::Caution),
+                "glossary" => entities::glossary_term(&mut reader, &node, origin).map(Entity::GlossaryTerm),
+                "pages" => entities::page(&mut reader, &node, origin).map(Entity::Page),
+                _ => unreachable!("find_content_files only yields known kinds"),
+            }
+        }
+    };
+    ParsedFile { kind, id: id.clone(), relative, text: Some(text.into()), entity, diagnostics }
+}
+
+/// Ids are URL path segments and link targets: lowercase ASCII words joined by single hyphens.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The nearest valid id to `id`, for the help text.
+pub fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "my-id".to_string() } else { out }
+}
+
+/// Reads a source's archive, which must be a `.txt` file inside `content/`:
+/// a relative path, no `..`, and no symlink leading out.
+fn read_archive(
+    root: &Path,
+    content_dir: &Path,
+    source: &crate::model::Source,
+    files: &mut SourceFiles,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let file = &source.origin.file;
+    let span = Some(source.archive.span);
+    let written = Path::new(source.archive.value.as_str());
+    let escapes = written.is_absolute()
+        || written.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+    if escapes {
+        diagnostics.push(
+            Diagnostic::error("archive-outside", file, span)
+                .message(format!("the archive `{}` is outside `content/`", source.archive.value))
+                .help("put the archive's .txt file beside the source's YAML and give its file name"),
+        );
+        return None;
+    }
+    let yaml_dir = root.join(file).parent().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+    let path = yaml_dir.join(written);
+    let inside = match (path.canonicalize(), content_dir.canonicalize()) {
+        (Ok(real), Ok(content_real)) => real.starts_with(content_real),
+        (Err(_), _) => {
+            diagnostics.push(
+                Diagnostic::error("archive-missing", file, span)
+                    .message(format!("the archive `{}` does not exist", relative(root, &path).display()))
+                    .help("save the source's text, verbatim, in a .txt file beside this YAML"),
+            );
+            return None;
+        }
+        (_, Err(_)) => false,
+    };
+    if !inside {
+        diagnostics.push(
+            Diagnostic::error("archive-outside", file, span)
+                .message(format!("the archive `{}` leads outside `content/` (through a symlink)", source.archive.value))
+                .help("copy the archive into `content/sources/` instead of linking to it"),
+        );
+        return None;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            files.insert(relative(root, &path), text.as_str().into());
+            Some(text)
+        }
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error("archive-unreadable", file, span)
+                    .message(format!("cannot read the archive `{}`: {error}", source.archive.value))
+                    .help("an archive is a UTF-8 text file"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The `cited` command line: parses arguments, runs the library, prints
+//! diagnostics and a summary, and sets the exit code. No site logic here.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use cited::{BuildOptions, Report, render::RenderOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "cited",
+    version,
+    about = "Build a cross-linked FAQ site from facts with verified source quotes",
+    long_about = "cited reads YAML content (questions, facts with verbatim quotes, sources, cautions, \
+glossary terms), checks every quote against its archived source, and writes an accessible static site.\n\n\
+Every command works on the site in the current folder (the one holding content/), or the one named by --root."
+)]
+struct Cli {
+    /// The site's folder: the one holding `content/`.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the content and build the site (atomically: a failed build changes nothing)
+    Build {
+        /// Where to write the site [default: <root>/public]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Run every check without writing anything
+    Check {
+        /// How to print problems
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Build, serve on 127.0.0.1, and rebuild and reload on every change
+    Serve(cited_serve_args::ServeArgs),
+    /// Start a new site in DIR with an example of every kind of content
+    Init {
+        /// The folder to create (must be empty or not exist)
+        dir: PathBuf,
+    },
+    /// Create a new content file from a template
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The id: lowercase words joined by hyphens; it becomes the file name and URL
+        id: String,
+    },
+}
+
+mod cited_serve_args {
+    pub use cited::serve::ServeArgs;
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Question,
+    Topic,
+    Caution,
+    Glossary,
+    Page,
+    Source,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let today = today();
+    match cli.command {
+        Command::Build { out } => {
+            let out = out.unwrap_or_else(|| cli.root.join("public"));
+            let options = BuildOptions {
+                root: cli.root.clone(),
+                out: out.clone(),
+                today,
+                render: RenderOptions::default(),
+            };
+            let report = cited::build(&options);
+            print_diagnostics(&report);
+            if report.has_errors() {
+                eprintln!(
+                    "Build failed: {}. {} was left unchanged.",
+                    report.diagnostics.summary(),
+                    out.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            eprintln!(
+                "Built {} pages ({} files) into {} in {:.2} s · {}",
+                report.pages,
+                report.files_written,
+                out.display(),
+                report.elapsed.as_secs_f64(),
+                report.diagnostics.summary()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Check { format } => {
+            let report = cited::check(&cli.root, today);
+            match format {
+                Format::Json => println!("{}", report.diagnostics.to_json()),
+                Format::Human => {
+                    print_diagnostics(&report);
+                    eprintln!("Checked in {:.2} s · {}", report.elapsed.as_secs_f64(), report.diagnostics.summary());
+                }
+            }
+            if report.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Serve(args) => cited::serve::run(&cli.root, args, today),
+        Command::Init { dir } => report_io(cited::scaffold::init(&dir), |()| {
+            format!(
+                "Created a new site in {}. Next: cd {} && cited serve",
+                dir.display(),
+                dir.display()
+            )
+        }),
+        Command::New { kind, id } => {
+            let kind = match kind {
+                NewKind::Question => "questions",
+                NewKind::Topic => "topics",
+                NewKind::Caution => "cautions",
+                NewKind::Glossary => "glossary",
+                NewKind::Page => "pages",
+                NewKind::Source => "sources",
+            };
+            report_io(cited::scaffold::new_entity(&cli.root, kind, &id, today), |path| {
+                format!("Created {}: fill in its fields, then run `cited check`", path.display())
+            })
+        }
+    }
+}
+
+fn report_io<T>(result: Result<T, String>, success: impl FnOnce(T) -> String) -> ExitCode {
+    match result {
+        Ok(value) => {
+            eprintln!("{}", success(value));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Diagnostics go to standard error, in colour only on a terminal (anstream
+/// strips colour otherwise, and honours NO_COLOR and CLICOLOR_FORCE).
+fn print_diagnostics(report: &Report) {
+    if report.diagnostics.is_empty() {
+        return;
+    }
+    let text = report.diagnostics.render(&report.files, true);
+    let mut stderr = anstream::stderr();
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+/// Today, for overdue reviews. `SOURCE_DATE_EPOCH` (the reproducible-builds
+/// convention) fixes it, so a rebuild of old content gives the same result.
+fn today() -> Date {
+    let from_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok());
+    let now = from_epoch.unwrap_or_else(jiff::Timestamp::now);
+    now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+}

@@ -1,0 +1,420 @@
+//! Markdown: finding cross-links in it, and turning it into safe HTML.
+//!
+//! Editors write `[[id]]` or `[text](id)` to link any entity; `check` uses
+//! [`internal_links`] to verify them and `render` uses [`to_html`] to resolve
+//! them, link the first mention of each glossary term, and sanitise raw HTML
+//! with ammonia. This module knows nothing of files or templates.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::load::is_valid_id;
+
+fn options() -> Options {
+    Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// A link to another entity, as written in the markdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternalLink {
+    pub id: String,
+    /// Where the link is in the markdown text, in bytes.
+    pub range: Range<usize>,
+}
+
+/// Something in the markdown that cannot reach a page as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnsafeMarkup {
+    pub what: String,
+    pub range: Range<usize>,
+}
+
+/// A link destination is an entity id when it looks like one: no scheme,
+/// no slash, no dot. Anything else is an ordinary URL.
+fn as_entity_id(dest: &str) -> Option<&str> {
+    is_valid_id(dest).then_some(dest)
+}
+
+/// Every `[[id]]` and `[text](id)` link in `markdown`.
+pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => as_entity_id(&dest_url).map(|id| InternalLink {
+                id: id.to_string(),
+                range,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Raw HTML that the sanitiser will strip (scripts, event handlers,
+/// `javascript:` URLs), and images from another origin, so the editor is told
+/// rather than surprised.
+pub fn unsafe_markup(markdown: &str) -> Vec<UnsafeMarkup> {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_ascii_lowercase();
+                if lower.contains("<script")
+                    || lower.contains("javascript:")
+                    || lower.contains("<iframe")
+                    || lower.contains("<img")
+                    || has_event_handler(&lower)
+                {
+                    found.push(UnsafeMarkup {
+                        what: html.trim().chars().take(60).collect(),
+                        range,
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => found.push(UnsafeMarkup {
+                what: dest_url.to_string(),
+                range,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) if dest_url.contains(':') || dest_url.starts_with("//") => {
+                found.push(UnsafeMarkup {
+                    what: format!("image from another origin: {dest_url}"),
+                    range,
+                })
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn has_event_handler(lower_html: &str) -> bool {
+    lower_html
+        .match_indices(" on")
+        .any(|(i, _)| lower_html[i + 3..].chars().take_while(|c| c.is_ascii_alphabetic()).count() > 0
+            && lower_html[i + 3..].trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim_start().starts_with('='))
+}
+
+/// Links may use http, https and mailto, or be relative; nothing else
+/// (`javascript:`, `data:`) reaches a page.
+fn is_safe_url(url: &str) -> bool {
+    match url.split_once(':') {
+        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') => {
+            matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// What the renderer needs to know about another entity to link it.
+pub struct LinkTarget<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+}
+
+/// Finds glossary terms (and aliases) in text: whole words, any case,
+/// longest first.
+pub struct GlossaryMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern, the glossary id it belongs to.
+    ids: Vec<String>,
+}
+
+impl GlossaryMatcher {
+    /// `terms` pairs a glossary id with each word that names it.
+    pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let (ids, words): (Vec<String>, Vec<String>) = terms
+            .into_iter()
+            .filter(|(_, word)| !word.trim().is_empty())
+            .map(|(id, word)| (id.to_string(), word.trim().to_string()))
+            .unzip();
+        let automaton = (!words.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&words)
+                .expect("glossary terms build an automaton")
+        });
+        GlossaryMatcher { automaton, ids }
+    }
+
+    /// Splits `text` at the first whole-word mention of each term not yet in
+    /// `linked`: returns (range in text, glossary id) pairs in order.
+    fn first_mentions(&self, text: &str, linked: &mut HashSet<String>, skip_id: Option<&str>) -> Vec<(Range<usize>, usize)> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut found = Vec::new();
+        for m in automaton.find_iter(text) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let id = &self.ids[m.pattern().as_usize()];
+            if is_word(before) || is_word(after) || Some(id.as_str()) == skip_id || linked.contains(id) {
+                continue;
+            }
+            linked.insert(id.clone());
+            found.push((m.start()..m.end(), m.pattern().as_usize()));
+        }
+        found
+    }
+}
+
+/// How to render one markdown field.
+pub struct RenderContext<'a> {
+    /// Resolves an entity id to its URL and title.
+    pub resolve: &'a dyn Fn(&str) -> Option<LinkTarget<'a>>,
+    /// Link the first mention of each glossary term, if given.
+    pub glossary: Option<&'a GlossaryMatcher>,
+    /// Glossary terms already linked on this page (shared across fields).
+    pub glossary_linked: Option<&'a mut HashSet<String>>,
+    /// Don't link a term to itself on its own definition.
+    pub skip_glossary_id: Option<&'a str>,
+    /// Resolves a glossary id to its URL.
+    pub glossary_url: &'a dyn Fn(&str) -> String,
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .link_rel(None)
+        .rm_tags(["img"])
+        .add_allowed_classes("a", ["term", "xref"])
+        .url_schemes(HashSet::from(["http", "https", "mailto"]));
+    builder
+});
+
+/// Markdown to HTML: entity links resolved, glossary terms linked at their
+/// first mention, and, when the markdown holds raw HTML, the result run
+/// through ammonia. Without raw HTML, pulldown-cmark's output is safe by
+/// construction once link schemes are filtered, and skipping the sanitiser
+/// keeps large builds fast.
+pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
+    let RenderContext {
+        resolve,
+        glossary,
+        glossary_linked,
+        skip_glossary_id,
+        glossary_url,
+    } = ctx;
+    let mut local_linked = HashSet::new();
+    let linked = glossary_linked.unwrap_or(&mut local_linked);
+    let mut has_raw_html = false;
+    let mut in_link = 0usize;
+    let mut in_heading_or_code = 0usize;
+    // A `[[id]]` link whose text must become the entity's title.
+    let mut replace_wikilink_text = false;
+    let mut events: Vec<Event> = Vec::new();
+    // For each open link or image: true when it was replaced by a plain <span>.
+    let mut link_stack: Vec<bool> = Vec::new();
+    let mut image_stack: Vec<bool> = Vec::new();
+
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_link += 1;
+                let entity = as_entity_id(&dest_url).and_then(|i| resolve(i));
+                match entity {
+                    Some(target) => {
+                        replace_wikilink_text = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: CowStr::from(target.url.to_string()),
+                            title,
+                            id,
+                        }));
+                        if replace_wikilink_text {
+                            events.push(Event::Text(CowStr::from(target.title.to_string())));
+                        }
+                        link_stack.push(false);
+                    }
+                    None if as_entity_id(&dest_url).is_some() || !is_safe_url(&dest_url) => {
+                        // Unknown id (already reported by check) or unsafe URL: text only.
+                        events.push(Event::Html(CowStr::from("<span>")));
+                        link_stack.push(true);
+                    }
+                    None => {
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url,
+                            title,
+                            id,
+                        }));
+                        link_stack.push(false);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                replace_wikilink_text = false;
+                // Close what the start opened: a link, or the text-only span.
+                match link_stack.pop() {
+                    Some(true) => events.push(Event::Html(CowStr::from("</span>"))),
+                    _ => events.push(Event::End(TagEnd::Link)),
+                }
+            }
+            Event::Text(_) if replace_wikilink_text => {}
+            Event::Start(Tag::Image { dest_url, .. }) if dest_url.contains(':') || dest_url.starts_with("//") => {
+                // Never load anything from another origin; the alt text stays.
+                events.push(Event::Html(CowStr::from("<span>")));
+                image_stack.push(true);
+            }
+            Event::Start(image @ Tag::Image { .. }) => {
+                image_stack.push(false);
+                events.push(Event::Start(image));
+            }
+            Event::End(TagEnd::Image) => match image_stack.pop() {
+                Some(true) => events.push(Event::Html(CowStr::from("</span>"))),
+                _ => events.push(Event::End(TagEnd::Image)),
+            },
+            Event::Start(tag @ (Tag::Heading { .. } | Tag::CodeBlock(_))) => {
+                in_heading_or_code += 1;
+                events.push(Event::Start(tag));
+            }
+            Event::End(end @ (TagEnd::Heading(_) | TagEnd::CodeBlock)) => {
+                in_heading_or_code = in_heading_or_code.saturating_sub(1);
+                events.push(Event::End(end));
+            }
+            Event::Text(text) if in_link == 0 && in_heading_or_code == 0 && glossary.is_some() => {
+                let matcher = glossary.expect("checked above");
+                let mentions = matcher.first_mentions(&text, linked, skip_glossary_id);
+                let mut last = 0;
+                for (range, pattern) in mentions {
+                    if range.start > last {
+                        events.push(Event::Text(CowStr::from(text[last..range.start].to_string())));
+                    }
+                    let url = glossary_url(&matcher.ids[pattern]);
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<a class=\"term\" href=\"{}\">",
+                        html_escape(&url)
+                    ))));
+                    events.push(Event::Text(CowStr::from(text[range.clone()].to_string())));
+                    events.push(Event::Html(CowStr::from("</a>")));
+                    last = range.end;
+                }
+                if last == 0 {
+                    events.push(Event::Text(text));
+                } else if last < text.len() {
+                    events.push(Event::Text(CowStr::from(text[last..].to_string())));
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                has_raw_html = true;
+                events.push(Event::Html(html));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if has_raw_html {
+        SANITIZER.clean(&html).to_string()
+    } else {
+        html
+    }
+}
+
+/// The words of the markdown without markup, for search, readability and
+/// structured data. Entity links become their ids' text as written.
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+                if !out.ends_with(char::is_whitespace) && !out.is_empty() {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(md: &str) -> String {
+        let resolve = |id: &str| match id {
+            "cost" => Some(LinkTarget {
+                url: "/questions/cost/",
+                title: "What does it cost?",
+            }),
+            _ => None,
+        };
+        let glossary = GlossaryMatcher::new([("collagen", "collagen"), ("dermis", "dermis")]);
+        to_html(
+            md,
+            RenderContext {
+                resolve: &resolve,
+                glossary: Some(&glossary),
+                glossary_linked: None,
+                skip_glossary_id: None,
+                glossary_url: &|id| format!("/glossary/#{id}"),
+            },
+        )
+    }
+
+    #[test]
+    fn finds_both_link_forms() {
+        let links = internal_links("See [[cost]] and [this](recovery-time) and [web](https://x.org).");
+        let ids: Vec<_> = links.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["cost", "recovery-time"]);
+    }
+
+    #[test]
+    fn wikilink_takes_the_title() {
+        let html = render("See [[cost]].");
+        assert!(html.contains(r#"<a href="/questions/cost/">What does it cost?</a>"#), "{html}");
+    }
+
+    #[test]
+    fn links_first_glossary_mention_only() {
+        let html = render("Collagen grows. More collagen. The dermis-layer and the dermis.");
+        assert_eq!(html.matches("class=\"term\"").count(), 2, "{html}");
+        assert!(html.contains(r##"<a class="term" href="/glossary/#collagen">Collagen</a>"##), "{html}");
+    }
+
+    #[test]
+    fn strips_scripts_handlers_and_javascript_urls() {
+        let html = render("Hi <script>alert(1)</script> <b onclick=\"x()\">b</b> [x](javascript:alert(1))");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!unsafe_markup("<b onclick=\"x()\">b</b>").is_empty());
+    }
+
+    #[test]
+    fn external_images_never_load() {
+        let html = render("![logo](https://cdn.example.com/x.png)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("logo"), "{html}");
+    }
+}

@@ -1,0 +1,140 @@
+//! Write: put the built site in place atomically.
+//!
+//! Files are written into a staging folder beside the output; only when the
+//! whole build succeeded is it swapped in, with one `renameat2(RENAME_EXCHANGE)`
+//! where the file system allows it. A failed build drops the staging folder
+//! and leaves the previous output exactly as it was. This module writes
+//! bytes; it does not decide what they are.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A build's output while it is being written.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    out: PathBuf,
+    files: AtomicUsize,
+}
+
+impl Staging {
+    /// A fresh staging folder beside `out` (same file system, so the swap is a rename).
+    pub fn new(out: &Path) -> io::Result<Staging> {
+        let out = absolute(out)?;
+        let parent = out.parent().ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
+        std::fs::create_dir_all(parent)?;
+        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let dir = tempfile::Builder::new().prefix(&format!(".{name}.cited-")).tempdir_in(parent)?;
+        Ok(Staging {
+            dir,
+            out,
+            files: AtomicUsize::new(0),
+        })
+    }
+
+    /// Writes one file, `path` relative to the output root (e.g.
+    /// `questions/cost/index.html`). Safe to call from many threads.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        debug_assert!(!path.starts_with('/') && !path.split('/').any(|p| p == ".."));
+        let full = self.dir.path().join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&full, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn files_written(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Makes the staged site the output. The old output, if any, is removed
+    /// only after the new one is in place.
+    pub fn commit(self) -> io::Result<()> {
+        let staged = self.dir.keep();
+        let result = swap_into_place(&staged, &self.out);
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staged);
+        }
+        result
+    }
+}
+
+fn swap_into_place(staged: &Path, out: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::rename(staged, out),
+        Err(e) => Err(e),
+        Ok(meta) if !meta.is_dir() => Err(io::Error::other(format!(
+            "{} exists and is not a folder; refusing to replace it",
+            out.display()
+        ))),
+        Ok(_) => {
+            if exchange(staged, out).is_err() {
+                // File systems without RENAME_EXCHANGE: two renames, with a
+                // moment in between where the output is missing.
+                let old = staged.with_extension("old");
+                std::fs::rename(out, &old)?;
+                if let Err(e) = std::fs::rename(staged, out) {
+                    let _ = std::fs::rename(&old, out);
+                    return Err(e);
+                }
+                return std::fs::remove_dir_all(&old);
+            }
+            // `staged` now holds the previous output.
+            std::fs::remove_dir_all(staged)
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::other("atomic exchange is only available on Linux"))
+}
+
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    if path.is_absolute() {
+        Ok(path.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()?.join(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_existing_output_and_cleans_up() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put("a/index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert!(!out.join("old.html").exists());
+        let left: Vec<_> = std::fs::read_dir(parent.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the output remains");
+    }
+
+    #[test]
+    fn dropping_leaves_previous_output() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put("new.html", b"new").unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(out.join("old.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
+    }
+}
