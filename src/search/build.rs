@@ -1,17 +1,22 @@
-//! Builds the index files from documents: analyse documents in parallel
-//! batches, gather one posting list per stem, score with BM25, then cut the
-//! sorted dictionary and the documents into files of bounded size.
+//! Builds the index files from documents: analyse batches of documents in
+//! parallel, number the words site-wide and stem each distinct word once,
+//! gather one posting list per stem, score with BM25, then cut the sorted
+//! dictionary and the documents into files of bounded size.
 //!
-//! Memory is linear in the input: one (document, frequency) pair per distinct
-//! stem of each document, and the analysis of at most one batch at a time.
+//! The hot loop (every word of every document) does no allocation: words are
+//! numbered per batch through a hash map looked up by `&str`, and everything
+//! after that works on numbers. Memory is linear in the input: one
+//! (word, count) pair per distinct word of each document, plus the
+//! vocabulary.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::text::{is_stop_word, stem, words};
+use super::text::{for_each_word, is_stop_word, stem};
 use super::{
     FORMAT_VERSION, INDEX_DIR, IndexFile, META_FILE, Meta, SearchDocument, StoredDocument,
     TermEntry, doc_chunk_name, term_shard_name,
@@ -42,41 +47,49 @@ const MAX_FORMS_PER_TERM: usize = 3;
 /// Target sizes of files. A query fetches a handful of each, so these bound
 /// what one search costs a visitor.
 const TERM_SHARD_BYTES: usize = 20 * 1024;
-const DOC_CHUNK_BYTES: usize = 8 * 1024;
+
+/// Documents per chunk. Results are scattered over the site, so each result
+/// on screen costs a chunk: small chunks keep that cheap, and a fixed count
+/// lets the browser compute a document's chunk without a table.
+pub(super) const DOCS_PER_CHUNK: usize = 4;
 
 /// The stored text is what excerpts are cut from; past this a document's
 /// text is searchable but not shown.
 const MAX_STORED_TEXT_CHARS: usize = 2000;
 
-/// Documents analysed at once: enough to keep every core busy, few enough
-/// that the analyses waiting to be merged stay small.
-const ANALYSIS_BATCH: usize = 2048;
+/// Documents analysed by one parallel job. Each batch numbers its own words,
+/// so larger batches mean fewer, longer vocabularies to merge.
+const ANALYSIS_BATCH: usize = 512;
 
 /// Builds the sharded index. Deterministic: same documents in (in any order),
 /// byte-identical files out.
 pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
     let mut ordered: Vec<&SearchDocument> = docs.iter().collect();
-    ordered.sort_by(|a, b| {
+    ordered.par_sort_unstable_by(|a, b| {
         (&a.url, &a.title, &a.section, &a.text).cmp(&(&b.url, &b.title, &b.section, &b.text))
     });
 
     let dictionary = Dictionary::collect(&ordered);
-    let (terms, entries) = dictionary.into_scored_entries();
+    let mut entries = dictionary.scored_entries();
     let shard_ranges = pack(&entries, TERM_SHARD_BYTES);
-
-    let stored: Vec<String> = ordered
-        .par_iter()
-        .map(|doc| stored_document_json(doc))
+    let first_terms: Vec<String> = shard_ranges
+        .iter()
+        .map(|range| dictionary.terms[range.start].clone())
         .collect();
-    let chunk_ranges = pack(&stored, DOC_CHUNK_BYTES);
-
+    drop(dictionary);
     let shard_bytes: Vec<Vec<u8>> = shard_ranges
         .iter()
-        .map(|r| json_array(&entries[r.clone()]))
+        .map(|range| json_array(&mut entries[range.clone()]))
         .collect();
-    let chunk_bytes: Vec<Vec<u8>> = chunk_ranges
-        .iter()
-        .map(|r| json_array(&stored[r.clone()]))
+    drop(entries);
+
+    let chunk_bytes: Vec<Vec<u8>> = ordered
+        .par_chunks(DOCS_PER_CHUNK)
+        .map(|chunk| {
+            let stored: Vec<StoredDocument> =
+                chunk.iter().map(|doc| stored_document(doc)).collect();
+            serde_json::to_vec(&stored).expect("documents serialise")
+        })
         .collect();
     let dir = content_hash_dir(shard_bytes.iter().chain(chunk_bytes.iter()));
 
@@ -84,11 +97,8 @@ pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
         v: FORMAT_VERSION,
         dir: dir.clone(),
         docs: ordered.len() as u32,
-        terms: shard_ranges
-            .iter()
-            .map(|r| terms[r.start].clone())
-            .collect(),
-        chunks: chunk_ranges.iter().map(|r| r.start as u32).collect(),
+        terms: first_terms,
+        per_chunk: DOCS_PER_CHUNK as u32,
     };
     let mut files = Vec::with_capacity(1 + shard_bytes.len() + chunk_bytes.len());
     files.push(IndexFile {
@@ -110,133 +120,226 @@ pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
     files
 }
 
-/// What one document contributes: its weighted length and its stems.
-struct DocAnalysis {
-    length: u32,
-    stems: Vec<StemInDoc>,
-}
+/// A hash map with a fast, simple hash (the word-at-a-time hash of rustc's
+/// FxHasher). The keys are words of trusted content, so SipHash's resistance
+/// to crafted collisions buys nothing here, and it cost a third of the build.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// A stem of one document: its weighted frequency there, and the words it was
-/// stemmed from with their weighted counts.
-type StemInDoc = (String, u32, Vec<(String, u32)>);
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
 
-fn analyse(doc: &SearchDocument) -> DocAnalysis {
-    let mut word_weights: HashMap<String, u32> = HashMap::new();
-    let mut length = 0;
-    for (field, weight) in [
-        (&doc.title, TITLE_WEIGHT),
-        (&doc.section, SECTION_WEIGHT),
-        (&doc.text, TEXT_WEIGHT),
-    ] {
-        for word in words(field) {
-            if is_stop_word(&word) {
-                continue;
-            }
-            length += weight;
-            *word_weights.entry(word).or_insert(0) += weight;
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
         }
     }
-    let mut by_stem: HashMap<String, (u32, Vec<(String, u32)>)> = HashMap::new();
-    for (word, weight) in word_weights {
-        let word_stem = stem(&word);
-        let slot = by_stem.entry(word_stem.clone()).or_default();
-        slot.0 += weight;
-        if word != word_stem {
-            slot.1.push((word, weight));
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak, and the hash table picks
+        // buckets by the low bits: mix the high bits down (MurmurHash3's
+        // finaliser step).
+        let mixed = (self.0 ^ (self.0 >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        mixed ^ (mixed >> 33)
+    }
+}
+
+/// The words of a run of consecutive documents, numbered within the run.
+struct BatchAnalysis {
+    /// The batch's distinct words; a word's local number is its index.
+    words: Vec<String>,
+    /// Per document: its weighted length, and (local word, weighted count)
+    /// for each distinct word, sorted by word number.
+    docs: Vec<(u32, Vec<(u32, u32)>)>,
+}
+
+fn analyse_batch(docs: &[&SearchDocument]) -> BatchAnalysis {
+    let mut numbers: FastMap<String, u32> = FastMap::default();
+    let mut analysed = Vec::with_capacity(docs.len());
+    let mut occurrences: Vec<(u32, u32)> = Vec::new();
+    for doc in docs {
+        occurrences.clear();
+        let mut length = 0;
+        for (field, weight) in [
+            (&doc.title, TITLE_WEIGHT),
+            (&doc.section, SECTION_WEIGHT),
+            (&doc.text, TEXT_WEIGHT),
+        ] {
+            for_each_word(field, |word| {
+                if is_stop_word(word) {
+                    return;
+                }
+                length += weight;
+                let number = match numbers.get(word) {
+                    Some(&known) => known,
+                    None => {
+                        let fresh = numbers.len() as u32;
+                        numbers.insert(word.to_owned(), fresh);
+                        fresh
+                    }
+                };
+                occurrences.push((number, weight));
+            });
+        }
+        analysed.push((length, summed_by_number(&mut occurrences)));
+    }
+    let mut words = vec![String::new(); numbers.len()];
+    for (word, number) in numbers {
+        words[number as usize] = word;
+    }
+    BatchAnalysis {
+        words,
+        docs: analysed,
+    }
+}
+
+/// Sorts (number, count) pairs and adds up the counts of equal numbers.
+fn summed_by_number(pairs: &mut [(u32, u32)]) -> Vec<(u32, u32)> {
+    pairs.sort_unstable_by_key(|&(number, _)| number);
+    let mut summed: Vec<(u32, u32)> = Vec::with_capacity(pairs.len());
+    for &(number, count) in pairs.iter() {
+        match summed.last_mut() {
+            Some(last) if last.0 == number => last.1 += count,
+            _ => summed.push((number, count)),
         }
     }
-    let mut stems: Vec<_> = by_stem
-        .into_iter()
-        .map(|(word_stem, (frequency, forms))| (word_stem, frequency, forms))
-        .collect();
-    // HashMap order is random; the merge below must see a fixed order.
-    stems.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (_, _, forms) in &mut stems {
-        forms.sort_unstable();
-    }
-    DocAnalysis { length, stems }
+    summed
 }
 
-#[derive(Default)]
-struct TermPostings {
-    /// (document number, weighted frequency), in document order.
-    postings: Vec<(u32, u32)>,
-    /// How often each surface form occurred, over all documents.
-    forms: HashMap<String, u32>,
-}
-
+/// Every term (stem) of the site with its postings and surface forms.
 struct Dictionary {
-    term_ids: HashMap<String, u32>,
-    terms: Vec<TermPostings>,
+    /// Sorted; a term's number is its index.
+    terms: Vec<String>,
+    /// Per term: (document number, weighted frequency), in document order.
+    postings: Vec<Vec<(u32, u32)>>,
+    /// Per term: its most frequent surface forms other than itself.
+    forms: Vec<Vec<String>>,
     doc_lengths: Vec<u32>,
 }
 
 impl Dictionary {
     fn collect(docs: &[&SearchDocument]) -> Self {
-        let mut dictionary = Dictionary {
-            term_ids: HashMap::new(),
-            terms: Vec::new(),
-            doc_lengths: Vec::with_capacity(docs.len()),
-        };
-        for batch in docs.chunks(ANALYSIS_BATCH) {
-            let analyses: Vec<DocAnalysis> = batch.par_iter().map(|doc| analyse(doc)).collect();
-            for analysis in analyses {
-                dictionary.add(analysis);
+        let batches: Vec<BatchAnalysis> =
+            docs.par_chunks(ANALYSIS_BATCH).map(analyse_batch).collect();
+
+        // Number the words site-wide, in order of first appearance.
+        let mut site_numbers: FastMap<&str, u32> = FastMap::default();
+        let mut site_words: Vec<&str> = Vec::new();
+        let batch_to_site: Vec<Vec<u32>> = batches
+            .iter()
+            .map(|batch| {
+                batch
+                    .words
+                    .iter()
+                    .map(|word| {
+                        *site_numbers.entry(word.as_str()).or_insert_with(|| {
+                            site_words.push(word.as_str());
+                            (site_words.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(site_numbers);
+
+        // Stem each distinct word once; terms are the sorted distinct stems.
+        let stems: Vec<String> = site_words.par_iter().map(|word| stem(word)).collect();
+        let mut terms: Vec<String> = stems.clone();
+        terms.par_sort_unstable();
+        terms.dedup();
+        let word_to_term: Vec<u32> = stems
+            .par_iter()
+            .map(|word_stem| {
+                terms
+                    .binary_search(word_stem)
+                    .expect("every stem is a term") as u32
+            })
+            .collect();
+
+        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); terms.len()];
+        let mut word_counts: Vec<u32> = vec![0; site_words.len()];
+        let mut doc_lengths = Vec::with_capacity(docs.len());
+        let mut doc_terms: Vec<(u32, u32)> = Vec::new();
+        for (batch, to_site) in batches.iter().zip(&batch_to_site) {
+            for (length, words) in &batch.docs {
+                let doc = doc_lengths.len() as u32;
+                doc_lengths.push(*length);
+                doc_terms.clear();
+                for &(local, count) in words {
+                    let word = to_site[local as usize] as usize;
+                    word_counts[word] += count;
+                    doc_terms.push((word_to_term[word], count));
+                }
+                for (term, frequency) in summed_by_number(&mut doc_terms) {
+                    postings[term as usize].push((doc, frequency));
+                }
             }
         }
-        dictionary
-    }
 
-    fn add(&mut self, analysis: DocAnalysis) {
-        let doc = self.doc_lengths.len() as u32;
-        self.doc_lengths.push(analysis.length);
-        for (word_stem, frequency, forms) in analysis.stems {
-            let next_id = self.terms.len() as u32;
-            let id = *self.term_ids.entry(word_stem).or_insert(next_id);
-            if id == next_id {
-                self.terms.push(TermPostings::default());
-            }
-            let term = &mut self.terms[id as usize];
-            term.postings.push((doc, frequency));
-            for (form, count) in forms {
-                *term.forms.entry(form).or_insert(0) += count;
-            }
+        let forms = top_forms(
+            &site_words,
+            &stems,
+            &word_to_term,
+            &word_counts,
+            terms.len(),
+        );
+        Dictionary {
+            terms,
+            postings,
+            forms,
+            doc_lengths,
         }
     }
 
-    /// The sorted terms and, for each, its serialised [`TermEntry`].
-    fn into_scored_entries(self) -> (Vec<String>, Vec<String>) {
+    /// For each term in order, its serialised [`TermEntry`].
+    fn scored_entries(&self) -> Vec<String> {
         let doc_count = self.doc_lengths.len() as f64;
         let average_length =
             (self.doc_lengths.iter().map(|&l| l as f64).sum::<f64>() / doc_count.max(1.0)).max(1.0);
-        let mut sorted: Vec<(String, u32)> = self.term_ids.into_iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let doc_lengths = &self.doc_lengths;
-        let terms = &self.terms;
-        let entries: Vec<String> = sorted
-            .par_iter()
-            .map(|(term, id)| {
-                let postings = &terms[*id as usize];
+        (0..self.terms.len())
+            .into_par_iter()
+            .map(|term| {
                 let entry: TermEntry = (
-                    term.clone(),
-                    top_forms(&postings.forms),
-                    scored_postings(&postings.postings, doc_lengths, doc_count, average_length),
+                    self.terms[term].clone(),
+                    self.forms[term].clone(),
+                    scored_postings(
+                        &self.postings[term],
+                        &self.doc_lengths,
+                        doc_count,
+                        average_length,
+                    ),
                 );
                 serde_json::to_string(&entry).expect("term entry serialises")
             })
-            .collect();
-        (sorted.into_iter().map(|(term, _)| term).collect(), entries)
+            .collect()
     }
 }
 
-fn top_forms(forms: &HashMap<String, u32>) -> Vec<String> {
-    let mut ranked: Vec<(&String, &u32)> = forms.iter().collect();
-    ranked.sort_unstable_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    ranked
-        .into_iter()
-        .take(MAX_FORMS_PER_TERM)
-        .map(|(form, _)| form.clone())
-        .collect()
+/// Per term, the words it was stemmed from (other than itself), most
+/// frequent first, at most [`MAX_FORMS_PER_TERM`].
+fn top_forms(
+    words: &[&str],
+    stems: &[String],
+    word_to_term: &[u32],
+    word_counts: &[u32],
+    term_count: usize,
+) -> Vec<Vec<String>> {
+    let mut candidates: Vec<(u32, u32, &str)> = (0..words.len())
+        .filter(|&word| words[word] != stems[word])
+        .map(|word| (word_to_term[word], word_counts[word], words[word]))
+        .collect();
+    candidates.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+    let mut forms = vec![Vec::new(); term_count];
+    for (term, _, word) in candidates {
+        let kept = &mut forms[term as usize];
+        if kept.len() < MAX_FORMS_PER_TERM {
+            kept.push(word.to_owned());
+        }
+    }
+    forms
 }
 
 /// BM25 scores of one term's postings, as the flat list of alternating
@@ -274,33 +377,27 @@ fn scored_postings(
     flat
 }
 
-fn stored_document_json(doc: &SearchDocument) -> String {
-    let stored: StoredDocument = (
-        doc.url.clone(),
-        doc.title.clone(),
-        doc.section.clone(),
+fn stored_document<'a>(doc: &'a SearchDocument) -> StoredDocument<'a> {
+    (
+        &doc.url,
+        &doc.title,
+        &doc.section,
         shortened_text(&doc.text),
-    );
-    serde_json::to_string(&stored).expect("document serialises")
+    )
 }
 
-/// The text with runs of white space made single spaces, cut at a word
-/// boundary after [`MAX_STORED_TEXT_CHARS`] characters.
-fn shortened_text(text: &str) -> String {
-    let mut shortened = String::new();
-    let mut chars = 0;
-    for word in text.split_whitespace() {
-        let word_chars = word.chars().count();
-        if chars + word_chars + 1 > MAX_STORED_TEXT_CHARS && !shortened.is_empty() {
-            break;
-        }
-        if !shortened.is_empty() {
-            shortened.push(' ');
-        }
-        shortened.push_str(word);
-        chars += word_chars + 1;
-    }
-    shortened
+/// The text cut at the last white space within [`MAX_STORED_TEXT_CHARS`]
+/// characters (or at that many characters, if it has no white space there).
+fn shortened_text(text: &str) -> &str {
+    let text = text.trim();
+    let Some((limit, _)) = text.char_indices().nth(MAX_STORED_TEXT_CHARS) else {
+        return text;
+    };
+    let cut = text[..limit]
+        .rfind(char::is_whitespace)
+        .filter(|&space| space > 0)
+        .unwrap_or(limit);
+    text[..cut].trim_end()
 }
 
 /// Cuts serialised items into runs whose JSON array stays within `budget`
@@ -325,15 +422,17 @@ fn pack(items: &[String], budget: usize) -> Vec<Range<usize>> {
     ranges
 }
 
-fn json_array(items: &[String]) -> Vec<u8> {
+/// Joins serialised items into a JSON array, freeing each item as it goes so
+/// that the index is not held twice in memory.
+fn json_array(items: &mut [String]) -> Vec<u8> {
     let length = items.iter().map(|item| item.len() + 1).sum::<usize>() + 1;
     let mut bytes = Vec::with_capacity(length);
     bytes.push(b'[');
-    for (index, item) in items.iter().enumerate() {
+    for (index, item) in items.iter_mut().enumerate() {
         if index > 0 {
             bytes.push(b',');
         }
-        bytes.extend_from_slice(item.as_bytes());
+        bytes.extend_from_slice(std::mem::take(item).as_bytes());
     }
     bytes.push(b']');
     bytes
@@ -365,7 +464,8 @@ mod tests {
             assert_eq!(pair[0].end, pair[1].start);
         }
         for range in &ranges {
-            assert!(json_array(&items[range.clone()]).len() <= 20 || range.len() == 1);
+            let mut packed = items[range.clone()].to_vec();
+            assert!(json_array(&mut packed).len() <= 20 || range.len() == 1);
         }
     }
 
@@ -375,6 +475,11 @@ mod tests {
         let short = shortened_text(&long);
         assert!(short.chars().count() <= MAX_STORED_TEXT_CHARS);
         assert!(short.ends_with("word"));
-        assert_eq!(shortened_text("  a \n b  "), "a b");
+        assert_eq!(shortened_text("  a \n b  "), "a \n b");
+        let unbroken = "é".repeat(MAX_STORED_TEXT_CHARS + 5);
+        assert_eq!(
+            shortened_text(&unbroken).chars().count(),
+            MAX_STORED_TEXT_CHARS
+        );
     }
 }

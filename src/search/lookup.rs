@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::text::{edit_distance, is_stop_word, stem, words};
 use super::{
-    FORMAT_VERSION, INDEX_DIR, IndexFile, META_FILE, Meta, StoredDocument, TermEntry,
+    FORMAT_VERSION, INDEX_DIR, IndexFile, META_FILE, Meta, OwnedStoredDocument, TermEntry,
     doc_chunk_name, term_shard_name,
 };
 
@@ -308,19 +308,17 @@ fn rank(loader: &mut Loader, meta: &Meta, query_words: &[QueryWord]) -> Vec<u32>
 }
 
 fn urls_of(loader: &mut Loader, meta: &Meta, docs: &[u32]) -> Vec<String> {
-    let mut chunks: HashMap<usize, Vec<StoredDocument>> = HashMap::new();
+    let mut chunks: HashMap<usize, Vec<OwnedStoredDocument>> = HashMap::new();
     let mut urls = Vec::with_capacity(docs.len());
+    let per_chunk = meta.per_chunk.max(1);
     for &doc in docs {
-        let chunk = meta
-            .chunks
-            .partition_point(|&first| first <= doc)
-            .saturating_sub(1);
+        let chunk = (doc / per_chunk) as usize;
         let stored = chunks.entry(chunk).or_insert_with(|| {
             loader
-                .json::<Vec<StoredDocument>>(&doc_chunk_name(&meta.dir, chunk))
+                .json::<Vec<OwnedStoredDocument>>(&doc_chunk_name(&meta.dir, chunk))
                 .unwrap_or_default()
         });
-        let offset = (doc - meta.chunks[chunk]) as usize;
+        let offset = (doc % per_chunk) as usize;
         if let Some(document) = stored.get(offset) {
             urls.push(document.0.clone());
         }

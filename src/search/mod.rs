@@ -10,14 +10,14 @@
 //! # Index layout (all under `search/index/`)
 //!
 //! - `meta.json`: the only file with a fixed name (small; fetched first). It
-//!   names a content-hashed folder, the first term of every term shard and the
-//!   first document number of every document chunk.
+//!   names a content-hashed folder, the first term of every term shard and
+//!   the number of documents per document chunk.
 //! - `<hash>/t<N>.json`: term shard N, a run of the sorted dictionary:
 //!   `[[term, [surface forms], [doc, score, doc gap, score, …]], …]`. Terms are
 //!   Porter stems; a query needs the shard its stem falls in, by binary search
 //!   over the first terms, and for a typo the shards beside it.
 //! - `<hash>/d<N>.json`: document chunk N, `[[url, title, section, text], …]`
-//!   for a run of documents, fetched only for the results on screen.
+//!   for a few consecutive documents, fetched only for the results on screen.
 //!
 //! Because the folder name is a hash of the shards and chunks, every file but
 //! `meta.json` can be cached for ever.
@@ -81,8 +81,8 @@ struct Meta {
     docs: u32,
     /// The first term of each term shard, in order.
     terms: Vec<String>,
-    /// The first document number of each document chunk, in order.
-    chunks: Vec<u32>,
+    /// Documents per chunk: document N is in chunk N / per_chunk.
+    per_chunk: u32,
 }
 
 /// One dictionary entry of a term shard: the term, up to a few surface forms
@@ -91,7 +91,10 @@ struct Meta {
 type TermEntry = (String, Vec<String>, Vec<u32>);
 
 /// One stored document: url, title, section, text.
-type StoredDocument = (String, String, String, String);
+type StoredDocument<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// One stored document as the query mirror reads it back.
+type OwnedStoredDocument = (String, String, String, String);
 
 fn term_shard_name(dir: &str, shard: usize) -> String {
     format!("{INDEX_DIR}{dir}t{shard}.json")

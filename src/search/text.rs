@@ -21,7 +21,8 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// Whether `word` (already normalised) is a stop word.
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    // No stop word is longer than five letters: most words stop here.
+    word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
 }
 
 /// Apostrophes are deleted rather than treated as separators, so that
@@ -41,16 +42,114 @@ fn is_word_char(c: char) -> bool {
 /// of letters and digits, at most [`MAX_WORD_CHARS`] long. Stop words are kept
 /// (callers decide), so that excerpts can still show them.
 pub fn words(text: &str) -> Vec<String> {
-    let lowered: String = text
-        .to_lowercase()
-        .chars()
-        .filter(|c| !is_apostrophe(*c))
-        .collect();
-    lowered
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
-        .map(str::to_owned)
-        .collect()
+    let mut found = Vec::new();
+    for_each_word(text, |word| found.push(word.to_owned()));
+    found
+}
+
+/// Calls `visit` with each word [`words`] would return, in order. This is
+/// the index builder's hot loop: a word that is already lowercase ASCII (most
+/// words of prose) is passed as a slice of `text`, without copying.
+pub fn for_each_word(text: &str, mut visit: impl FnMut(&str)) {
+    // Capital sigma lowercases by context (final or not), which only
+    // lowercasing the whole string gets right; every other character
+    // lowercases on its own, so the common case goes char by char.
+    let lowered;
+    let text = if text.contains('\u{03A3}') {
+        lowered = text.to_lowercase();
+        lowered.as_str()
+    } else {
+        text
+    };
+    let mut word = WordInProgress::default();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte.is_ascii() {
+            if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+                word.keep(text, at);
+            } else if byte.is_ascii_uppercase() {
+                word.push(text, at, byte.to_ascii_lowercase() as char);
+            } else if byte == b'\'' {
+                word.drop_char(text, at);
+            } else {
+                word.finish(text, at, &mut visit);
+            }
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().expect("at a char boundary");
+        for lower in c.to_lowercase() {
+            if is_apostrophe(lower) {
+                word.drop_char(text, at);
+            } else if is_word_char(lower) {
+                word.push(text, at, lower);
+            } else {
+                word.finish(text, at, &mut visit);
+            }
+        }
+        at += c.len_utf8();
+    }
+    word.finish(text, bytes.len(), &mut visit);
+}
+
+/// The word being read by [`for_each_word`]: a slice of the text from
+/// `start` while the text needs no change, else a copy in `copy`.
+#[derive(Default)]
+struct WordInProgress {
+    start: Option<usize>,
+    copying: bool,
+    copy: String,
+    chars: usize,
+}
+
+impl WordInProgress {
+    /// The character at `at` belongs to the word unchanged.
+    fn keep(&mut self, text: &str, at: usize) {
+        if self.copying {
+            self.copy.push_str(&text[at..at + 1]);
+        } else if self.start.is_none() {
+            self.start = Some(at);
+        }
+        self.chars += 1;
+    }
+
+    /// The word goes on with `c` in place of the character at `at`.
+    fn push(&mut self, text: &str, at: usize, c: char) {
+        self.start_copying(text, at);
+        self.copy.push(c);
+        self.chars += 1;
+    }
+
+    /// The character at `at` is left out of the word.
+    fn drop_char(&mut self, text: &str, at: usize) {
+        self.start_copying(text, at);
+    }
+
+    fn start_copying(&mut self, text: &str, at: usize) {
+        if !self.copying {
+            self.copying = true;
+            self.copy.clear();
+            if let Some(start) = self.start {
+                self.copy.push_str(&text[start..at]);
+            }
+        }
+    }
+
+    /// The word ends before `at`.
+    fn finish(&mut self, text: &str, at: usize, visit: &mut impl FnMut(&str)) {
+        if self.chars > 0 && self.chars <= MAX_WORD_CHARS {
+            if self.copying {
+                visit(&self.copy);
+            } else if let Some(start) = self.start {
+                visit(&text[start..at]);
+            }
+        }
+        self.start = None;
+        self.copying = false;
+        self.chars = 0;
+    }
 }
 
 /// The Porter (1980) stemmer, as in Martin Porter's reference implementation.
@@ -357,8 +456,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
+    fn stop_words_are_sorted_for_binary_search_and_short() {
         assert!(STOP_WORDS.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(STOP_WORDS.iter().all(|word| word.len() <= 5));
     }
 
     #[test]
@@ -404,6 +504,37 @@ mod tests {
             words("Patient’s SKIN, isn't it? 3-day"),
             ["patients", "skin", "isnt", "it", "3", "day"]
         );
+    }
+
+    /// The definition `for_each_word` must agree with: lowercase the whole
+    /// text, delete apostrophes, split on everything but letters and digits.
+    fn reference_words(text: &str) -> Vec<String> {
+        let lowered: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| !is_apostrophe(*c))
+            .collect();
+        lowered
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn words_match_whole_text_lowercasing() {
+        for text in [
+            "ΟΔΟΣ ΣΟΦΟΣ, ΣΑΣ.",
+            "ÉTÉ İstanbul STRASSE straße",
+            "Patient’s don't 'quoted' x'y",
+            "emoji 😀 between𝒜words ½ ² 12,5",
+            "'lead' O'Neil’s MRI-guided ‘quotes’ x'y ''",
+            "ÀB'c dé'F ǅ ﬁne İİ",
+            &"long".repeat(11),
+            "",
+        ] {
+            assert_eq!(words(text), reference_words(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -431,17 +431,11 @@
     async function documents(numbers) {
       if (numbers.length === 0) return [];
       var info = await meta();
+      var perChunk = Math.max(info.per_chunk, 1);
       return Promise.all(numbers.map(function (doc) {
-        var low = 0;
-        var high = info.chunks.length;
-        while (low < high) {
-          var middle = (low + high) >> 1;
-          if (info.chunks[middle] <= doc) low = middle + 1;
-          else high = middle;
-        }
-        var chunk = Math.max(low - 1, 0);
+        var chunk = Math.floor(doc / perChunk);
         return load(base + info.dir + 'd' + chunk + '.json').then(function (stored) {
-          var row = stored[doc - info.chunks[chunk]];
+          var row = stored[doc % perChunk];
           return { url: row[0], title: row[1], section: row[2], text: row[3] };
         });
       }));
