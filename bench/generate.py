@@ -177,6 +177,21 @@ def block(s: str, indent: int) -> str:
     return "|\n" + "\n".join((pad + ln) if ln else "" for ln in lines) + "\n"
 
 
+def syllables(w: str) -> int:
+    w = re.sub(r"[^a-z]", "", w.lower())
+    n = len(re.findall(r"[aeiouy]+", w))
+    if w.endswith("e") and not w.endswith("le") and n > 1:
+        n -= 1
+    return max(1, n)
+
+
+def grade(sentence: str) -> float:
+    """Flesch-Kincaid grade of one sentence (rough syllable count)."""
+    words = sentence.split()
+    return (0.39 * len(words)
+            + 11.8 * sum(map(syllables, words)) / len(words) - 15.59)
+
+
 def norm(s: str) -> str:
     """Quote normalisation from docs/content-format.md."""
     s = s.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"',
@@ -222,6 +237,13 @@ class Prose:
         else:
             s = self.clause()
         return s[0].upper() + s[1:] + "."
+
+    def easy_sentence(self) -> str:
+        """A sentence of grade 6 or below (a summary must read easily)."""
+        while True:
+            s = self.sentence()
+            if grade(s) <= 6:
+                return s
 
     def paragraph(self, n: int) -> str:
         return " ".join(self.sentence() for _ in range(n))
@@ -456,7 +478,7 @@ def generate(n: int, out: str, seed: int) -> None:
         y = [f"question: {ystr(qt)}\n",
              f"topic: {topic}\n",
              f"tags: [{', '.join(tags)}]\n",
-             f"summary: {ystr(prose.sentence())}\n",
+             f"summary: {ystr(prose.easy_sentence())}\n",
              "answer: " + block(answer, 2),
              "facts:\n"]
         for k in range(3):
@@ -474,7 +496,7 @@ def generate(n: int, out: str, seed: int) -> None:
         on = date_between(r, dt.date(2025, 6, 1), TODAY)
         y.append(f"reviewed:\n  on: {on.isoformat()}\n  by: Editorial team\n")
         if i % 4 == 0:
-            nxt = on + dt.timedelta(days=r.randint(180, 720))
+            nxt = on + dt.timedelta(days=r.randint(1825, 3650))  # never overdue
             y.append(f"  next: {nxt.isoformat()}\n")
 
         if i % 20 == 3:
