@@ -16,8 +16,9 @@ RSS (~14 MB; measure `true` to see it). It errs on the high side.
 The child's stdout and stderr go to --log (default: inherited). Prints one
 line to stdout, e.g.
 
-    wall_s=0.8123 maxrss_kb=123456 rc=0
+    wall_s=0.8123 maxrss_kb=123456 cpu_s=1.2345 rc=0
 
+(cpu_s: the child's user + system CPU time.)
 or the same as JSON with --json. Exits with the child's exit code (128+N if
 it was killed by signal N).
 """
@@ -54,13 +55,15 @@ def main() -> int:
     finally:
         if log:
             log.close()
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_kb = ru.ru_maxrss
+    cpu = ru.ru_utime + ru.ru_stime
     rc = p.returncode if p.returncode >= 0 else 128 - p.returncode
     if a.json:
         print(json.dumps({"wall_s": round(wall, 6), "maxrss_kb": rss_kb,
-                          "rc": rc}))
+                          "cpu_s": round(cpu, 6), "rc": rc}))
     else:
-        print(f"wall_s={wall:.4f} maxrss_kb={rss_kb} rc={rc}")
+        print(f"wall_s={wall:.4f} maxrss_kb={rss_kb} cpu_s={cpu:.4f} rc={rc}")
     return rc
 
 

@@ -69,6 +69,10 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' ||
 echo "rustc: $(rustc --version 2>/dev/null || echo unknown)"
 FLOOR_KB=$(python3 "$ROOT/bench/measure.py" -- true | sed -E 's/.*maxrss_kb=([0-9]+).*/\1/')
 echo "peak RSS floor of the wrapper ('true' measured by measure.py, included in every figure): $((FLOOR_KB / 1024)) MB"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if python3 -c "import os, sys; sys.exit(0 if os.getloadavg()[0] > 0.5 * os.cpu_count() else 1)"; then
+    echo "WARNING: the machine is busy (load average above half the cores): timings will be noisy"
+fi
 echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
 echo
 
@@ -89,16 +93,19 @@ echo
 
 GEN_HASH=$( (sha256sum "$GEN" | cut -d' ' -f1) )
 
-# stats FILE: lines of "wall_s=.. maxrss_kb=.. rc=.." -> "best median maxrss_mb"
+# stats FILE: lines of "wall_s=.. maxrss_kb=.. cpu_s=.. rc=.."
+#   -> "best_wall median_wall peak_rss_mb median_cpu"
 stats() {
     python3 - "$1" <<'EOF'
 import re, statistics, sys
-walls, rss = [], []
+walls, rss, cpu = [], [], []
 for line in open(sys.argv[1]):
-    m = re.search(r"wall_s=([\d.]+) maxrss_kb=(\d+)", line)
+    m = re.search(r"wall_s=([\d.]+) maxrss_kb=(\d+) cpu_s=([\d.]+)", line)
     if m:
         walls.append(float(m.group(1))); rss.append(int(m.group(2)))
-print(f"{min(walls):.3f} {statistics.median(walls):.3f} {max(rss) / 1024:.1f}")
+        cpu.append(float(m.group(3)))
+print(f"{min(walls):.3f} {statistics.median(walls):.3f} {max(rss) / 1024:.1f} "
+      f"{statistics.median(cpu):.2f}")
 EOF
 }
 
@@ -130,7 +137,8 @@ for N in $SIZES; do
         show_log "$LOGDIR/build-$N.log" 40
         exit 1
     fi
-    echo "warm-up: $(cat "$LOGDIR/warmup-$N.txt"); output: $(wc -l <"$LOGDIR/build-$N.log") lines (e.g. diagnostics)"
+    echo "warm-up: $(cat "$LOGDIR/warmup-$N.txt")"
+    echo "  cited says: $(tail -n 1 "$LOGDIR/build-$N.log") ($(wc -l <"$LOGDIR/build-$N.log") lines of output)"
     ndiag=$(grep -c -E '^(warning|error)' "$LOGDIR/build-$N.log" || true)
     if [ "$ndiag" -gt 0 ]; then
         echo "  $ndiag diagnostics; by kind:"
@@ -153,10 +161,10 @@ for N in $SIZES; do
         exit 1
     fi
     PAGES=$(find "$OUT" -name index.html | wc -l)
-    read -r BEST MEDIAN RSS < <(stats "$LOGDIR/runs-$N.txt")
+    read -r BEST MEDIAN RSS CPU < <(stats "$LOGDIR/runs-$N.txt")
     PPS=$(python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):,.0f}')" "$PAGES" "$MEDIAN")
     echo "runs: $(tr '\n' ' ' <"$LOGDIR/runs-$N.txt")"
-    line="build  $(printf '%6d' "$N") questions: best ${BEST} s, median ${MEDIAN} s, ${PAGES} pages, ${PPS} pages/s, peak RSS ${RSS} MB"
+    line="build  $(printf '%6d' "$N") questions: best ${BEST} s, median ${MEDIAN} s, ${PAGES} pages, ${PPS} pages/s, peak RSS ${RSS} MB, CPU ${CPU} s"
     if [ "$N" = "$TARGET_N" ]; then
         v1=$(verdict "$MEDIAN" "$TARGET_WALL_S"); v2=$(verdict "$RSS" "$TARGET_RSS_MB")
         line="$line   [target: < ${TARGET_WALL_S} s: $v1; < ${TARGET_RSS_MB} MB: $v2]"
@@ -176,8 +184,8 @@ for N in $SIZES; do
             fi
             [ "$i" = 0 ] || cat "$LOGDIR/check-one-$N.txt" >>"$LOGDIR/check-runs-$N.txt"
         done
-        read -r CBEST CMEDIAN CRSS < <(stats "$LOGDIR/check-runs-$N.txt")
-        line="check  $(printf '%6d' "$N") questions: best ${CBEST} s, median ${CMEDIAN} s, peak RSS ${CRSS} MB"
+        read -r CBEST CMEDIAN CRSS CCPU < <(stats "$LOGDIR/check-runs-$N.txt")
+        line="check  $(printf '%6d' "$N") questions: best ${CBEST} s, median ${CMEDIAN} s, peak RSS ${CRSS} MB, CPU ${CCPU} s"
         echo "$line"
         SUMMARY="$SUMMARY$line"$'\n'
     fi
@@ -186,6 +194,7 @@ done
 
 echo "== summary (nproc $(nproc); targets: $TARGET_N questions in < ${TARGET_WALL_S} s and < ${TARGET_RSS_MB} MB peak)"
 printf '%s' "$SUMMARY"
+echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "logs: $LOGDIR"
 if [ "$STRICT" = 1 ] && [ "$MISSED" = 1 ]; then
     exit 1
