@@ -36,12 +36,37 @@ pub struct Span {
 
 impl Span {
     /// The span of bytes `start..end` of `text`, with lines and columns
-    /// worked out from the text itself.
+    /// worked out from the text itself. For many spans in one text, use a
+    /// [`LineIndex`].
     pub fn from_bytes(text: &str, start: usize, end: usize) -> Span {
-        let start = floor_char_boundary(text, start.min(text.len()));
-        let end = floor_char_boundary(text, end.clamp(start, text.len()));
-        let (line, column) = line_column(text, start);
-        let (end_line, end_column) = line_column(text, end);
+        LineIndex::new(text).span(start, end)
+    }
+}
+
+/// Where each line of a text starts, so byte offsets become line:column in
+/// O(log lines) rather than a scan from the top of the file.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { text, line_starts }
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let start = floor_char_boundary(self.text, start.min(self.text.len()));
+        let end = floor_char_boundary(self.text, end.clamp(start, self.text.len()));
+        let (line, column) = self.line_column(start);
+        let (end_line, end_column) = self.line_column(end);
         Span {
             line,
             column,
@@ -51,6 +76,26 @@ impl Span {
             end,
         }
     }
+
+    /// The byte offset of 1-based `line` and character `column`, clamped to the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_text = &self.text[line_start..];
+        let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
+        line_start
+            + line_text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i)
+    }
+
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line - 1];
+        (line, self.text[line_start..offset].chars().count() + 1)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -58,13 +103,6 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
         index -= 1;
     }
     index
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
 }
 
 /// One problem: what is wrong, where, and how to fix it.
@@ -146,13 +184,20 @@ impl Diagnostics {
     /// over the same content print the same thing, whatever the thread timing.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.file, a.span.map(|s| s.start), a.severity, a.code, &a.message).cmp(&(
-                &b.file,
-                b.span.map(|s| s.start),
-                b.severity,
-                b.code,
-                &b.message,
-            ))
+            (
+                &a.file,
+                a.span.map(|s| s.start),
+                a.severity,
+                a.code,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.map(|s| s.start),
+                    b.severity,
+                    b.code,
+                    &b.message,
+                ))
         });
         self.items.dedup();
     }
@@ -234,7 +279,9 @@ impl Diagnostics {
             };
             let mut report = vec![main];
             if let Some(help) = &d.help {
-                report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+                report.push(Group::with_title(
+                    Level::HELP.secondary_title(help.as_str()),
+                ));
             }
             let _ = writeln!(out, "{}\n", renderer.render(&report));
         }
@@ -284,7 +331,10 @@ pub fn display_path(path: &Path) -> String {
 
 /// The closest candidate to `wrong` by edit distance, if it is close enough
 /// to be a plausible typo.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wrong, c), c))

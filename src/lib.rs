@@ -60,6 +60,8 @@ pub struct Report {
     /// All files written, pages included.
     pub files_written: usize,
     pub elapsed: Duration,
+    /// How long each stage took, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Report {
@@ -92,16 +94,32 @@ pub fn check(root: &Path, today: Date) -> Report {
 pub fn build(options: &BuildOptions) -> Report {
     let started = Instant::now();
     let mut diagnostics = Diagnostics::default();
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage_done = |name: &'static str| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
 
     let loaded = load::load(&options.root, &mut diagnostics);
-    check::check(&loaded.content, &loaded.files, options.today, &mut diagnostics);
+    stage_done("load");
+    check::check(
+        &loaded.content,
+        &loaded.files,
+        options.today,
+        &mut diagnostics,
+    );
     check_output_names(&loaded.content, &mut diagnostics);
     check_output_folder(options, &mut diagnostics);
+    stage_done("check");
     let content = &loaded.content;
-    let theme = content
-        .site
-        .as_ref()
-        .and_then(|site| theme::load(&options.root, &site_root_path(&site.base_url), &mut diagnostics));
+    let theme = content.site.as_ref().and_then(|site| {
+        theme::load(
+            &options.root,
+            &site_root_path(&site.base_url),
+            &mut diagnostics,
+        )
+    });
 
     let mut report = Report {
         files: loaded.files.clone(),
@@ -115,6 +133,7 @@ pub fn build(options: &BuildOptions) -> Report {
     }
 
     let graph = link::Graph::new(content, &site_root_path(&site.base_url));
+    stage_done("link");
 
     let staging = match write::Staging::new(&options.out) {
         Ok(staging) => staging,
@@ -127,7 +146,15 @@ pub fn build(options: &BuildOptions) -> Report {
             return finish(report, diagnostics, started);
         }
     };
-    let rendered = render::render(&graph, &mut theme, &staging, options.today, &options.render, &mut diagnostics);
+    let rendered = render::render(
+        &graph,
+        &mut theme,
+        &staging,
+        options.today,
+        &options.render,
+        &mut diagnostics,
+    );
+    stage_done("render");
     if diagnostics.has_errors() {
         return finish(report, diagnostics, started); // `staging` is dropped: nothing changes.
     }
@@ -140,8 +167,10 @@ pub fn build(options: &BuildOptions) -> Report {
         );
         return finish(report, diagnostics, started);
     }
+    stage_done("write");
     report.pages = rendered.pages;
     report.files_written = files_written;
+    report.timings = timings;
     finish(report, diagnostics, started)
 }
 
@@ -156,7 +185,9 @@ fn finish(mut report: Report, mut diagnostics: Diagnostics, started: Instant) ->
 /// pages link to each other under it.
 pub fn site_root_path(base_url: &str) -> String {
     let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    let path = base_url[after_scheme..].find('/').map_or("/", |i| &base_url[after_scheme + i..]);
+    let path = base_url[after_scheme..]
+        .find('/')
+        .map_or("/", |i| &base_url[after_scheme + i..]);
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let trimmed = path.trim_matches('/');
     if trimmed.is_empty() {
@@ -172,8 +203,14 @@ fn check_output_names(content: &model::Content, diagnostics: &mut Diagnostics) {
         if link::RESERVED_PAGE_IDS.contains(&page.origin.id.as_str()) {
             diagnostics.push(
                 Diagnostic::error("reserved-id", &page.origin.file, None)
-                    .message(format!("a page cannot be called `{}`: the site uses /{}/ for its own pages", page.origin.id, page.origin.id))
-                    .help(format!("rename the file, e.g. to `about-{}.yaml`", page.origin.id)),
+                    .message(format!(
+                        "a page cannot be called `{}`: the site uses /{}/ for its own pages",
+                        page.origin.id, page.origin.id
+                    ))
+                    .help(format!(
+                        "rename the file, e.g. to `about-{}.yaml`",
+                        page.origin.id
+                    )),
             );
         }
     }
@@ -188,7 +225,11 @@ fn check_output_folder(options: &BuildOptions, diagnostics: &mut Diagnostics) {
     };
     let out = absolute(&options.out);
     let root = absolute(&options.root);
-    let protected = [root.join("content"), root.join("templates"), root.join("src")];
+    let protected = [
+        root.join("content"),
+        root.join("templates"),
+        root.join("src"),
+    ];
     if root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
         diagnostics.push(
             Diagnostic::error("bad-output", options.out.clone(), None)

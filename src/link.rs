@@ -92,18 +92,31 @@ impl<'a> Graph<'a> {
         }
 
         let mut topics: Vec<&Topic> = content.topics.iter().collect();
-        topics.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.origin.id.cmp(&b.origin.id)));
+        topics.sort_by(|a, b| {
+            a.order
+                .cmp(&b.order)
+                .then_with(|| a.origin.id.cmp(&b.origin.id))
+        });
 
-        // Questions in reading order: by topic, then alphabetically.
+        // Questions in reading order: by their `order`, then alphabetically.
         let mut questions: Vec<&Question> = content.questions.iter().collect();
-        questions.sort_by(|a, b| by_title(&a.question, &b.question).then_with(|| a.origin.id.cmp(&b.origin.id)));
+        questions.sort_by(|a, b| {
+            let order = |q: &Question| q.order.unwrap_or(i64::MAX);
+            order(a)
+                .cmp(&order(b))
+                .then_with(|| by_title(&a.question, &b.question))
+                .then_with(|| a.origin.id.cmp(&b.origin.id))
+        });
 
         let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
         let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         let mut citations: HashMap<&str, Vec<Citation>> = HashMap::new();
         for &q in &questions {
-            topic_questions.entry(q.topic.value.as_str()).or_default().push(q);
+            topic_questions
+                .entry(q.topic.value.as_str())
+                .or_default()
+                .push(q);
             for tag in &q.tags {
                 let list = tags.entry(tag.value.as_str()).or_default();
                 if !list.iter().any(|other| std::ptr::eq(*other, q)) {
@@ -111,14 +124,23 @@ impl<'a> Graph<'a> {
                 }
             }
             for caution in &q.cautions {
-                caution_questions.entry(caution.value.as_str()).or_default().push(q);
+                caution_questions
+                    .entry(caution.value.as_str())
+                    .or_default()
+                    .push(q);
             }
             let mut by_source: BTreeMap<&str, Vec<&Quote>> = BTreeMap::new();
             for quote in question_quotes(q) {
-                by_source.entry(quote.source.value.as_str()).or_default().push(quote);
+                by_source
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(quote);
             }
             for (source, quotes) in by_source {
-                citations.entry(source).or_default().push(Citation { question: q, quotes });
+                citations.entry(source).or_default().push(Citation {
+                    question: q,
+                    quotes,
+                });
             }
         }
 
@@ -131,7 +153,11 @@ impl<'a> Graph<'a> {
             }
         }
 
-        let by_id: HashMap<&str, &Question> = content.questions.iter().map(|q| (q.origin.id.as_str(), q)).collect();
+        let by_id: HashMap<&str, &Question> = content
+            .questions
+            .iter()
+            .map(|q| (q.origin.id.as_str(), q))
+            .collect();
         let mut related: HashMap<&str, Vec<&Question>> = HashMap::new();
         // A question's own list first, in the editor's order...
         for q in &content.questions {
@@ -148,7 +174,9 @@ impl<'a> Graph<'a> {
         // ...then the questions that list it, which it didn't list back.
         for &q in &questions {
             for other in &q.related {
-                let Some(&o) = by_id.get(other.value.as_str()) else { continue };
+                let Some(&o) = by_id.get(other.value.as_str()) else {
+                    continue;
+                };
                 let list = related.entry(o.origin.id.as_str()).or_default();
                 if !std::ptr::eq(o, q) && !list.iter().any(|x| std::ptr::eq(*x, q)) {
                     list.push(q);
@@ -159,7 +187,9 @@ impl<'a> Graph<'a> {
         let mut backlinks: HashMap<&str, Vec<&str>> = HashMap::new();
         for (from, field) in markdown_fields(content) {
             for link in markdown::internal_links(field) {
-                let Some(target) = entities.get(link.id.as_str()) else { continue };
+                let Some(target) = entities.get(link.id.as_str()) else {
+                    continue;
+                };
                 let list = backlinks.entry(target.id).or_default();
                 if from != target.id && !list.contains(&from) {
                     list.push(from);
@@ -221,18 +251,37 @@ pub fn question_quotes(q: &Question) -> impl Iterator<Item = &Quote> {
 
 /// Every markdown field in the content, with the id of the entity holding it.
 fn markdown_fields(content: &Content) -> impl Iterator<Item = (&str, &str)> {
-    let topics = content
-        .topics
+    let topics = content.topics.iter().filter_map(|t| {
+        t.intro
+            .as_ref()
+            .map(|i| (t.origin.id.as_str(), i.value.as_str()))
+    });
+    let questions = content
+        .questions
         .iter()
-        .filter_map(|t| t.intro.as_ref().map(|i| (t.origin.id.as_str(), i.value.as_str())));
-    let questions = content.questions.iter().map(|q| (q.origin.id.as_str(), q.answer.value.as_str()));
-    let cautions = content.cautions.iter().map(|c| (c.origin.id.as_str(), c.message.value.as_str()));
-    let glossary = content.glossary.iter().map(|g| (g.origin.id.as_str(), g.definition.value.as_str()));
-    let pages = content.pages.iter().map(|p| (p.origin.id.as_str(), p.body.value.as_str()));
-    topics.chain(questions).chain(cautions).chain(glossary).chain(pages)
+        .map(|q| (q.origin.id.as_str(), q.answer.value.as_str()));
+    let cautions = content
+        .cautions
+        .iter()
+        .map(|c| (c.origin.id.as_str(), c.message.value.as_str()));
+    let glossary = content
+        .glossary
+        .iter()
+        .map(|g| (g.origin.id.as_str(), g.definition.value.as_str()));
+    let pages = content
+        .pages
+        .iter()
+        .map(|p| (p.origin.id.as_str(), p.body.value.as_str()));
+    topics
+        .chain(questions)
+        .chain(cautions)
+        .chain(glossary)
+        .chain(pages)
 }
 
 /// Alphabetical order for titles as a reader expects it: ignoring case.
 pub fn by_title(a: &str, b: &str) -> std::cmp::Ordering {
-    a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b))
+    a.to_lowercase()
+        .cmp(&b.to_lowercase())
+        .then_with(|| a.cmp(b))
 }

@@ -44,10 +44,12 @@ pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => as_entity_id(&dest_url).map(|id| InternalLink {
-                id: id.to_string(),
-                range,
-            }),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                as_entity_id(&dest_url).map(|id| InternalLink {
+                    id: id.to_string(),
+                    range,
+                })
+            }
             _ => None,
         })
         .collect()
@@ -74,11 +76,15 @@ pub fn unsafe_markup(markdown: &str) -> Vec<UnsafeMarkup> {
                     });
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => found.push(UnsafeMarkup {
-                what: dest_url.to_string(),
-                range,
-            }),
-            Event::Start(Tag::Image { dest_url, .. }) if dest_url.contains(':') || dest_url.starts_with("//") => {
+            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
+                found.push(UnsafeMarkup {
+                    what: dest_url.to_string(),
+                    range,
+                })
+            }
+            Event::Start(Tag::Image { dest_url, .. })
+                if dest_url.contains(':') || dest_url.starts_with("//") =>
+            {
                 found.push(UnsafeMarkup {
                     what: format!("image from another origin: {dest_url}"),
                     range,
@@ -91,18 +97,30 @@ pub fn unsafe_markup(markdown: &str) -> Vec<UnsafeMarkup> {
 }
 
 fn has_event_handler(lower_html: &str) -> bool {
-    lower_html
-        .match_indices(" on")
-        .any(|(i, _)| lower_html[i + 3..].chars().take_while(|c| c.is_ascii_alphabetic()).count() > 0
-            && lower_html[i + 3..].trim_start_matches(|c: char| c.is_ascii_alphabetic()).trim_start().starts_with('='))
+    lower_html.match_indices(" on").any(|(i, _)| {
+        lower_html[i + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count()
+            > 0
+            && lower_html[i + 3..]
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_start()
+                .starts_with('=')
+    })
 }
 
 /// Links may use http, https and mailto, or be relative; nothing else
 /// (`javascript:`, `data:`) reaches a page.
 fn is_safe_url(url: &str) -> bool {
     match url.split_once(':') {
-        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') => {
-            matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
+        Some((scheme, _))
+            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
+        {
+            matches!(
+                scheme.to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto"
+            )
         }
         _ => true,
     }
@@ -123,12 +141,24 @@ pub struct GlossaryMatcher {
 }
 
 impl GlossaryMatcher {
-    /// `terms` pairs a glossary id with each word that names it.
+    /// `terms` pairs a glossary id with each word that names it. Plurals
+    /// ("derma rollers") match too, so editors need not list them as aliases.
     pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let (ids, words): (Vec<String>, Vec<String>) = terms
             .into_iter()
             .filter(|(_, word)| !word.trim().is_empty())
-            .map(|(id, word)| (id.to_string(), word.trim().to_string()))
+            .flat_map(|(id, word)| {
+                let word = word.trim();
+                let plural = if word.ends_with(['s', 'x', 'z'])
+                    || word.ends_with("ch")
+                    || word.ends_with("sh")
+                {
+                    format!("{word}es")
+                } else {
+                    format!("{word}s")
+                };
+                [(id.to_string(), word.to_string()), (id.to_string(), plural)]
+            })
             .unzip();
         let automaton = (!words.is_empty()).then(|| {
             AhoCorasickBuilder::new()
@@ -142,7 +172,12 @@ impl GlossaryMatcher {
 
     /// Splits `text` at the first whole-word mention of each term not yet in
     /// `linked`: returns (range in text, glossary id) pairs in order.
-    fn first_mentions(&self, text: &str, linked: &mut HashSet<String>, skip_id: Option<&str>) -> Vec<(Range<usize>, usize)> {
+    fn first_mentions(
+        &self,
+        text: &str,
+        linked: &mut HashSet<String>,
+        skip_id: Option<&str>,
+    ) -> Vec<(Range<usize>, usize)> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -152,7 +187,11 @@ impl GlossaryMatcher {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
             let id = &self.ids[m.pattern().as_usize()];
-            if is_word(before) || is_word(after) || Some(id.as_str()) == skip_id || linked.contains(id) {
+            if is_word(before)
+                || is_word(after)
+                || Some(id.as_str()) == skip_id
+                || linked.contains(id)
+            {
                 continue;
             }
             linked.insert(id.clone());
@@ -223,7 +262,8 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
                 let entity = as_entity_id(&dest_url).and_then(|i| resolve(i));
                 match entity {
                     Some(target) => {
-                        replace_wikilink_text = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        replace_wikilink_text =
+                            matches!(link_type, LinkType::WikiLink { has_pothole: false });
                         events.push(Event::Start(Tag::Link {
                             link_type: LinkType::Inline,
                             dest_url: CowStr::from(target.url.to_string()),
@@ -261,7 +301,9 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
                 }
             }
             Event::Text(_) if replace_wikilink_text => {}
-            Event::Start(Tag::Image { dest_url, .. }) if dest_url.contains(':') || dest_url.starts_with("//") => {
+            Event::Start(Tag::Image { dest_url, .. })
+                if dest_url.contains(':') || dest_url.starts_with("//") =>
+            {
                 // Never load anything from another origin; the alt text stays.
                 events.push(Event::Html(CowStr::from("<span>")));
                 image_stack.push(true);
@@ -288,7 +330,9 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
                 let mut last = 0;
                 for (range, pattern) in mentions {
                     if range.start > last {
-                        events.push(Event::Text(CowStr::from(text[last..range.start].to_string())));
+                        events.push(Event::Text(CowStr::from(
+                            text[last..range.start].to_string(),
+                        )));
                     }
                     let url = glossary_url(&matcher.ids[pattern]);
                     events.push(Event::Html(CowStr::from(format!(
@@ -323,14 +367,30 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
 }
 
 /// The words of the markdown without markup, for search, readability and
-/// structured data. Entity links become their ids' text as written.
-pub fn to_plain_text(markdown: &str) -> String {
+/// structured data. A `[[id]]` link reads as the title `title_of` gives it,
+/// as it does on the page.
+pub fn to_plain_text(markdown: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(markdown.len());
+    let mut skip_link_text = false;
     for event in Parser::new_ext(markdown, options()) {
         match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole: false },
+                dest_url,
+                ..
+            }) => {
+                if let Some(title) = title_of(&dest_url) {
+                    out.push_str(&title);
+                    skip_link_text = true;
+                }
+            }
+            Event::End(TagEnd::Link) => skip_link_text = false,
+            Event::Text(_) if skip_link_text => {}
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => {
                 if !out.ends_with(char::is_whitespace) && !out.is_empty() {
                     out.push('\n');
                 }
@@ -384,7 +444,8 @@ mod tests {
 
     #[test]
     fn finds_both_link_forms() {
-        let links = internal_links("See [[cost]] and [this](recovery-time) and [web](https://x.org).");
+        let links =
+            internal_links("See [[cost]] and [this](recovery-time) and [web](https://x.org).");
         let ids: Vec<_> = links.iter().map(|l| l.id.as_str()).collect();
         assert_eq!(ids, ["cost", "recovery-time"]);
     }
@@ -392,23 +453,49 @@ mod tests {
     #[test]
     fn wikilink_takes_the_title() {
         let html = render("See [[cost]].");
-        assert!(html.contains(r#"<a href="/questions/cost/">What does it cost?</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/questions/cost/">What does it cost?</a>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn links_first_glossary_mention_only() {
         let html = render("Collagen grows. More collagen. The dermis-layer and the dermis.");
         assert_eq!(html.matches("class=\"term\"").count(), 2, "{html}");
-        assert!(html.contains(r##"<a class="term" href="/glossary/#collagen">Collagen</a>"##), "{html}");
+        assert!(
+            html.contains(r##"<a class="term" href="/glossary/#collagen">Collagen</a>"##),
+            "{html}"
+        );
     }
 
     #[test]
     fn strips_scripts_handlers_and_javascript_urls() {
-        let html = render("Hi <script>alert(1)</script> <b onclick=\"x()\">b</b> [x](javascript:alert(1))");
+        let html = render(
+            "Hi <script>alert(1)</script> <b onclick=\"x()\">b</b> [x](javascript:alert(1))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!unsafe_markup("<b onclick=\"x()\">b</b>").is_empty());
+    }
+
+    #[test]
+    fn plain_text_reads_links_as_titles() {
+        let title_of = |id: &str| (id == "cost").then(|| "What does it cost?".to_string());
+        assert_eq!(
+            to_plain_text("See [[cost]] and [this](cost).", &title_of),
+            "See What does it cost? and this."
+        );
+    }
+
+    #[test]
+    fn links_plurals_of_terms() {
+        let html = render("Collagens grow.");
+        assert!(
+            html.contains(r##"href="/glossary/#collagen">Collagens</a>"##),
+            "{html}"
+        );
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub struct Question {
     pub origin: Origin,
     pub question: String,
     pub topic: Spanned<String>,
+    /// Position within the topic; questions without one follow, alphabetically.
+    pub order: Option<i64>,
     pub tags: Vec<Spanned<String>>,
     pub summary: Spanned<String>,
     pub answer: Markdown,

@@ -45,12 +45,28 @@ pub fn render(
     options: &RenderOptions,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
-    let site = graph.content.site.as_ref().expect("check guarantees a site");
+    let site = graph
+        .content
+        .site
+        .as_ref()
+        .expect("check guarantees a site");
     let renderer = PageRenderer::new(graph, site, today);
-    set_global_context(&mut theme.tera, graph, site, theme.asset_urls.clone(), options);
+    set_global_context(
+        &mut theme.tera,
+        graph,
+        site,
+        theme.asset_urls.clone(),
+        options,
+    );
     let theme = &*theme;
 
-    let mut jobs: Vec<Job> = vec![Job::Home, Job::Tags, Job::Glossary, Job::Search, Job::NotFound];
+    let mut jobs: Vec<Job> = vec![
+        Job::Home,
+        Job::Tags,
+        Job::Glossary,
+        Job::Search,
+        Job::NotFound,
+    ];
     jobs.extend(graph.content.questions.iter().map(Job::Question));
     jobs.extend(graph.content.topics.iter().map(Job::Topic));
     jobs.extend(graph.content.sources.iter().map(Job::Source));
@@ -68,11 +84,16 @@ pub fn render(
                     return Some(
                         Diagnostic::error("template", format!("templates/{template}"), None)
                             .message(format!("rendering {path} failed: {}", error_chain(&error)))
-                            .help("fix the template, or delete the override to use the built-in one"),
+                            .help(
+                                "fix the template, or delete the override to use the built-in one",
+                            ),
                     );
                 }
             };
-            staging.put(&path, html.as_bytes()).err().map(|e| write_failed(&path, e))
+            staging
+                .put(&path, html.as_bytes())
+                .err()
+                .map(|e| write_failed(&path, e))
         })
         .collect();
     let pages = jobs.len();
@@ -81,16 +102,32 @@ pub fn render(
     }
 
     let mut extra: Vec<(String, Vec<u8>)> = vec![
-        ("sitemap.xml".into(), sitemap(graph, site, &jobs, &renderer).into_bytes()),
+        (
+            "sitemap.xml".into(),
+            sitemap(graph, site, &jobs, &renderer).into_bytes(),
+        ),
         ("robots.txt".into(), robots(site).into_bytes()),
-        ("feed.xml".into(), atom_feed(graph, site, &renderer).into_bytes()),
+        (
+            "feed.xml".into(),
+            atom_feed(graph, site, &renderer).into_bytes(),
+        ),
     ];
-    extra.extend(theme.assets.iter().map(|a| (a.path.clone(), a.bytes.clone())));
+    extra.extend(
+        theme
+            .assets
+            .iter()
+            .map(|a| (a.path.clone(), a.bytes.clone())),
+    );
     let index = search::build_index(&search_documents(graph, &renderer));
     extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
     let write_failures: Vec<Diagnostic> = extra
         .par_iter()
-        .filter_map(|(path, bytes)| staging.put(path, bytes).err().map(|e| write_failed(path, e)))
+        .filter_map(|(path, bytes)| {
+            staging
+                .put(path, bytes)
+                .err()
+                .map(|e| write_failed(path, e))
+        })
         .collect();
     for failure in write_failures {
         diagnostics.push(failure);
@@ -360,7 +397,12 @@ impl<'g> PageRenderer<'g> {
             .content
             .cautions
             .iter()
-            .map(|c| (c.origin.id.as_str(), renderer.markdown(&c.message, None, None)))
+            .map(|c| {
+                (
+                    c.origin.id.as_str(),
+                    renderer.markdown(&c.message, None, None),
+                )
+            })
             .collect();
         renderer
     }
@@ -369,7 +411,12 @@ impl<'g> PageRenderer<'g> {
         format!("{}{}", self.origin, url)
     }
 
-    fn markdown(&self, text: &str, linked: Option<&mut HashSet<String>>, skip_glossary_id: Option<&str>) -> String {
+    fn markdown(
+        &self,
+        text: &str,
+        linked: Option<&mut HashSet<String>>,
+        skip_glossary_id: Option<&str>,
+    ) -> String {
         let graph = self.graph;
         let resolve = |id: &str| resolve(graph, id);
         let glossary_url = |id: &str| url_for(&graph.root, Kind::Glossary, id);
@@ -383,6 +430,12 @@ impl<'g> PageRenderer<'g> {
                 glossary_url: &glossary_url,
             },
         )
+    }
+
+    /// Markdown as plain words, links read as their titles.
+    fn plain(&self, text: &str) -> String {
+        let title_of = |id: &str| self.graph.entities.get(id).map(|e| e.title.to_string());
+        markdown::to_plain_text(text, &title_of)
     }
 
     fn meta(&self, title: &str, description: &str, url: String, kind: &'static str) -> PageMeta {
@@ -404,8 +457,16 @@ impl<'g> PageRenderer<'g> {
             Job::Home => {
                 let topics: Vec<_> = g.topics.iter().map(|t| self.topic_listing(t)).collect();
                 context.insert("topics", &topics);
-                context.insert("cautions", &self.caution_links(g.content.cautions.iter().collect()));
-                let meta = self.meta(&self.site.title, &self.site.description, root.clone(), "home");
+                context.insert(
+                    "cautions",
+                    &self.caution_links(g.content.cautions.iter().collect()),
+                );
+                let meta = self.meta(
+                    &self.site.title,
+                    &self.site.description,
+                    root.clone(),
+                    "home",
+                );
                 ("index.html".to_string(), "home.html", meta)
             }
             Job::Question(q) => {
@@ -413,7 +474,11 @@ impl<'g> PageRenderer<'g> {
                 context.insert("json_ld", &self.question_json_ld(q, &question));
                 let meta = self.meta(&q.question, &q.summary, question.url.clone(), "question");
                 context.insert("question", &question);
-                (format!("questions/{}/index.html", q.origin.id), "question.html", meta)
+                (
+                    format!("questions/{}/index.html", q.origin.id),
+                    "question.html",
+                    meta,
+                )
             }
             Job::Topic(t) => {
                 context.insert("topic", &self.topic_listing(t));
@@ -421,25 +486,46 @@ impl<'g> PageRenderer<'g> {
                 let url = url_for(root, Kind::Topic, &t.origin.id);
                 let description = format!("Questions about {}", t.title.to_lowercase());
                 let meta = self.meta(&t.title, &description, url, "topic");
-                (format!("topics/{}/index.html", t.origin.id), "topic.html", meta)
+                (
+                    format!("topics/{}/index.html", t.origin.id),
+                    "topic.html",
+                    meta,
+                )
             }
             Job::Source(s) => {
                 context.insert("source", &self.source(s));
                 let url = url_for(root, Kind::Source, &s.origin.id);
-                let meta = self.meta(&s.title, &format!("What this site quotes from {}", s.title), url, "source");
-                (format!("sources/{}/index.html", s.origin.id), "source.html", meta)
+                let meta = self.meta(
+                    &s.title,
+                    &format!("What this site quotes from {}", s.title),
+                    url,
+                    "source",
+                );
+                (
+                    format!("sources/{}/index.html", s.origin.id),
+                    "source.html",
+                    meta,
+                )
             }
             Job::Caution(c) => {
                 context.insert("caution", &self.caution(c));
                 context.insert("backlinks", &self.backlinks(&c.origin.id));
-                let questions = g.caution_questions.get(c.origin.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                let questions = g
+                    .caution_questions
+                    .get(c.origin.id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
                 context.insert("questions", &self.summaries(questions));
                 let quotes: Vec<_> = c.quotes.iter().map(|q| self.quote(q)).collect();
                 context.insert("quotes", &quotes);
                 let url = url_for(root, Kind::Caution, &c.origin.id);
-                let description = markdown::to_plain_text(&c.message);
+                let description = self.plain(&c.message);
                 let meta = self.meta(&c.title, &description, url, "caution");
-                (format!("cautions/{}/index.html", c.origin.id), "caution.html", meta)
+                (
+                    format!("cautions/{}/index.html", c.origin.id),
+                    "caution.html",
+                    meta,
+                )
             }
             Job::Page(p) => {
                 context.insert("body_html", &self.markdown(&p.body, None, None));
@@ -465,7 +551,12 @@ impl<'g> PageRenderer<'g> {
                     })
                     .collect();
                 context.insert("tags", &tags);
-                let meta = self.meta("All tags", "Every tag, with its questions", format!("{root}tags/"), "tags");
+                let meta = self.meta(
+                    "All tags",
+                    "Every tag, with its questions",
+                    format!("{root}tags/"),
+                    "tags",
+                );
                 ("tags/index.html".to_string(), "tags.html", meta)
             }
             Job::Glossary => {
@@ -494,7 +585,12 @@ impl<'g> PageRenderer<'g> {
                 ("glossary/index.html".to_string(), "glossary.html", meta)
             }
             Job::Search => {
-                let meta = self.meta("Search", "Search this site", format!("{root}search/"), "search");
+                let meta = self.meta(
+                    "Search",
+                    "Search this site",
+                    format!("{root}search/"),
+                    "search",
+                );
                 ("search/index.html".to_string(), "search.html", meta)
             }
             Job::NotFound => {
@@ -507,7 +603,12 @@ impl<'g> PageRenderer<'g> {
                     })
                     .collect();
                 context.insert("topics", &topics);
-                let meta = self.meta("Page not found", "This page does not exist", format!("{root}404.html"), "404");
+                let meta = self.meta(
+                    "Page not found",
+                    "This page does not exist",
+                    format!("{root}404.html"),
+                    "404",
+                );
                 ("404.html".to_string(), "404.html", meta)
             }
         };
@@ -569,7 +670,11 @@ impl<'g> PageRenderer<'g> {
             title: c.title.clone(),
             url: url_for(&self.graph.root, Kind::Caution, &c.origin.id),
             severity: c.severity.name(),
-            message_html: self.caution_html.get(c.origin.id.as_str()).cloned().unwrap_or_default(),
+            message_html: self
+                .caution_html
+                .get(c.origin.id.as_str())
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 
@@ -595,10 +700,17 @@ impl<'g> PageRenderer<'g> {
             .iter()
             .map(|f| {
                 let by = |stance: Stance| -> Vec<QuoteContext> {
-                    f.quotes.iter().filter(|x| x.stance == stance).map(|x| self.quote(x)).collect()
+                    f.quotes
+                        .iter()
+                        .filter(|x| x.stance == stance)
+                        .map(|x| self.quote(x))
+                        .collect()
                 };
-                let (supporting, qualifying, contradicting) =
-                    (by(Stance::Supports), by(Stance::Qualifies), by(Stance::Contradicts));
+                let (supporting, qualifying, contradicting) = (
+                    by(Stance::Supports),
+                    by(Stance::Qualifies),
+                    by(Stance::Contradicts),
+                );
                 let status = if !contradicting.is_empty() {
                     "disagree"
                 } else if !qualifying.is_empty() {
@@ -622,9 +734,12 @@ impl<'g> PageRenderer<'g> {
             .map(|c| self.caution(c))
             .collect();
         let (due, _) = due_date(&q.reviewed, self.max_age_days);
-        let quotes = |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
+        let quotes =
+            |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
         let money = |v: &Option<Spanned<f64>>| v.as_ref().map(|v| format_number(v.value));
-        let cited: BTreeSet<&str> = crate::link::question_quotes(q).map(|x| x.source.value.as_str()).collect();
+        let cited: BTreeSet<&str> = crate::link::question_quotes(q)
+            .map(|x| x.source.value.as_str())
+            .collect();
         let sources = cited
             .into_iter()
             .filter_map(|s| g.content.sources.iter().find(|x| x.origin.id == s))
@@ -635,7 +750,7 @@ impl<'g> PageRenderer<'g> {
                 external_url: s.url.as_ref().map(|u| u.value.clone()),
             })
             .collect();
-        let plain = format!("{} {}", q.summary.value, markdown::to_plain_text(&q.answer));
+        let plain = format!("{} {}", q.summary.value, self.plain(&q.answer));
         QuestionContext {
             id: id.to_string(),
             title: q.question.clone(),
@@ -733,7 +848,7 @@ impl<'g> PageRenderer<'g> {
     /// page as a MedicalWebPage with its review date.
     fn question_json_ld(&self, q: &Question, ctx: &QuestionContext) -> String {
         let url = self.absolute(&ctx.url);
-        let answer = format!("{} {}", q.summary.value, markdown::to_plain_text(&q.answer));
+        let answer = format!("{} {}", q.summary.value, self.plain(&q.answer));
         let data = serde_json::json!({
             "@context": "https://schema.org",
             "@graph": [
@@ -760,7 +875,9 @@ impl<'g> PageRenderer<'g> {
             ],
         });
         // Inside <script>, "</" would end the element early.
-        serde_json::to_string(&data).expect("JSON-LD serialises").replace("</", "<\\/")
+        serde_json::to_string(&data)
+            .expect("JSON-LD serialises")
+            .replace("</", "<\\/")
     }
 }
 
@@ -816,7 +933,9 @@ fn sitemap(graph: &Graph, site: &Site, jobs: &[Job], renderer: &PageRenderer) ->
         })
         .collect();
     entries.sort();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
         xml.push_str("  <url><loc>");
         xml.push_str(&xml_escape(&loc));
@@ -847,9 +966,10 @@ fn atom_feed(graph: &Graph, site: &Site, renderer: &PageRenderer) -> String {
             .cmp(&a.reviewed.on.value)
             .then_with(|| a.origin.id.cmp(&b.origin.id))
     });
-    let updated = questions
-        .first()
-        .map_or_else(|| "1970-01-01".to_string(), |q| q.reviewed.on.value.to_string());
+    let updated = questions.first().map_or_else(
+        || "1970-01-01".to_string(),
+        |q| q.reviewed.on.value.to_string(),
+    );
     let home = renderer.absolute(&graph.root);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}feed.xml\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
@@ -885,10 +1005,13 @@ fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocumen
         .questions
         .par_iter()
         .map(|q| {
-            let mut text = vec![q.summary.value.clone(), markdown::to_plain_text(&q.answer)];
+            let mut text = vec![q.summary.value.clone(), renderer.plain(&q.answer)];
             text.extend(q.facts.iter().map(|f| f.claim.clone()));
             text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
-            let topic = graph.entities.get(q.topic.value.as_str()).map(|t| t.title.to_string());
+            let topic = graph
+                .entities
+                .get(q.topic.value.as_str())
+                .map(|t| t.title.to_string());
             text.extend(topic.clone());
             SearchDocument {
                 url: url_for(root, Kind::Question, &q.origin.id),
@@ -902,21 +1025,24 @@ fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocumen
         url: url_for(root, Kind::Glossary, &t.origin.id),
         title: t.term.clone(),
         section: "Glossary".into(),
-        text: format!("{}\n{}", t.aliases.join(", "), markdown::to_plain_text(&t.definition)),
+        text: format!(
+            "{}\n{}",
+            t.aliases.join(", "),
+            renderer.plain(&t.definition)
+        ),
     }));
     docs.extend(graph.content.cautions.iter().map(|c| SearchDocument {
         url: url_for(root, Kind::Caution, &c.origin.id),
         title: c.title.clone(),
         section: "Caution".into(),
-        text: markdown::to_plain_text(&c.message),
+        text: renderer.plain(&c.message),
     }));
     docs.extend(graph.content.pages.iter().map(|p| SearchDocument {
         url: url_for(root, Kind::Page, &p.origin.id),
         title: p.title.clone(),
         section: "Page".into(),
-        text: markdown::to_plain_text(&p.body),
+        text: renderer.plain(&p.body),
     }));
-    let _ = renderer;
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     docs
 }

@@ -96,7 +96,8 @@ body: |
 /// Creates a new site in `dir` (which must be empty or not exist).
 pub fn init(dir: &Path) -> Result<(), String> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let mut entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         if entries.next().is_some() {
             return Err(format!(
                 "{} is not empty; cited init only creates new sites",
@@ -104,7 +105,9 @@ pub fn init(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    let today = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
     for (path, text) in EXAMPLE_FILES {
         let text = text.replace("{TODAY}", &today.to_string());
         write_new(&dir.join(path), &text)?;
@@ -132,7 +135,10 @@ pub fn new_entity(root: &Path, kind: &str, id: &str, today: Date) -> Result<Path
         for ext in ["yaml", "yml"] {
             let existing = root.join("content").join(other).join(format!("{id}.{ext}"));
             if existing.exists() {
-                return Err(format!("the id `{id}` is already used by {}", existing.display()));
+                return Err(format!(
+                    "the id `{id}` is already used by {}",
+                    existing.display()
+                ));
             }
         }
     }
@@ -169,12 +175,14 @@ reviewed:
 
 fn write_new(path: &Path, text: &str) -> Result<(), String> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -16,10 +16,22 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// The default theme's templates, by name.
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("partials/quote.html", include_str!("../templates/partials/quote.html")),
-    ("partials/question-list.html", include_str!("../templates/partials/question-list.html")),
-    ("partials/backlinks.html", include_str!("../templates/partials/backlinks.html")),
-    ("partials/caution.html", include_str!("../templates/partials/caution.html")),
+    (
+        "partials/quote.html",
+        include_str!("../templates/partials/quote.html"),
+    ),
+    (
+        "partials/question-list.html",
+        include_str!("../templates/partials/question-list.html"),
+    ),
+    (
+        "partials/backlinks.html",
+        include_str!("../templates/partials/backlinks.html"),
+    ),
+    (
+        "partials/caution.html",
+        include_str!("../templates/partials/caution.html"),
+    ),
     ("home.html", include_str!("../templates/home.html")),
     ("question.html", include_str!("../templates/question.html")),
     ("topic.html", include_str!("../templates/topic.html")),
@@ -58,8 +70,10 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
         .iter()
         .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
         .collect();
-    let mut asset_files: BTreeMap<String, Vec<u8>> =
-        BUILT_IN_ASSETS.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
+    let mut asset_files: BTreeMap<String, Vec<u8>> = BUILT_IN_ASSETS
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
 
     let overrides = root.join("templates");
     if overrides.is_dir() {
@@ -69,14 +83,21 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                 Ok(_) => continue,
                 Err(error) => {
                     diagnostics.push(
-                        Diagnostic::error("unreadable", "templates", None).message(format!("cannot read templates: {error}")),
+                        Diagnostic::error("unreadable", "templates", None)
+                            .message(format!("cannot read templates: {error}")),
                     );
                     continue;
                 }
             };
-            let name = entry.path().strip_prefix(&overrides).unwrap_or(entry.path());
+            let name = entry
+                .path()
+                .strip_prefix(&overrides)
+                .unwrap_or(entry.path());
             let name = name.to_string_lossy().replace('\\', "/");
-            if name.split('/').any(|part| part.starts_with('.') || part.ends_with('~')) {
+            if name
+                .split('/')
+                .any(|part| part.starts_with('.') || part.ends_with('~'))
+            {
                 continue; // editor swap files
             }
             let relative = Path::new("templates").join(&name);
@@ -86,7 +107,10 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                 }
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
-                        templates.insert(name.clone(), (text, Some(relative.to_string_lossy().into_owned())));
+                        templates.insert(
+                            name.clone(),
+                            (text, Some(relative.to_string_lossy().into_owned())),
+                        );
                     }
                     Err(_) => diagnostics.push(
                         Diagnostic::error("not-utf8", relative, None)
@@ -95,7 +119,8 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                     ),
                 },
                 Err(error) => diagnostics.push(
-                    Diagnostic::error("unreadable", relative, None).message(format!("cannot read this template: {error}")),
+                    Diagnostic::error("unreadable", relative, None)
+                        .message(format!("cannot read this template: {error}")),
                 ),
             }
         }
@@ -111,14 +136,20 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
 
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let named: Vec<(String, String)> = templates.iter().map(|(n, (t, _))| (n.clone(), t.clone())).collect();
+    let named: Vec<(String, String)> = templates
+        .iter()
+        .map(|(n, (t, _))| (n.clone(), t.clone()))
+        .collect();
     if let Err(error) = tera.add_raw_templates(named) {
         // Tera names the template at fault; point at the site's file when it is one.
         let message = error_chain(&error);
         let file = templates
             .iter()
             .find(|(name, _)| message.contains(name.as_str()))
-            .map(|(name, (_, path))| path.clone().unwrap_or_else(|| format!("built-in template {name}")))
+            .map(|(name, (_, path))| {
+                path.clone()
+                    .unwrap_or_else(|| format!("built-in template {name}"))
+            })
             .unwrap_or_else(|| "templates".to_string());
         diagnostics.push(
             Diagnostic::error("template", file, None)

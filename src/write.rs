@@ -21,10 +21,14 @@ impl Staging {
     /// A fresh staging folder beside `out` (same file system, so the swap is a rename).
     pub fn new(out: &Path) -> io::Result<Staging> {
         let out = absolute(out)?;
-        let parent = out.parent().ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
         std::fs::create_dir_all(parent)?;
         let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-        let dir = tempfile::Builder::new().prefix(&format!(".{name}.cited-")).tempdir_in(parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.cited-"))
+            .tempdir_in(parent)?;
         Ok(Staging {
             dir,
             out,
@@ -95,7 +99,9 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::other("atomic exchange is only available on Linux"))
+    Err(io::Error::other(
+        "atomic exchange is only available on Linux",
+    ))
 }
 
 fn absolute(path: &Path) -> io::Result<PathBuf> {
@@ -119,7 +125,10 @@ mod tests {
         let staging = Staging::new(&out).unwrap();
         staging.put("a/index.html", b"new").unwrap();
         staging.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "new"
+        );
         assert!(!out.join("old.html").exists());
         let left: Vec<_> = std::fs::read_dir(parent.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the output remains");
@@ -134,7 +143,10 @@ mod tests {
         let staging = Staging::new(&out).unwrap();
         staging.put("new.html", b"new").unwrap();
         drop(staging);
-        assert_eq!(std::fs::read_to_string(out.join("old.html")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(out.join("old.html")).unwrap(),
+            "old"
+        );
         assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
     }
 }

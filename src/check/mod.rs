@@ -68,6 +68,7 @@ struct Checker<'a> {
     files: &'a SourceFiles,
     today: Date,
     kinds: HashMap<&'a str, Kind>,
+    titles: HashMap<&'a str, &'a str>,
     archives: HashMap<&'a str, Option<Archive>>,
     max_age_days: i64,
     max_grade: Option<f64>,
@@ -76,22 +77,54 @@ struct Checker<'a> {
 impl<'a> Checker<'a> {
     fn new(content: &'a Content, files: &'a SourceFiles, today: Date) -> Self {
         let mut kinds = HashMap::new();
+        let mut titles = HashMap::new();
         let origins = content
             .sources
             .iter()
-            .map(|e| (&e.origin, Kind::Source))
-            .chain(content.topics.iter().map(|e| (&e.origin, Kind::Topic)))
-            .chain(content.questions.iter().map(|e| (&e.origin, Kind::Question)))
-            .chain(content.cautions.iter().map(|e| (&e.origin, Kind::Caution)))
-            .chain(content.glossary.iter().map(|e| (&e.origin, Kind::Glossary)))
-            .chain(content.pages.iter().map(|e| (&e.origin, Kind::Page)));
-        for (origin, kind) in origins {
+            .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
+            .chain(
+                content
+                    .topics
+                    .iter()
+                    .map(|e| (&e.origin, Kind::Topic, e.title.as_str())),
+            )
+            .chain(
+                content
+                    .questions
+                    .iter()
+                    .map(|e| (&e.origin, Kind::Question, e.question.as_str())),
+            )
+            .chain(
+                content
+                    .cautions
+                    .iter()
+                    .map(|e| (&e.origin, Kind::Caution, e.title.as_str())),
+            )
+            .chain(
+                content
+                    .glossary
+                    .iter()
+                    .map(|e| (&e.origin, Kind::Glossary, e.term.as_str())),
+            )
+            .chain(
+                content
+                    .pages
+                    .iter()
+                    .map(|e| (&e.origin, Kind::Page, e.title.as_str())),
+            );
+        for (origin, kind, title) in origins {
             kinds.insert(origin.id.as_str(), kind);
+            titles.insert(origin.id.as_str(), title);
         }
         let archives = content
             .sources
             .par_iter()
-            .map(|s| (s.origin.id.as_str(), s.archive_text.as_deref().map(Archive::new)))
+            .map(|s| {
+                (
+                    s.origin.id.as_str(),
+                    s.archive_text.as_deref().map(Archive::new),
+                )
+            })
             .collect();
         let site = content.site.as_ref();
         Checker {
@@ -99,11 +132,14 @@ impl<'a> Checker<'a> {
             files,
             today,
             kinds,
+            titles,
             archives,
             max_age_days: site
                 .and_then(|s| s.review_max_age_days.as_ref())
                 .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
-            max_grade: site.and_then(|s| s.readability_max_grade.as_ref()).map(|g| g.value),
+            max_grade: site
+                .and_then(|s| s.readability_max_grade.as_ref())
+                .map(|g| g.value),
         }
     }
 
@@ -112,8 +148,13 @@ impl<'a> Checker<'a> {
         if !is_web_url(&site.base_url) {
             out.push(
                 Diagnostic::error("bad-url", file, Some(site.base_url.span))
-                    .message(format!("`{}` is not an http or https URL", site.base_url.value))
-                    .help("give the address the site will be published at, e.g. https://example.org/"),
+                    .message(format!(
+                        "`{}` is not an http or https URL",
+                        site.base_url.value
+                    ))
+                    .help(
+                        "give the address the site will be published at, e.g. https://example.org/",
+                    ),
             );
         }
         if let Some(days) = &site.review_max_age_days
@@ -122,7 +163,9 @@ impl<'a> Checker<'a> {
             out.push(
                 Diagnostic::error("bad-value", file, Some(days.span))
                     .message("`review.max_age_days` must be a positive number of days")
-                    .help(format!("the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years)")),
+                    .help(format!(
+                        "the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years)"
+                    )),
             );
         }
         if let Some(grade) = &site.readability_max_grade
@@ -170,7 +213,10 @@ impl<'a> Checker<'a> {
             if !is_valid_id(tag) {
                 out.push(
                     Diagnostic::error("bad-tag", file, Some(tag.span))
-                        .message(format!("the tag `{}` is not lowercase words joined by hyphens", tag.value))
+                        .message(format!(
+                            "the tag `{}` is not lowercase words joined by hyphens",
+                            tag.value
+                        ))
                         .help(format!(
                             "tags are part of URLs (/tags/<tag>/): write `{}`",
                             crate::load::suggest_id(tag)
@@ -225,7 +271,14 @@ impl<'a> Checker<'a> {
     }
 
     /// An id that must name an entity of `kind`; true when it does.
-    fn reference(&self, file: &Path, id: &Spanned<String>, kind: Kind, role: &str, out: &mut Diagnostics) -> bool {
+    fn reference(
+        &self,
+        file: &Path,
+        id: &Spanned<String>,
+        kind: Kind,
+        role: &str,
+        out: &mut Diagnostics,
+    ) -> bool {
         if self.content.unreadable_ids.contains(id.value.as_str()) {
             return false; // Its own file's problems are reported already.
         }
@@ -233,7 +286,12 @@ impl<'a> Checker<'a> {
             Some(found) if *found == kind => return true,
             Some(found) => out.push(
                 Diagnostic::error("wrong-kind", file, Some(id.span))
-                    .message(format!("`{}` is {}, not {}", id.value, found.noun(), kind.noun()))
+                    .message(format!(
+                        "`{}` is {}, not {}",
+                        id.value,
+                        found.noun(),
+                        kind.noun()
+                    ))
                     .help(self.suggestion(&id.value, kind)),
             ),
             None => out.push(
@@ -246,17 +304,32 @@ impl<'a> Checker<'a> {
     }
 
     fn suggestion(&self, wrong: &str, kind: Kind) -> String {
-        let candidates = self.kinds.iter().filter(|(_, k)| **k == kind).map(|(id, _)| *id);
+        let candidates = self
+            .kinds
+            .iter()
+            .filter(|(_, k)| **k == kind)
+            .map(|(id, _)| *id);
         match did_you_mean(wrong, candidates) {
             Some(guess) => format!("did you mean `{guess}`?"),
             None => {
-                let mut ids: Vec<&str> = self.kinds.iter().filter(|(_, k)| **k == kind).map(|(id, _)| *id).collect();
+                let mut ids: Vec<&str> = self
+                    .kinds
+                    .iter()
+                    .filter(|(_, k)| **k == kind)
+                    .map(|(id, _)| *id)
+                    .collect();
                 ids.sort_unstable();
                 if ids.is_empty() {
-                    format!("there is no {} yet: create one in content/", &kind.noun()[2..])
+                    format!(
+                        "there is no {} yet: create one in content/",
+                        &kind.noun()[2..]
+                    )
                 } else {
                     let shown: Vec<&str> = ids.into_iter().take(8).collect();
-                    format!("ids of this kind are the file names, e.g. {}", shown.join(", "))
+                    format!(
+                        "ids of this kind are the file names, e.g. {}",
+                        shown.join(", ")
+                    )
                 }
             }
         }
@@ -280,7 +353,10 @@ impl<'a> Checker<'a> {
                 };
                 out.push(
                     Diagnostic::error("quote-not-found", file, Some(quote.text.span))
-                        .message(format!("this quote is not in the archive of `{}`", quote.source.value))
+                        .message(format!(
+                            "this quote is not in the archive of `{}`",
+                            quote.source.value
+                        ))
                         .help(help),
                 );
             }
@@ -288,20 +364,35 @@ impl<'a> Checker<'a> {
     }
 
     fn cost_numbers(&self, file: &Path, cost: &Cost, out: &mut Diagnostics) {
-        let quoted: Vec<f64> = cost.quotes.iter().flat_map(|q| quotes::numbers_in(&q.text)).collect();
-        let named = [("typical", &cost.typical), ("low", &cost.low), ("high", &cost.high)];
+        let quoted: Vec<f64> = cost
+            .quotes
+            .iter()
+            .flat_map(|q| quotes::numbers_in(&q.text))
+            .collect();
+        let named = [
+            ("typical", &cost.typical),
+            ("low", &cost.low),
+            ("high", &cost.high),
+        ];
         for (name, value) in named {
             let Some(value) = value else { continue };
             if !quoted.iter().any(|n| (n - value.value).abs() < 1e-9) {
                 out.push(
                     Diagnostic::error("number-not-quoted", file, Some(value.span))
-                        .message(format!("the {name} cost {} does not appear in any of the cost's quotes", value.value))
+                        .message(format!(
+                            "the {name} cost {} does not appear in any of the cost's quotes",
+                            value.value
+                        ))
                         .help(if quoted.is_empty() {
                             "add a quote that gives this number".to_string()
                         } else {
                             format!(
                                 "the quotes give: {}",
-                                quoted.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                                quoted
+                                    .iter()
+                                    .map(|n| n.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             )
                         }),
                 );
@@ -313,8 +404,13 @@ impl<'a> Checker<'a> {
             if pair[0].value > pair[1].value {
                 out.push(
                     Diagnostic::error("cost-order", file, Some(pair[1].span))
-                        .message(format!("{} is less than {}: costs must be low ≤ typical ≤ high", pair[1].value, pair[0].value))
-                        .help("check which number is the low end, the typical cost and the high end"),
+                        .message(format!(
+                            "{} is less than {}: costs must be low ≤ typical ≤ high",
+                            pair[1].value, pair[0].value
+                        ))
+                        .help(
+                            "check which number is the low end, the typical cost and the high end",
+                        ),
                 );
             }
         }
@@ -336,7 +432,10 @@ impl<'a> Checker<'a> {
         if review.on.value > self.today {
             out.push(
                 Diagnostic::warning("review-in-future", file, Some(review.on.span))
-                    .message(format!("`reviewed.on` ({}) is in the future", review.on.value))
+                    .message(format!(
+                        "`reviewed.on` ({}) is in the future",
+                        review.on.value
+                    ))
                     .help("give the date the answer was actually reviewed"),
             );
         }
@@ -352,17 +451,13 @@ impl<'a> Checker<'a> {
 
     fn summary(&self, file: &Path, summary: &Spanned<String>, out: &mut Diagnostics) {
         let words = summary.split_whitespace().count();
-        let sentences = summary
-            .trim_end()
-            .trim_end_matches(['.', '!', '?'])
-            .split(['.', '!', '?'])
-            .filter(|s| s.starts_with(char::is_whitespace))
-            .count()
-            + 1;
+        let sentences = sentence_count(summary);
         if words > 35 || sentences > 1 {
             out.push(
                 Diagnostic::warning("long-summary", file, Some(summary.span))
-                    .message(format!("the summary is {sentences} sentence(s), {words} words"))
+                    .message(format!(
+                        "the summary is {sentences} sentence(s), {words} words"
+                    ))
                     .help("a summary is the short answer: one plain sentence of at most 35 words"),
             );
         }
@@ -371,7 +466,8 @@ impl<'a> Checker<'a> {
     fn readability(&self, file: &Path, q: &Question, out: &mut Diagnostics) {
         let Some(max) = self.max_grade else { return };
         for (field, text) in [("summary", &q.summary), ("answer", &q.answer)] {
-            let plain = markdown::to_plain_text(text);
+            let title_of = |id: &str| self.titles.get(id).map(|t| t.to_string());
+            let plain = markdown::to_plain_text(text, &title_of);
             if let Some(grade) = readability::flesch_kincaid_grade(&plain)
                 && grade > max
             {
@@ -389,13 +485,17 @@ impl<'a> Checker<'a> {
         let text = self.files.get(file);
         let locate = |range: Range<usize>| locate_in_file(text.as_deref(), field, range);
         for link in markdown::internal_links(&field.value) {
-            if self.content.unreadable_ids.contains(&link.id) || self.kinds.contains_key(link.id.as_str()) {
+            if self.content.unreadable_ids.contains(&link.id)
+                || self.kinds.contains_key(link.id.as_str())
+            {
                 continue;
             }
             let candidates = self.kinds.keys().copied();
             let help = match did_you_mean(&link.id, candidates) {
                 Some(guess) => format!("did you mean `[[{guess}]]`?"),
-                None => "link to an entity by its id: the name of its file without .yaml".to_string(),
+                None => {
+                    "link to an entity by its id: the name of its file without .yaml".to_string()
+                }
             };
             out.push(
                 Diagnostic::error("unknown-link", file, Some(locate(link.range)))
@@ -439,10 +539,29 @@ pub fn due_date(review: &Review, max_age_days: i64) -> (Date, Span) {
     match &review.next {
         Some(next) => (next.value, next.span),
         None => (
-            review.on.value.checked_add(max_age_days.days()).unwrap_or(Date::MAX),
+            review
+                .on
+                .value
+                .checked_add(max_age_days.days())
+                .unwrap_or(Date::MAX),
             review.on.span,
         ),
     }
+}
+
+/// Sentences in a short text: a word ending in . ! or ? followed by a word
+/// starting with a capital, unless it is a title or abbreviation ("Dr. Katz").
+fn sentence_count(text: &str) -> usize {
+    const ABBREVIATIONS: [&str; 10] = [
+        "dr.", "mr.", "mrs.", "ms.", "prof.", "st.", "e.g.", "i.e.", "vs.", "approx.",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let ends = words.windows(2).filter(|pair| {
+        let ends_sentence = pair[0].ends_with(['.', '!', '?'])
+            && !ABBREVIATIONS.contains(&pair[0].to_lowercase().as_str());
+        ends_sentence && pair[1].starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    });
+    ends.count() + 1
 }
 
 fn is_web_url(url: &str) -> bool {
@@ -473,5 +592,20 @@ fn locate_in_file(file_text: Option<&str>, field: &Markdown, range: Range<usize>
             Span::from_bytes(text, start, start + piece.len())
         }
         None => field.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_count;
+
+    #[test]
+    fn counts_sentences_but_not_titles() {
+        assert_eq!(sentence_count("Dr. Katz says there are no risks."), 1);
+        assert_eq!(
+            sentence_count("It heals. Most redness goes within 48 hours."),
+            2
+        );
+        assert_eq!(sentence_count("About $640 per session, e.g. in the US."), 1);
     }
 }

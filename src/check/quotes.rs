@@ -37,7 +37,10 @@ impl Archive {
         let score = |window: &[String]| window.iter().filter(|w| quote_words.contains(w)).count();
         let (best_start, best_score) = (0..=words.len() - width)
             .map(|start| (start, score(&keys[start..start + width])))
-            .fold((0, 0), |best, next| if next.1 > best.1 { next } else { best });
+            .fold(
+                (0, 0),
+                |best, next| if next.1 > best.1 { next } else { best },
+            );
         (best_score > 0).then(|| words[best_start..best_start + width].join(" "))
     }
 }
@@ -45,7 +48,10 @@ impl Archive {
 /// Lowercased letters and digits of a word, so punctuation and case don't
 /// hide a near match.
 fn word_key(word: &str) -> String {
-    word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    word.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Collapses runs of white space to one space and maps typographic quotes and
@@ -66,7 +72,8 @@ pub fn normalise(text: &str) -> String {
         out.push(match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' => '-',
             c => c,
         });
     }
@@ -116,14 +123,21 @@ mod tests {
 
     #[test]
     fn shows_the_closest_passage() {
-        let archive = Archive::new("Alpha beta gamma. The average cost is about $640 per session. Delta epsilon.");
-        let closest = archive.closest_passage("The average price is about $640 per session").unwrap();
+        let archive = Archive::new(
+            "Alpha beta gamma. The average cost is about $640 per session. Delta epsilon.",
+        );
+        let closest = archive
+            .closest_passage("The average price is about $640 per session")
+            .unwrap();
         assert!(closest.contains("average cost is about $640"), "{closest}");
     }
 
     #[test]
     fn reads_numbers_with_separators() {
-        assert_eq!(numbers_in("about $1,200.50 or $300 to $700."), vec![1200.5, 300.0, 700.0]);
+        assert_eq!(
+            numbers_in("about $1,200.50 or $300 to $700."),
+            vec![1200.5, 300.0, 700.0]
+        );
         assert_eq!(numbers_in("48 hours, 4-6 weeks"), vec![48.0, 4.0, 6.0]);
     }
 }

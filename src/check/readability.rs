@@ -12,10 +12,9 @@ pub fn flesch_kincaid_grade(text: &str) -> Option<f64> {
     let mut sentences = 0usize;
     let mut in_sentence = false;
     for token in text.split_whitespace() {
-        let word: String = token.chars().filter(|c| c.is_alphabetic()).collect();
-        if !word.is_empty() || token.chars().any(|c| c.is_ascii_digit()) {
+        if token.chars().any(|c| c.is_alphanumeric()) {
             words += 1;
-            syllables += syllable_count(&word).max(1);
+            syllables += syllable_count(token);
             in_sentence = true;
         }
         if token.ends_with(['.', '!', '?']) || token.ends_with(".)") || token.ends_with(".\"") {
@@ -31,26 +30,39 @@ pub fn flesch_kincaid_grade(text: &str) -> Option<f64> {
     if words == 0 {
         return None;
     }
-    let grade = 0.39 * (words as f64 / sentences.max(1) as f64) + 11.8 * (syllables as f64 / words as f64) - 15.59;
+    let grade = 0.39 * (words as f64 / sentences.max(1) as f64)
+        + 11.8 * (syllables as f64 / words as f64)
+        - 15.59;
     Some((grade * 10.0).round() / 10.0)
 }
 
-/// Vowel groups, less a silent final "e", at least one.
-fn syllable_count(word: &str) -> usize {
-    let word = word.to_lowercase();
-    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let chars: Vec<char> = word.chars().collect();
+/// Vowel groups, less a silent final "e", at least one. Counts the letters
+/// of `token` only (punctuation and digits are skipped), without allocating:
+/// this runs over every word of every answer.
+fn syllable_count(token: &str) -> usize {
+    let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
     let mut count = 0;
     let mut previous_vowel = false;
-    for &c in &chars {
+    // The last three letters, to spot a silent final "e" (but not "-le" as in "table").
+    let mut last = [0u8; 3];
+    for c in token
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+    {
         let vowel = is_vowel(c);
         if vowel && !previous_vowel {
             count += 1;
         }
         previous_vowel = vowel;
+        last = [last[1], last[2], c];
     }
-    let n = chars.len();
-    if n > 2 && chars[n - 1] == 'e' && !is_vowel(chars[n - 2]) && !(chars[n - 2] == 'l' && !is_vowel(chars[n - 3])) {
+    let [third, second, final_letter] = last;
+    if third != 0
+        && final_letter == b'e'
+        && !is_vowel(second)
+        && !(second == b'l' && !is_vowel(third))
+    {
         count -= 1;
     }
     count.max(1)

@@ -11,7 +11,11 @@ use crate::model::*;
 
 impl FromNode for Quote {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a quote", &["source", "text", "attribution", "stance"])?;
+        let f = r.fields(
+            node,
+            "a quote",
+            &["source", "text", "attribution", "stance"],
+        )?;
         let source = r.required(&f, "source");
         let text = r.required(&f, "text");
         let attribution = r.optional(&f, "attribution");
@@ -51,7 +55,11 @@ impl FromNode for Review {
         let on = r.required(&f, "on");
         let by = r.required(&f, "by");
         let next = r.optional(&f, "next");
-        Some(Review { on: on?, by: by?, next })
+        Some(Review {
+            on: on?,
+            by: by?,
+            next,
+        })
     }
 }
 
@@ -177,7 +185,14 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
 }
 
 pub fn source(r: &mut Reader, node: &Node, origin: Origin) -> Option<Source> {
-    let known = ["title", "publisher", "url", "published", "accessed", "archive"];
+    let known = [
+        "title",
+        "publisher",
+        "url",
+        "published",
+        "accessed",
+        "archive",
+    ];
     let f = r.fields(node, "a source", &known)?;
     let title = r.required(&f, "title");
     let publisher = r.optional(&f, "publisher");
@@ -214,6 +229,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let known = [
         "question",
         "topic",
+        "order",
         "tags",
         "summary",
         "answer",
@@ -228,6 +244,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let f = r.fields(node, "a question", &known)?;
     let question = r.required(&f, "question");
     let topic = r.required(&f, "topic");
+    let order = r.optional(&f, "order");
     let tags = r.list(&f, "tags");
     let summary = r.required(&f, "summary");
     let answer = r.required(&f, "answer");
@@ -242,6 +259,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
         origin,
         question: question?,
         topic: topic?,
+        order,
         tags,
         summary: summary?,
         answer: answer?,
@@ -256,7 +274,11 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
 }
 
 pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
-    let f = r.fields(node, "a caution", &["title", "severity", "message", "quotes"])?;
+    let f = r.fields(
+        node,
+        "a caution",
+        &["title", "severity", "message", "quotes"],
+    )?;
     let title = r.required(&f, "title");
     let severity = match f.get("severity") {
         Some(n) => one_of(

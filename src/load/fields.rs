@@ -28,7 +28,13 @@ pub struct Fields<'n> {
 }
 
 impl<'a> Reader<'a> {
-    pub fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>, help: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let help = help.into();
         let mut d = Diagnostic::error(code, self.file, Some(span)).message(message);
         if !help.is_empty() {
@@ -38,12 +44,20 @@ impl<'a> Reader<'a> {
     }
 
     /// Checks that `node` is a mapping whose keys are all in `known`.
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &'static str, known: &[&str]) -> Option<Fields<'n>> {
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &'static str,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
             self.error(
                 "wrong-type",
                 node.span,
-                format!("expected {what} (a mapping of `field: value`), found {}", node.value.kind()),
+                format!(
+                    "expected {what} (a mapping of `field: value`), found {}",
+                    node.value.kind()
+                ),
                 format!("{what} has the fields: {}", known.join(", ")),
             );
             return None;
@@ -56,7 +70,12 @@ impl<'a> Reader<'a> {
                         Some(guess) => format!("did you mean `{guess}`?"),
                         None => format!("{what} has the fields: {}", known.join(", ")),
                     };
-                    self.error("unknown-field", key.span, format!("unknown field `{name}` in {what}"), help);
+                    self.error(
+                        "unknown-field",
+                        key.span,
+                        format!("unknown field `{name}` in {what}"),
+                        help,
+                    );
                 }
                 other => self.error(
                     "unknown-field",
@@ -135,7 +154,9 @@ impl<'a> Reader<'a> {
     /// The text as written in the file, for scalars YAML read as something else
     /// (`title: 2024`, `language: no`): the editor meant the text.
     fn raw_text(&self, node: &Node) -> Option<String> {
-        self.text.get(node.span.start..node.span.end).map(str::to_string)
+        self.text
+            .get(node.span.start..node.span.end)
+            .map(str::to_string)
     }
 }
 
@@ -208,11 +229,18 @@ impl FromNode for Date {
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         let text = String::from_node(reader, node)?;
         let well_formed = text.len() == 10
-            && text
-                .bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-        let date = if well_formed { text.parse::<Date>().ok() } else { None };
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        let date = if well_formed {
+            text.parse::<Date>().ok()
+        } else {
+            None
+        };
         if date.is_none() {
             reader.error(
                 "bad-date",
@@ -232,7 +260,10 @@ impl<T: FromNode> FromNode for Vec<T> {
             return None;
         };
         // Read every item (reporting every bad one) before giving up on the list.
-        let read: Vec<Option<T>> = items.iter().map(|item| T::from_node(reader, item)).collect();
+        let read: Vec<Option<T>> = items
+            .iter()
+            .map(|item| T::from_node(reader, item))
+            .collect();
         read.into_iter().collect()
     }
 }
@@ -247,7 +278,12 @@ impl<T: FromNode> FromNode for Spanned<T> {
 }
 
 /// Reads one of a fixed set of words (a severity, a stance).
-pub fn one_of<T: Copy>(reader: &mut Reader, node: &Node, names: &[&str], values: &[T]) -> Option<T> {
+pub fn one_of<T: Copy>(
+    reader: &mut Reader,
+    node: &Node,
+    names: &[&str],
+    values: &[T],
+) -> Option<T> {
     let word = String::from_node(reader, node)?;
     match names.iter().position(|n| *n == word) {
         Some(i) => Some(values[i]),
@@ -256,7 +292,12 @@ pub fn one_of<T: Copy>(reader: &mut Reader, node: &Node, names: &[&str], values:
                 Some(guess) => format!("did you mean `{guess}`?"),
                 None => format!("use one of: {}", names.join(", ")),
             };
-            reader.error("bad-value", node.span, format!("`{word}` is not one of {}", names.join(", ")), help);
+            reader.error(
+                "bad-value",
+                node.span,
+                format!("`{word}` is not one of {}", names.join(", ")),
+                help,
+            );
             None
         }
     }

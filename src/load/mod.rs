@@ -21,7 +21,14 @@ use crate::model::{Content, Origin};
 use fields::Reader;
 
 /// The folders of `content/`, each holding one kind of entity.
-pub const KINDS: [&str; 6] = ["sources", "topics", "questions", "cautions", "glossary", "pages"];
+pub const KINDS: [&str; 6] = [
+    "sources",
+    "topics",
+    "questions",
+    "cautions",
+    "glossary",
+    "pages",
+];
 
 /// What loading produced: the typed content and the text of every file read,
 /// so diagnostics can quote their source lines.
@@ -47,7 +54,10 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     }
 
     let paths = find_content_files(root, &content_dir, diagnostics);
-    let parsed: Vec<ParsedFile> = paths.par_iter().map(|(kind, path)| parse_file(root, kind, path)).collect();
+    let parsed: Vec<ParsedFile> = paths
+        .par_iter()
+        .map(|(kind, path)| parse_file(root, kind, path))
+        .collect();
 
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for file in parsed {
@@ -75,7 +85,11 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
         entity.add_to(&mut content);
     }
 
-    if content.site.is_none() && !diagnostics.iter().any(|d| d.file == Path::new("content/site.yaml")) {
+    if content.site.is_none()
+        && !diagnostics
+            .iter()
+            .any(|d| d.file == Path::new("content/site.yaml"))
+    {
         diagnostics.push(
             Diagnostic::error("missing-file", "content/site.yaml", None)
                 .message("the site has no `content/site.yaml`")
@@ -91,7 +105,11 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
 
 /// Every `.yaml` file of `content/`, sorted, paired with its kind folder.
 /// Files that cited would not read are reported, never skipped in silence.
-fn find_content_files(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<(&'static str, PathBuf)> {
+fn find_content_files(
+    root: &Path,
+    content_dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(&'static str, PathBuf)> {
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
@@ -101,9 +119,13 @@ fn find_content_files(root: &Path, content_dir: &Path, diagnostics: &mut Diagnos
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().map(|p| relative(root, p)).unwrap_or_else(|| "content".into());
+                let path = error
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| "content".into());
                 diagnostics.push(
-                    Diagnostic::error("unreadable", path, None).message(format!("cannot read this folder: {error}")),
+                    Diagnostic::error("unreadable", path, None)
+                        .message(format!("cannot read this folder: {error}")),
                 );
                 continue;
             }
@@ -119,7 +141,10 @@ fn find_content_files(root: &Path, content_dir: &Path, diagnostics: &mut Diagnos
             .components()
             .filter_map(|c| c.as_os_str().to_str())
             .collect();
-        let is_yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
         match inside.as_slice() {
             ["site.yaml" | "site.yml"] => found.push(("site", path.to_path_buf())),
             [kind, _] if is_yaml && KINDS.contains(kind) => {
@@ -200,7 +225,11 @@ impl Entity {
 
 fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
     let relative = relative(root, path);
-    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    let id = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
     let mut diagnostics = Diagnostics::default();
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -209,16 +238,37 @@ fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
                 let valid_up_to = error.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
                 diagnostics.push(
-                    Diagnostic::error("not-utf8", &relative, Some(Span::from_bytes(&text, valid_up_to, valid_up_to)))
-                        .message("this file is not valid UTF-8")
-                        .help("save the file as UTF-8"),
+                    Diagnostic::error(
+                        "not-utf8",
+                        &relative,
+                        Some(Span::from_bytes(&text, valid_up_to, valid_up_to)),
+                    )
+                    .message("this file is not valid UTF-8")
+                    .help("save the file as UTF-8"),
                 );
-                return ParsedFile { kind, id: id.clone(), relative, text: Some(text.into()), entity: None, diagnostics };
+                return ParsedFile {
+                    kind,
+                    id: id.clone(),
+                    relative,
+                    text: Some(text.into()),
+                    entity: None,
+                    diagnostics,
+                };
             }
         },
         Err(error) => {
-            diagnostics.push(Diagnostic::error("unreadable", &relative, None).message(format!("cannot read this file: {error}")));
-            return ParsedFile { kind, id: id.clone(), relative, text: None, entity: None, diagnostics };
+            diagnostics.push(
+                Diagnostic::error("unreadable", &relative, None)
+                    .message(format!("cannot read this file: {error}")),
+            );
+            return ParsedFile {
+                kind,
+                id: id.clone(),
+                relative,
+                text: None,
+                entity: None,
+                diagnostics,
+            };
         }
     };
 
@@ -243,21 +293,37 @@ fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
             None
         }
         Ok(node) => {
-            let origin = Origin { id: id.clone(), file: relative.clone() };
-            let mut reader = Reader { file: &relative, text: &text, diagnostics: &mut diagnostics };
+            let origin = Origin {
+                id: id.clone(),
+                file: relative.clone(),
+            };
+            let mut reader = Reader {
+                file: &relative,
+                text: &text,
+                diagnostics: &mut diagnostics,
+            };
             match kind {
                 "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
                 "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
                 "topics" => entities::topic(&mut reader, &node, origin).map(Entity::Topic),
                 "questions" => entities::question(&mut reader, &node, origin).map(Entity::Question),
                 "cautions" => entities::caution(&mut reader, &node, origin).map(Entity::Caution),
-                "glossary" => entities::glossary_term(&mut reader, &node, origin).map(Entity::GlossaryTerm),
+                "glossary" => {
+                    entities::glossary_term(&mut reader, &node, origin).map(Entity::GlossaryTerm)
+                }
                 "pages" => entities::page(&mut reader, &node, origin).map(Entity::Page),
                 _ => unreachable!("find_content_files only yields known kinds"),
             }
         }
     };
-    ParsedFile { kind, id: id.clone(), relative, text: Some(text.into()), entity, diagnostics }
+    ParsedFile {
+        kind,
+        id: id.clone(),
+        relative,
+        text: Some(text.into()),
+        entity,
+        diagnostics,
+    }
 }
 
 /// Ids are URL path segments and link targets: lowercase ASCII words joined by single hyphens.
@@ -266,7 +332,9 @@ pub fn is_valid_id(id: &str) -> bool {
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The nearest valid id to `id`, for the help text.
@@ -280,7 +348,11 @@ pub fn suggest_id(id: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "my-id".to_string() } else { out }
+    if out.is_empty() {
+        "my-id".to_string()
+    } else {
+        out
+    }
 }
 
 /// Reads a source's archive, which must be a `.txt` file inside `content/`:
@@ -296,23 +368,40 @@ fn read_archive(
     let span = Some(source.archive.span);
     let written = Path::new(source.archive.value.as_str());
     let escapes = written.is_absolute()
-        || written.components().any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        || written.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        });
     if escapes {
         diagnostics.push(
             Diagnostic::error("archive-outside", file, span)
-                .message(format!("the archive `{}` is outside `content/`", source.archive.value))
-                .help("put the archive's .txt file beside the source's YAML and give its file name"),
+                .message(format!(
+                    "the archive `{}` is outside `content/`",
+                    source.archive.value
+                ))
+                .help(
+                    "put the archive's .txt file beside the source's YAML and give its file name",
+                ),
         );
         return None;
     }
-    let yaml_dir = root.join(file).parent().map(Path::to_path_buf).unwrap_or_else(|| content_dir.to_path_buf());
+    let yaml_dir = root
+        .join(file)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| content_dir.to_path_buf());
     let path = yaml_dir.join(written);
     let inside = match (path.canonicalize(), content_dir.canonicalize()) {
         (Ok(real), Ok(content_real)) => real.starts_with(content_real),
         (Err(_), _) => {
             diagnostics.push(
                 Diagnostic::error("archive-missing", file, span)
-                    .message(format!("the archive `{}` does not exist", relative(root, &path).display()))
+                    .message(format!(
+                        "the archive `{}` does not exist",
+                        relative(root, &path).display()
+                    ))
                     .help("save the source's text, verbatim, in a .txt file beside this YAML"),
             );
             return None;
@@ -322,7 +411,10 @@ fn read_archive(
     if !inside {
         diagnostics.push(
             Diagnostic::error("archive-outside", file, span)
-                .message(format!("the archive `{}` leads outside `content/` (through a symlink)", source.archive.value))
+                .message(format!(
+                    "the archive `{}` leads outside `content/` (through a symlink)",
+                    source.archive.value
+                ))
                 .help("copy the archive into `content/sources/` instead of linking to it"),
         );
         return None;
@@ -335,7 +427,10 @@ fn read_archive(
         Err(error) => {
             diagnostics.push(
                 Diagnostic::error("archive-unreadable", file, span)
-                    .message(format!("cannot read the archive `{}`: {error}", source.archive.value))
+                    .message(format!(
+                        "cannot read the archive `{}`: {error}",
+                        source.archive.value
+                    ))
                     .help("an archive is a UTF-8 text file"),
             );
             None

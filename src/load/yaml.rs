@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::Span;
+use crate::diagnostics::{LineIndex, Span};
 
 /// A YAML value and the bytes of the file it came from.
 #[derive(Clone, Debug)]
@@ -61,16 +61,25 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         strict_booleans: true,
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<RawValue>>>(text, options) {
-        Ok(Some(root)) => Ok(to_node(text, root)),
+        Ok(Some(root)) => Ok(to_node(&LineIndex::new(text), root)),
         Ok(None) => Ok(Node {
             value: Value::Null,
             span: Span::from_bytes(text, 0, 0),
         }),
         Err(error) => {
-            let span = error.location().and_then(|location| {
+            let lines = LineIndex::new(text);
+            let span = error.location().map(|location| {
                 let s = location.span();
-                let start = s.byte_offset()? as usize;
-                Some(Span::from_bytes(text, start, start + s.byte_len().unwrap_or(0) as usize))
+                match s.byte_offset() {
+                    Some(start) => {
+                        lines.span(start as usize, (start + s.byte_len().unwrap_or(0)) as usize)
+                    }
+                    None => {
+                        let start =
+                            lines.offset(location.line() as usize, location.column() as usize);
+                        lines.span(start, start)
+                    }
+                }
             });
             let message = error.without_snippet().to_string();
             Err(SyntaxError {
@@ -101,13 +110,13 @@ enum RawValue {
     Map(Vec<(Spanned<RawValue>, Spanned<RawValue>)>),
 }
 
-fn to_node(text: &str, raw: Spanned<RawValue>) -> Node {
+fn to_node(lines: &LineIndex, raw: Spanned<RawValue>) -> Node {
     let location = raw.referenced;
     let s = location.span();
     let span = match s.byte_offset() {
         Some(start) => {
             let start = start as usize;
-            Span::from_bytes(text, start, start + s.byte_len().unwrap_or(0) as usize)
+            lines.span(start, start + s.byte_len().unwrap_or(0) as usize)
         }
         None => Span {
             line: location.line() as usize,
@@ -123,11 +132,13 @@ fn to_node(text: &str, raw: Spanned<RawValue>) -> Node {
         RawValue::Int(i) => Value::Int(i),
         RawValue::Float(f) => Value::Float(f),
         RawValue::String(s) => Value::String(s),
-        RawValue::List(items) => Value::List(items.into_iter().map(|i| to_node(text, i)).collect()),
+        RawValue::List(items) => {
+            Value::List(items.into_iter().map(|i| to_node(lines, i)).collect())
+        }
         RawValue::Map(entries) => Value::Map(
             entries
                 .into_iter()
-                .map(|(k, v)| (key_node(text, k), to_node(text, v)))
+                .map(|(k, v)| (key_node(lines, k), to_node(lines, v)))
                 .collect(),
         ),
     };
@@ -136,10 +147,12 @@ fn to_node(text: &str, raw: Spanned<RawValue>) -> Node {
 
 /// Keys are names: a key written `on`, `no` or `2024` is that text, not a
 /// boolean or number (the YAML 1.1 "Norway problem").
-fn key_node(text: &str, raw: Spanned<RawValue>) -> Node {
-    let mut node = to_node(text, raw);
-    if matches!(node.value, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null)
-        && let Some(written) = text.get(node.span.start..node.span.end)
+fn key_node(lines: &LineIndex, raw: Spanned<RawValue>) -> Node {
+    let mut node = to_node(lines, raw);
+    if matches!(
+        node.value,
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null
+    ) && let Some(written) = lines.text().get(node.span.start..node.span.end)
     {
         node.value = Value::String(written.to_string());
     }
