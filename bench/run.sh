@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark `cited build` on synthetic sites.
 #
-#   bench/run.sh [--check] [--runs N] [--sizes "1000 10000"] [--seed S] [--strict]
+#   bench/run.sh [--check] [--runs N] [--sizes "1000 10000"] [--seed S] [--strict] [--wait-idle]
 #
 #   --check    also time `cited check` on each site
 #   --runs N   timed runs per size after the warm-up (default 3)
 #   --sizes    question counts to benchmark (default "1000 10000")
 #   --seed S   generator seed (default 1)
 #   --strict   exit 1 if a target is missed (default: only report it)
+#   --wait-idle  before each size, wait (up to 10 min) until other processes
+#              use under 10% of the CPUs, so a concurrent compile does not
+#              skew the figures
 #
 # Builds target/release/cited, generates each site into $BENCH_DIR
 # (default /dev/shm) as cited-bench-N (regenerated only if missing or if
@@ -28,6 +31,7 @@ SIZES="1000 10000"
 SEED=1
 CHECK=0
 STRICT=0
+WAIT_IDLE=0
 # Targets (for 10,000 questions)
 TARGET_N=10000
 TARGET_WALL_S=1.5
@@ -37,6 +41,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --check) CHECK=1 ;;
         --strict) STRICT=1 ;;
+        --wait-idle) WAIT_IDLE=1 ;;
         --runs) RUNS=$2; shift ;;
         --sizes) SIZES=$2; shift ;;
         --seed) SEED=$2; shift ;;
@@ -109,6 +114,36 @@ print(f"{min(walls):.3f} {statistics.median(walls):.3f} {max(rss) / 1024:.1f} "
 EOF
 }
 
+# Fraction of all CPUs busy over the next 2 seconds (from /proc/stat).
+cpu_busy() {
+    python3 - <<'EOF'
+import time
+def snap():
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(f), f[3] + f[4]          # total, idle + iowait
+t0, i0 = snap(); time.sleep(2); t1, i1 = snap()
+print(f"{1 - (i1 - i0) / max(1, t1 - t0):.2f}")
+EOF
+}
+
+wait_idle() {
+    [ "$WAIT_IDLE" = 1 ] || return 0
+    local deadline=$((SECONDS + 600)) busy
+    while :; do
+        busy=$(cpu_busy)
+        if python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.10 else 1)" "$busy"; then
+            echo "machine idle (CPU busy $busy)"
+            return 0
+        fi
+        if [ $SECONDS -ge $deadline ]; then
+            echo "WARNING: still busy after 10 minutes (CPU busy $busy); measuring anyway"
+            return 0
+        fi
+        echo "waiting for an idle machine (CPU busy $busy)..."
+        sleep 10
+    done
+}
+
 verdict() { # value target -> "ok" / "MISSED"
     python3 -c "import sys; print('ok' if float(sys.argv[1]) < float(sys.argv[2]) else 'MISSED')" "$1" "$2"
 }
@@ -129,6 +164,7 @@ for N in $SIZES; do
         echo "site up to date (delete $SITE to regenerate)"
     fi
 
+    wait_idle
     # warm-up: also tells whether the site builds at all
     rm -rf "$OUT"
     if ! python3 "$MEASURE" --log "$LOGDIR/build-$N.log" -- \
