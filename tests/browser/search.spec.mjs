@@ -3,7 +3,7 @@
 // and reachable by keyboard, under a strict same-origin CSP, downloading
 // only a small part of the index.
 //
-// Run: node tests/browser/search.spec.mjs   (or node --test tests/browser/)
+// Run: node tests/browser/search.spec.mjs  (or node --test tests/browser/search.spec.mjs)
 //   SITE_DIR      a built site to test; if unset, the site at FIXTURE_ROOT
 //                 (default tests/fixtures/valid, else the repository's own
 //                 content) is built with CITED_BIN (default
