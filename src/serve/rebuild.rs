@@ -1,0 +1,172 @@
+//! Runs builds for the preview, one at a time, and publishes each outcome:
+//! to the terminal, and as a [`LiveState`] that the reload channel turns
+//! into events for the open pages.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jiff::civil::Date;
+use notify_debouncer_full::DebounceEventResult;
+use tokio::sync::watch;
+
+use super::LIVE_SCRIPT_URL;
+use super::watch::Watcher;
+use crate::render::RenderOptions;
+use crate::{BuildOptions, Report};
+
+/// What the builder thread is told.
+pub enum Message {
+    /// Files changed (as the debounced watcher saw them).
+    Changed(DebounceEventResult),
+    /// The preview is stopping.
+    Stop,
+}
+
+/// What the open pages need to know, as of the latest build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveState {
+    /// Names this server run, so a page that reconnects after a restart
+    /// knows it may be out of date.
+    pub session: Arc<str>,
+    /// Successful builds so far: a page reloads when it goes up.
+    pub builds: u64,
+    /// The current problems, errors and warnings, as a compact JSON array in
+    /// the format of `cited check --format json`.
+    pub diagnostics: Arc<str>,
+}
+
+impl Default for LiveState {
+    fn default() -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        LiveState {
+            session: format!("{:x}", nanos ^ u128::from(std::process::id())).into(),
+            builds: 0,
+            diagnostics: "[]".into(),
+        }
+    }
+}
+
+impl LiveState {
+    /// Whether any build has succeeded, i.e. there is a site to serve.
+    pub fn has_site(&self) -> bool {
+        self.builds > 0
+    }
+
+    /// Identifies the site being served, e.g. `18c3f-4`.
+    pub fn build_id(&self) -> String {
+        format!("{}-{}", self.session, self.builds)
+    }
+}
+
+/// Builds one site into one output folder, for the preview.
+pub struct Builder {
+    root: PathBuf,
+    out: PathBuf,
+    today: Date,
+}
+
+impl Builder {
+    pub fn new(root: PathBuf, out: PathBuf, today: Date) -> Self {
+        Builder { root, out, today }
+    }
+
+    /// The builder thread: waits for changes, folds together those that
+    /// arrived meanwhile (a build on a big site takes longer than an editor
+    /// takes to save twice), and rebuilds, until told to stop.
+    pub fn run(
+        self,
+        inbox: Receiver<Message>,
+        mut watcher: Watcher,
+        state: watch::Sender<LiveState>,
+    ) {
+        while let Ok(first) = inbox.recv() {
+            let mut changed = Vec::new();
+            for message in std::iter::once(first).chain(inbox.try_iter()) {
+                match message {
+                    Message::Stop => return,
+                    Message::Changed(events) => changed.extend(watcher.relevant_changes(events)),
+                }
+            }
+            if !changed.is_empty() {
+                changed.sort();
+                changed.dedup();
+                self.build_and_publish(&state, &changed);
+            }
+        }
+    }
+
+    /// Builds once, prints the outcome, and updates the state the pages
+    /// follow. `changed` names the files that caused it (empty at start).
+    pub fn build_and_publish(&self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
+        let report = crate::build(&BuildOptions {
+            root: self.root.clone(),
+            out: self.out.clone(),
+            today: self.today,
+            render: RenderOptions {
+                live_reload: Some(LIVE_SCRIPT_URL.into()),
+            },
+        });
+        let had_site = state.borrow().has_site();
+        self.print_outcome(&report, changed, had_site);
+        let diagnostics = compact_json(&report);
+        let succeeded = !report.has_errors();
+        state.send_if_modified(|live| {
+            let diagnostics_changed = *live.diagnostics != *diagnostics;
+            if diagnostics_changed {
+                live.diagnostics = diagnostics.into();
+            }
+            if succeeded {
+                live.builds += 1;
+            }
+            succeeded || diagnostics_changed
+        });
+    }
+
+    fn print_outcome(&self, report: &Report, changed: &[PathBuf], had_site: bool) {
+        let mut stderr = anstream::stderr();
+        if !report.diagnostics.is_empty() {
+            let text = report.diagnostics.render(&report.files, true);
+            let _ = stderr.write_all(text.as_bytes());
+        }
+        let summary = report.diagnostics.summary();
+        let took = report.elapsed.as_millis();
+        let line = match (report.has_errors(), changed.is_empty(), had_site) {
+            (false, true, _) => format!("Built {} pages in {took} ms · {summary}", report.pages),
+            (false, false, _) => format!(
+                "Rebuilt in {took} ms after a change to {} · {summary}",
+                self.describe(changed)
+            ),
+            (true, _, true) => {
+                format!("Build failed: {summary}. Still serving the last good site.")
+            }
+            (true, _, false) => {
+                format!("Build failed: {summary}. Pages show the problems until they are fixed.")
+            }
+        };
+        let _ = writeln!(stderr, "{line}");
+    }
+
+    /// The changed files, relative to the site, e.g. `content/questions/cost.yaml`.
+    fn describe(&self, changed: &[PathBuf]) -> String {
+        let relative =
+            |p: &PathBuf| crate::diagnostics::display_path(p.strip_prefix(&self.root).unwrap_or(p));
+        match changed {
+            [one] => relative(one),
+            [first, rest @ ..] => format!("{} and {} more", relative(first), rest.len()),
+            [] => "nothing".into(),
+        }
+    }
+}
+
+/// The diagnostics as one line of JSON, so one server-sent event carries
+/// them; the same shape as `cited check --format json`.
+fn compact_json(report: &Report) -> String {
+    serde_json::from_str::<serde_json::Value>(&report.diagnostics.to_json())
+        .map(|value| value.to_string())
+        .unwrap_or_else(|_| "[]".into())
+}
