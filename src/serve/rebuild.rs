@@ -112,19 +112,9 @@ impl Builder {
             },
         });
         let had_site = state.borrow().has_site();
+        publish(state, &report);
+        // After publishing: the pages need not wait for the terminal.
         self.print_outcome(&report, changed, had_site);
-        let diagnostics = compact_json(&report);
-        let succeeded = !report.has_errors();
-        state.send_if_modified(|live| {
-            let diagnostics_changed = *live.diagnostics != *diagnostics;
-            if diagnostics_changed {
-                live.diagnostics = diagnostics.into();
-            }
-            if succeeded {
-                live.builds += 1;
-            }
-            succeeded || diagnostics_changed
-        });
     }
 
     fn print_outcome(&self, report: &Report, changed: &[PathBuf], had_site: bool) {
@@ -161,6 +151,23 @@ impl Builder {
             [] => "nothing".into(),
         }
     }
+}
+
+/// Tells the open pages: new diagnostics if they changed, a reload if
+/// the build succeeded.
+fn publish(state: &watch::Sender<LiveState>, report: &Report) {
+    let diagnostics = compact_json(report);
+    let succeeded = !report.has_errors();
+    state.send_if_modified(|live| {
+        let diagnostics_changed = *live.diagnostics != *diagnostics;
+        if diagnostics_changed {
+            live.diagnostics = diagnostics.into();
+        }
+        if succeeded {
+            live.builds += 1;
+        }
+        succeeded || diagnostics_changed
+    });
 }
 
 /// The diagnostics as one line of JSON, so one server-sent event carries

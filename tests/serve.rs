@@ -1,0 +1,561 @@
+//! `cited serve` end to end: the real binary on a free port, against a
+//! temporary copy of the bundled site, spoken to over real HTTP (a plain
+//! `TcpStream`, so the request line goes out exactly as written, `..` and all).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a change may take to reach the browser in these tests. Far more
+/// than it takes (about a tenth of a second), so a busy machine does not fail
+/// them.
+const CHANGE_DEADLINE: Duration = Duration::from_secs(15);
+
+const QUESTION_FILE: &str = "content/questions/are-at-home-derma-rollers-safe.yaml";
+const QUESTION_URL: &str = "/questions/are-at-home-derma-rollers-safe/";
+const OTHER_URL: &str = "/questions/are-serious-side-effects-rare/";
+
+/// A copy of the bundled site in a temporary folder, and a temporary folder
+/// to stand for the system's (TMPDIR), so a test can see what the server
+/// leaves there.
+struct Site {
+    root: tempfile::TempDir,
+    tmp: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let root = tempfile::tempdir().unwrap();
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        copy_dir(&bundled, &root.path().join("content"));
+        Site {
+            root,
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.root.path().join(relative)
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    fn write(&self, relative: &str, text: &str) {
+        std::fs::write(self.path(relative), text).unwrap();
+    }
+
+    /// The server's private output folder (it lives in our TMPDIR).
+    fn served_folder(&self) -> PathBuf {
+        std::fs::read_dir(self.tmp.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| path.join("site").is_dir())
+            .expect("the server builds into a folder in TMPDIR")
+            .join("site")
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A running `cited serve`; killed when dropped.
+struct Server {
+    child: Child,
+    address: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cited"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root.path())
+            .env("TMPDIR", site.tmp.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let (address_sender, address) = std::sync::mpsc::channel();
+        let log_writer = Arc::clone(&log);
+        // Keep reading stderr for the whole run, so the server never blocks
+        // on a full pipe, and keep it for failure messages.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let line = line.unwrap_or_default();
+                if let Some(url) = line.strip_prefix("Serving http://") {
+                    let address = url.split('/').next().unwrap().to_string();
+                    let _ = address_sender.send(address);
+                }
+                log_writer.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let address = match address.recv_timeout(Duration::from_secs(60)) {
+            Ok(address) => address.parse().unwrap(),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("cited serve printed no address:\n{}", log.lock().unwrap());
+            }
+        };
+        Server {
+            child,
+            address,
+            log,
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(self.address, path)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn diagnostics(&self) -> Vec<serde_json::Value> {
+        let response = self.get("/__cited/diagnostics");
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("content-type"), "application/json");
+        serde_json::from_str(&response.body).unwrap()
+    }
+
+    /// Errors that name `file`, as the overlay would show them.
+    fn errors_in(&self, file: &str) -> Vec<serde_json::Value> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d["severity"] == "error" && d["file"] == file)
+            .collect()
+    }
+
+    /// Opens the reload channel and reads its greeting (`hello`, then the
+    /// current diagnostics), so what follows is news.
+    fn events(&self) -> EventStream {
+        let mut stream = EventStream::open(self.address);
+        stream.wait_for("hello", Duration::from_secs(10));
+        stream.wait_for("diagnostics", Duration::from_secs(10));
+        stream
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+}
+
+/// One HTTP/1.1 GET, with `path` sent exactly as given.
+fn get(address: SocketAddr, path: &str) -> Response {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a complete response");
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap();
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_string()))
+        .collect();
+    Response {
+        status: status.parse().unwrap(),
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// The raw reload channel, read as text.
+struct EventStream {
+    stream: TcpStream,
+    received: String,
+}
+
+impl EventStream {
+    fn open(address: SocketAddr) -> EventStream {
+        let mut stream = TcpStream::connect(address).unwrap();
+        // HTTP/1.0: the body is simply the rest of the connection, with no
+        // chunk framing to take apart.
+        write!(
+            stream,
+            "GET /__cited/events HTTP/1.0\r\nHost: {address}\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        EventStream {
+            stream,
+            received: String::new(),
+        }
+    }
+
+    /// Waits for the next event called `name` and returns its data; events
+    /// before it are skipped.
+    fn wait_for(&mut self, name: &str, deadline: Duration) -> String {
+        let started = Instant::now();
+        loop {
+            if let Some(data) = self.take_event(name) {
+                return data;
+            }
+            assert!(
+                started.elapsed() < deadline,
+                "no `{name}` event within {deadline:?}; received:\n{}",
+                self.received
+            );
+            let mut buffer = [0; 8192];
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the reload channel closed; received:\n{}", self.received),
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("reading the reload channel: {e}"),
+            }
+        }
+    }
+
+    /// Removes the complete events up to and including the first called
+    /// `name` from what was received, and returns that one's data.
+    fn take_event(&mut self, name: &str) -> Option<String> {
+        let mut consumed = 0;
+        while let Some(length) = self.received[consumed..].find("\n\n") {
+            let event = &self.received[consumed..consumed + length];
+            consumed += length + 2;
+            let mut event_name = "message";
+            let mut data = Vec::new();
+            for line in event.lines() {
+                if let Some(value) = line.strip_prefix("event:") {
+                    event_name = value.trim();
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push(value.strip_prefix(' ').unwrap_or(value));
+                }
+            }
+            if event_name == name {
+                let data = data.join("\n");
+                self.received.drain(..consumed);
+                return Some(data);
+            }
+        }
+        None
+    }
+}
+
+/// Polls `check` until it holds or `deadline` passes.
+fn eventually(deadline: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        assert!(
+            started.elapsed() < deadline,
+            "{what} did not happen within {deadline:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn replace_summary(site: &Site, summary: &str) {
+    let text = site.read(QUESTION_FILE);
+    let edited: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("summary:") {
+                format!("summary: {summary}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    site.write(QUESTION_FILE, &edited);
+}
+
+#[test]
+fn serves_pages_assets_and_the_sites_own_404_page() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    assert!(
+        server.address.ip().is_loopback(),
+        "binds loopback by default"
+    );
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200, "{}", server.log());
+    assert!(home.header("content-type").starts_with("text/html"));
+    assert!(
+        home.body
+            .contains(r#"<script src="/__cited/live.js" defer></script>"#),
+        "pages load the live-reload script"
+    );
+
+    let question = server.get(QUESTION_URL);
+    assert_eq!(question.status, 200);
+    assert!(question.body.contains("derma rollers"));
+
+    let stylesheet = home
+        .body
+        .split('"')
+        .find(|part| part.starts_with("/assets/") && part.ends_with(".css"))
+        .expect("the home page links its stylesheet");
+    let css = server.get(stylesheet);
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").starts_with("text/css"));
+
+    let script = server.get("/__cited/live.js");
+    assert_eq!(script.status, 200);
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    assert!(script.body.contains("EventSource"));
+    let overlay_style = server.get("/__cited/live.css");
+    assert!(overlay_style.header("content-type").starts_with("text/css"));
+
+    for unknown in ["/no/such/page/", "/questions/not-a-question/", "/x.html"] {
+        let missing = server.get(unknown);
+        assert_eq!(missing.status, 404, "{unknown}");
+        assert!(missing.header("content-type").starts_with("text/html"));
+        assert!(missing.body.contains("Page not found"), "{unknown}");
+    }
+    assert!(
+        !site.path("public").exists(),
+        "the preview never writes into the site"
+    );
+}
+
+#[test]
+fn an_edit_is_served_and_announced_on_the_reload_channel() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    replace_summary(&site, "Home rollers can hurt your skin, says marker ZQX.");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    let page = server.get(QUESTION_URL);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("marker ZQX"),
+        "the reload event comes after the new page is in place"
+    );
+
+    // And again: every good build reloads.
+    replace_summary(&site, "Home rollers can hurt your skin, says marker QQY.");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker QQY"));
+}
+
+#[test]
+fn a_broken_file_shows_in_the_overlay_until_fixed_while_the_site_still_serves() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let good = site.read(QUESTION_FILE);
+
+    site.write(
+        QUESTION_FILE,
+        "question: [Are rollers safe?\ntopic: safety\n",
+    );
+    let data = events.wait_for("diagnostics", CHANGE_DEADLINE);
+    assert!(
+        data.contains(QUESTION_FILE),
+        "the overlay's data names the file: {data}"
+    );
+    let errors = server.errors_in(QUESTION_FILE);
+    assert!(!errors.is_empty(), "{}", server.log());
+    let first = &errors[0];
+    assert!(first["line"].as_u64().is_some() && first["column"].as_u64().is_some());
+    assert!(first["message"].as_str().is_some_and(|m| !m.is_empty()));
+    // The terminal prints the same problem (just after the pages hear of it).
+    eventually(CHANGE_DEADLINE, "the terminal naming the file", || {
+        server.log().contains(&format!("{QUESTION_FILE}:"))
+    });
+
+    // The last good site is still served, this page included.
+    let other = server.get(OTHER_URL);
+    assert_eq!(other.status, 200);
+    let same_page = server.get(QUESTION_URL);
+    assert_eq!(same_page.status, 200);
+    assert!(same_page.body.contains("derma rollers"));
+
+    site.write(QUESTION_FILE, &good);
+    let data = events.wait_for("diagnostics", CHANGE_DEADLINE);
+    assert!(!data.contains(QUESTION_FILE), "fixed: {data}");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.errors_in(QUESTION_FILE).is_empty());
+}
+
+#[test]
+fn saving_in_several_writes_gives_at_worst_a_transient_diagnostic() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let good = site.read(QUESTION_FILE);
+    let cut = good.len() / 3;
+
+    // What editors do: truncate then write, write in pieces, or write a
+    // temporary file and move it over the old one.
+    site.write(QUESTION_FILE, "");
+    site.write(QUESTION_FILE, &good[..cut]);
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(QUESTION_FILE, &good[..cut]);
+    let temporary = site.path("content/questions/.are-at-home-derma-rollers-safe.yaml.tmp");
+    std::fs::write(
+        &temporary,
+        good.replace("derma rollers at home", "home rollers, marker RNM,"),
+    )
+    .unwrap();
+    std::fs::rename(&temporary, site.path(QUESTION_FILE)).unwrap();
+    std::fs::write(site.path("content/questions/.swapfile.swp"), "junk").unwrap();
+
+    eventually(CHANGE_DEADLINE, "the moved-in file is served", || {
+        server.get(QUESTION_URL).body.contains("marker RNM")
+    });
+    // The page is in place a moment before the diagnostics are updated.
+    eventually(
+        CHANGE_DEADLINE,
+        "the transient diagnostic goes away",
+        || server.errors_in(QUESTION_FILE).is_empty(),
+    );
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+    assert_eq!(server.get(OTHER_URL).status, 200);
+}
+
+#[test]
+fn nothing_outside_the_output_is_served() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let served = site.served_folder();
+    let beside_output = served.parent().unwrap();
+    std::fs::write(beside_output.join("secret.txt"), "TOP-SECRET beside").unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.txt"), "TOP-SECRET elsewhere").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("secret.txt"), served.join("leak.txt"))
+        .unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), served.join("leaky-folder")).unwrap();
+    std::fs::create_dir(served.join("linked-index")).unwrap();
+    std::os::unix::fs::symlink(
+        elsewhere.path().join("secret.txt"),
+        served.join("linked-index/index.html"),
+    )
+    .unwrap();
+
+    for path in [
+        "/../Cargo.toml",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/questions/%2e%2e/%2e%2e/secret.txt",
+        "/questions/..%2F..%2Fsecret.txt",
+        "/..%5csecret.txt",
+        "/leak.txt",
+        "/leaky-folder/secret.txt",
+        "/linked-index/",
+        "/linked-index/index.html",
+    ] {
+        let response = server.get(path);
+        assert!(
+            response.status == 404 || response.status == 400,
+            "{path}: status {}",
+            response.status
+        );
+        assert!(!response.body.contains("TOP-SECRET"), "{path} leaked");
+        assert!(!response.body.contains("[package]"), "{path} leaked");
+    }
+    assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+#[test]
+fn a_site_that_does_not_build_at_start_shows_its_problems_then_serves_once_fixed() {
+    let site = Site::new();
+    let good = site.read(QUESTION_FILE);
+    site.write(QUESTION_FILE, "question: [\n");
+    let server = Server::start(&site);
+
+    let page = server.get("/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.body.contains("/__cited/live.js"),
+        "the overlay can show"
+    );
+    assert!(!server.errors_in(QUESTION_FILE).is_empty());
+
+    let mut events = server.events();
+    site.write(QUESTION_FILE, &good);
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert_eq!(server.get("/").status, 200);
+    assert!(server.errors_in(QUESTION_FILE).is_empty());
+}
+
+#[test]
+fn ctrl_c_stops_the_server_and_removes_its_temporary_folder() {
+    let site = Site::new();
+    let mut server = Server::start(&site);
+    let mut events = server.events();
+    assert!(site.served_folder().exists());
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "still running after SIGINT:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    let left: Vec<_> = std::fs::read_dir(site.tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+
+    // The open reload channel was closed rather than left hanging.
+    let mut rest = String::new();
+    events
+        .stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    assert!(events.stream.read_to_string(&mut rest).is_ok());
+}
