@@ -353,6 +353,32 @@ struct QuestionContext {
 }
 
 #[derive(Serialize)]
+struct TopicListing {
+    id: String,
+    title: String,
+    url: String,
+    intro_html: Option<String>,
+    questions: Vec<QuestionSummary>,
+}
+
+#[derive(Serialize)]
+struct CitationContext {
+    question: Link,
+    quotes: Vec<QuoteContext>,
+}
+
+#[derive(Serialize)]
+struct SourcePage {
+    title: String,
+    publisher: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    accessed: Option<String>,
+    citations: Vec<CitationContext>,
+    backlinks: Vec<Link>,
+}
+
+#[derive(Serialize)]
 struct PageMeta {
     title: String,
     description: String,
@@ -372,6 +398,9 @@ struct PageRenderer<'g> {
     origin: String,
     /// Each caution's message, rendered once rather than on every question carrying it.
     caution_html: HashMap<&'g str, String>,
+    /// Each question's summary and answer as plain words, worked out once for
+    /// the reading level, the structured data and the search index.
+    question_text: HashMap<&'g str, String>,
 }
 
 impl<'g> PageRenderer<'g> {
@@ -392,7 +421,17 @@ impl<'g> PageRenderer<'g> {
                 .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
             origin,
             caution_html: HashMap::new(),
+            question_text: HashMap::new(),
         };
+        renderer.question_text = graph
+            .content
+            .questions
+            .par_iter()
+            .map(|q| {
+                let text = format!("{}\n{}", q.summary.value, renderer.plain(&q.answer));
+                (q.origin.id.as_str(), text)
+            })
+            .collect();
         renderer.caution_html = graph
             .content
             .cautions
@@ -643,20 +682,20 @@ impl<'g> PageRenderer<'g> {
             .collect()
     }
 
-    fn topic_listing(&self, topic: &Topic) -> serde_json::Value {
+    fn topic_listing(&self, topic: &Topic) -> TopicListing {
         let questions = self
             .graph
             .topic_questions
             .get(topic.origin.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        serde_json::json!({
-            "id": topic.origin.id,
-            "title": topic.title,
-            "url": url_for(&self.graph.root, Kind::Topic, &topic.origin.id),
-            "intro_html": topic.intro.as_ref().map(|i| self.markdown(i, None, None)),
-            "questions": self.summaries(questions),
-        })
+        TopicListing {
+            id: topic.origin.id.clone(),
+            title: topic.title.clone(),
+            url: url_for(&self.graph.root, Kind::Topic, &topic.origin.id),
+            intro_html: topic.intro.as_ref().map(|i| self.markdown(i, None, None)),
+            questions: self.summaries(questions),
+        }
     }
 
     fn caution_links(&self, mut cautions: Vec<&Caution>) -> Vec<CautionContext> {
@@ -750,7 +789,7 @@ impl<'g> PageRenderer<'g> {
                 external_url: s.url.as_ref().map(|u| u.value.clone()),
             })
             .collect();
-        let plain = format!("{} {}", q.summary.value, self.plain(&q.answer));
+        let plain = &self.question_text[id];
         QuestionContext {
             id: id.to_string(),
             title: q.question.clone(),
@@ -812,43 +851,43 @@ impl<'g> PageRenderer<'g> {
             }),
             previous: g.previous.get(id).and_then(|p| self.link(&p.origin.id)),
             next: g.next.get(id).and_then(|n| self.link(&n.origin.id)),
-            reading_grade: readability::flesch_kincaid_grade(&plain),
+            reading_grade: readability::flesch_kincaid_grade(plain),
             sources,
         }
     }
 
-    fn source(&self, s: &Source) -> serde_json::Value {
-        let citations: Vec<_> = self
+    fn source(&self, s: &Source) -> SourcePage {
+        let citations = self
             .graph
             .citations
             .get(s.origin.id.as_str())
             .map(|list| {
                 list.iter()
-                    .map(|c| {
-                        serde_json::json!({
-                            "question": self.link(&c.question.origin.id),
-                            "quotes": c.quotes.iter().map(|q| self.quote(q)).collect::<Vec<_>>(),
+                    .filter_map(|c| {
+                        Some(CitationContext {
+                            question: self.link(&c.question.origin.id)?,
+                            quotes: c.quotes.iter().map(|q| self.quote(q)).collect(),
                         })
                     })
                     .collect()
             })
             .unwrap_or_default();
-        serde_json::json!({
-            "title": s.title,
-            "publisher": s.publisher,
-            "url": s.url.as_ref().map(|u| &u.value),
-            "published": s.published.as_ref().map(|d| d.value.to_string()),
-            "accessed": s.accessed.as_ref().map(|d| d.value.to_string()),
-            "citations": citations,
-            "backlinks": self.backlinks(&s.origin.id),
-        })
+        SourcePage {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            url: s.url.as_ref().map(|u| u.value.clone()),
+            published: s.published.as_ref().map(|d| d.value.to_string()),
+            accessed: s.accessed.as_ref().map(|d| d.value.to_string()),
+            citations,
+            backlinks: self.backlinks(&s.origin.id),
+        }
     }
 
     /// schema.org data for search engines: the question as an FAQPage, and the
     /// page as a MedicalWebPage with its review date.
     fn question_json_ld(&self, q: &Question, ctx: &QuestionContext) -> String {
         let url = self.absolute(&ctx.url);
-        let answer = format!("{} {}", q.summary.value, self.plain(&q.answer));
+        let answer = &self.question_text[q.origin.id.as_str()];
         let data = serde_json::json!({
             "@context": "https://schema.org",
             "@graph": [
@@ -1005,7 +1044,7 @@ fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocumen
         .questions
         .par_iter()
         .map(|q| {
-            let mut text = vec![q.summary.value.clone(), renderer.plain(&q.answer)];
+            let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
             text.extend(q.facts.iter().map(|f| f.claim.clone()));
             text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
             let topic = graph

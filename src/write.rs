@@ -83,12 +83,40 @@ fn swap_into_place(staged: &Path, out: &Path) -> io::Result<()> {
                     let _ = std::fs::rename(&old, out);
                     return Err(e);
                 }
-                return std::fs::remove_dir_all(&old);
+                return remove_tree(&old);
             }
             // `staged` now holds the previous output.
-            std::fs::remove_dir_all(staged)
+            remove_tree(staged)
         }
     }
+}
+
+/// Removes a previous output. A site is thousands of small folders; removing
+/// its top-level entries in parallel takes this off the end of every build.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            // Large sections (questions/) are split further, so both cores work.
+            let children: Vec<PathBuf> = std::fs::read_dir(path)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<io::Result<_>>()?;
+            children.par_iter().try_for_each(|child| {
+                if child.is_dir() && !child.is_symlink() {
+                    std::fs::remove_dir_all(child)
+                } else {
+                    std::fs::remove_file(child)
+                }
+            })?;
+            std::fs::remove_dir(path)
+        } else {
+            std::fs::remove_file(path)
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 #[cfg(target_os = "linux")]
