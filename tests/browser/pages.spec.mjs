@@ -10,7 +10,7 @@
 //     the main content; Tab reaches every visible link and control, each with a
 //     visible focus indicator;
 //   - print: navigation and search are hidden; the content, its sources and
-//     review dates are visible.
+//     review dates, every quote's source and the page's address are visible.
 //
 // Run: tests/browser/run.sh   (or SITE_DIR=<built site> node --test tests/browser/pages.spec.mjs)
 
@@ -147,11 +147,14 @@ async function checkPrint(page, kind) {
         quoteSources: document.querySelectorAll('.quote figcaption').length,
         quoteSourcesShown: visibleText('.quote figcaption').length,
         sourceMeta: visibleText('.source-meta dd'),
+        address: visibleText('.site-footer').join(' '),
+        canonical: document.querySelector('link[rel="canonical"]')?.getAttribute('href'),
       };
     });
     assert.deepEqual(report.hiddenButShown, [], 'navigation and search are hidden in print');
     assert.ok(report.main > 0 && report.h1.length === 1, 'the main content and its heading print');
     assert.equal(report.quoteSourcesShown, report.quoteSources, 'every quote prints with its source');
+    if (!kind.startsWith('404')) assert.ok(report.address.includes(report.canonical), 'the page prints its address');
     if (kind.startsWith('question')) {
       assert.ok(report.sourcesHeading.length === 1 && report.sources.length > 0, 'the sources print');
       assert.ok(report.reviewHeading.length === 1 && report.reviewDates.length >= 2, 'the review dates print');

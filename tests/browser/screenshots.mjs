@@ -32,7 +32,7 @@ try {
       await page.goto(`${suite.origin}${path}`, { waitUntil: 'networkidle' });
       const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), shot.maxHeight);
       const file = join(OUT, `${label}-${shot.name}.png`);
-      await page.screenshot({ path: file, clip: { x: 0, y: 0, width: shot.viewport.width, height } });
+      await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: shot.viewport.width, height } });
       console.log(`${file} (${path})${problems.length ? `; problems: ${problems.join('; ')}` : ''}`);
       await context.close();
     }
