@@ -259,7 +259,7 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
                 id,
             }) => {
                 in_link += 1;
-                let entity = as_entity_id(&dest_url).and_then(|i| resolve(i));
+                let entity = as_entity_id(&dest_url).and_then(resolve);
                 match entity {
                     Some(target) => {
                         replace_wikilink_text =
@@ -390,11 +390,7 @@ pub fn to_plain_text(markdown: &str, title_of: &dyn Fn(&str) -> Option<String>) 
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
-            ) => {
-                if !out.ends_with(char::is_whitespace) && !out.is_empty() {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with(char::is_whitespace) && !out.is_empty() => out.push('\n'),
             _ => {}
         }
     }

@@ -50,21 +50,21 @@ fn collect_quotes(value: &serde_json::Value, file: &Path, out: &mut Vec<Quote>) 
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
-                if key == "quotes" {
-                    if let serde_json::Value::Array(items) = child {
-                        for item in items {
-                            if let Some(text) = item.get("text").and_then(|t| t.as_str()) {
-                                let source = item
-                                    .get("source")
-                                    .and_then(|s| s.as_str())
-                                    .unwrap_or_default()
-                                    .to_string();
-                                out.push(Quote {
-                                    file: file.to_path_buf(),
-                                    source,
-                                    text: text.to_string(),
-                                });
-                            }
+                if key == "quotes"
+                    && let serde_json::Value::Array(items) = child
+                {
+                    for item in items {
+                        if let Some(text) = item.get("text").and_then(|t| t.as_str()) {
+                            let source = item
+                                .get("source")
+                                .and_then(|s| s.as_str())
+                                .unwrap_or_default()
+                                .to_string();
+                            out.push(Quote {
+                                file: file.to_path_buf(),
+                                source,
+                                text: text.to_string(),
+                            });
                         }
                     }
                 }
@@ -114,9 +114,10 @@ fn all_quotes() -> Vec<Quote> {
 }
 
 fn archive() -> String {
-    let path = content_dir().join("sources").join(format!("{SOURCE_ID}.txt"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    let path = content_dir()
+        .join("sources")
+        .join(format!("{SOURCE_ID}.txt"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn source_quotes() -> Vec<Quote> {
@@ -124,7 +125,10 @@ fn source_quotes() -> Vec<Quote> {
         .into_iter()
         .filter(|q| q.source == SOURCE_ID)
         .collect();
-    assert!(!quotes.is_empty(), "no quotes of source `{SOURCE_ID}` found under content/");
+    assert!(
+        !quotes.is_empty(),
+        "no quotes of source `{SOURCE_ID}` found under content/"
+    );
     quotes
 }
 

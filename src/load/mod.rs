@@ -186,6 +186,9 @@ struct ParsedFile {
     diagnostics: Diagnostics,
 }
 
+// Each entity is moved once, from its parser thread into `Content`; boxing
+// the large variants would only add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Entity {
     Site(crate::model::Site),
     Source(crate::model::Source),
