@@ -58,7 +58,10 @@ fn syllable_count(token: &str) -> usize {
         last = [last[1], last[2], c];
     }
     let [third, second, final_letter] = last;
-    if third != 0 && final_letter == b'e' && !is_vowel(second) && (second != b'l' || is_vowel(third))
+    if third != 0
+        && final_letter == b'e'
+        && !is_vowel(second)
+        && (second != b'l' || is_vowel(third))
     {
         count -= 1;
     }
