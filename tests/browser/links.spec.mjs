@@ -86,9 +86,9 @@ async function crawl(starts) {
 }
 
 test('every internal link resolves, and the crawl from the home page reaches every built page', async () => {
-  const built = builtPages(site.dir);
+  const built = builtPages(site.dir).map((path) => served.base + path.slice(1));
   assert.ok(built.length > 10, `the build wrote ${built.length} pages`);
-  const { pages, broken } = await crawl(['/']);
+  const { pages, broken } = await crawl([served.base]);
   assert.deepEqual(broken, [], 'broken links');
   assert.deepEqual(built.filter((path) => !pages.includes(path)), [], 'built pages the crawl did not reach');
   assert.deepEqual(pages.filter((path) => !built.includes(path)), [], 'pages reached that the build did not write');
@@ -96,12 +96,14 @@ test('every internal link resolves, and the crawl from the home page reaches eve
 });
 
 test('the 404 page: served for unknown addresses with status 404, and its links resolve', async () => {
-  for (const path of ['/no-such-page/', '/questions/no-such-question/', '/assets/missing.css']) {
+  const unknown = ['no-such-page/', 'questions/no-such-question/', 'assets/missing.css'].map((path) => served.base + path);
+  if (served.base !== '/') unknown.push('/'); // outside the site's base path
+  for (const path of unknown) {
     const response = await fetch(`${served.origin}${path}`);
     assert.equal(response.status, 404, path);
     assert.match(await response.text(), /<body class="kind-404"/, `${path} shows the 404 page`);
   }
-  const { broken } = await crawl(['/404.html']);
+  const { broken } = await crawl([`${served.base}404.html`]);
   assert.deepEqual(broken, [], 'broken links reachable from the 404 page');
 });
 

@@ -180,7 +180,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
           expectStatus: status,
         });
         try {
-          const response = await page.goto(`${suite.origin}${path}`, { waitUntil: 'load' });
+          const response = await page.goto(`${suite.root}${path}`, { waitUntil: 'load' });
           assert.equal(response.status(), status);
           await page.waitForLoadState('networkidle');
           assert.ok(await page.locator(marker).count() > 0, `the page shows ${marker}`);
@@ -211,7 +211,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
         viewport: { width: 390, height: 844 }, colorScheme: 'dark', expectStatus: status,
       });
       try {
-        await page.goto(`${suite.origin}${path}`, { waitUntil: 'load' });
+        await page.goto(`${suite.root}${path}`, { waitUntil: 'load' });
         await page.waitForLoadState('networkidle');
         assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
         assert.deepEqual(await axeViolations(page), []);

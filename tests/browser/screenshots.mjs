@@ -29,7 +29,7 @@ try {
       const { context, page, problems } = await openPage(suite.browser, suite.origin, {
         viewport: shot.viewport, deviceScaleFactor: shot.scale,
       });
-      await page.goto(`${suite.origin}${path}`, { waitUntil: 'networkidle' });
+      await page.goto(`${suite.root}${path}`, { waitUntil: 'networkidle' });
       const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), shot.maxHeight);
       const file = join(OUT, `${label}-${shot.name}.png`);
       await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: shot.viewport.width, height } });

@@ -60,11 +60,24 @@ export function builtPages(siteDir) {
 }
 
 /**
- * A static server for the site on 127.0.0.1 (a free port): folders serve
+ * The path the site is built to be served under (the path of its `base_url`,
+ * e.g. "/" or "/kitchen/"), read off the home page's canonical address.
+ */
+export function basePath(siteDir) {
+  const html = readFileSync(join(siteDir, 'index.html'), 'utf8');
+  const canonical = html.match(/<link rel="canonical" href="([^"]+)"/);
+  if (!canonical) return '/';
+  const path = new URL(canonical[1], 'http://127.0.0.1').pathname;
+  return path.endsWith('/') ? path : `${path}/`;
+}
+
+/**
+ * A static server for the site on 127.0.0.1 (a free port), under the site's
+ * base path (see basePath; anything outside it is unknown): folders serve
  * their index.html (a folder without its slash is redirected), any other
  * unknown path gets /404.html with status 404, as static hosts do.
  */
-export function serve(siteDir) {
+export function serve(siteDir, base = basePath(siteDir)) {
   const notFound = join(siteDir, '404.html');
   const server = createServer((request, response) => {
     let path;
@@ -74,12 +87,13 @@ export function serve(siteDir) {
       response.writeHead(400).end();
       return;
     }
-    let file = normalize(join(siteDir, path));
-    if (file !== siteDir && !file.startsWith(siteDir + sep)) {
+    const inside = path.startsWith(base) || `${path}/` === base;
+    let file = inside ? normalize(join(siteDir, path.slice(base.length - 1))) : null;
+    if (file && file !== siteDir && !file.startsWith(siteDir + sep)) {
       response.writeHead(403).end();
       return;
     }
-    if (existsSync(file) && statSync(file).isDirectory()) {
+    if (file && existsSync(file) && statSync(file).isDirectory()) {
       if (!path.endsWith('/')) {
         response.writeHead(301, { Location: `${path}/` }).end();
         return;
@@ -87,7 +101,7 @@ export function serve(siteDir) {
       file = join(file, 'index.html');
     }
     let status = 200;
-    if (!existsSync(file) || !statSync(file).isFile()) {
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
       status = 404;
       file = notFound;
       if (!existsSync(file)) {
@@ -103,7 +117,9 @@ export function serve(siteDir) {
   });
   return new Promise((done) => {
     server.listen(0, '127.0.0.1', () => {
-      done({ server, origin: `http://127.0.0.1:${server.address().port}` });
+      const origin = `http://127.0.0.1:${server.address().port}`;
+      // root + a site path ("/", "/questions/x/") is that page's address.
+      done({ server, origin, base, root: `${origin}${base.slice(0, -1)}` });
     });
   });
 }
@@ -117,11 +133,13 @@ export async function launchBrowser() {
  * Serves the site (default: builtSite()) and starts the browser; returns them with `close()`.
  */
 export async function startSuite(site = builtSite()) {
-  const { server, origin } = await serve(site.dir);
+  const { server, origin, base, root } = await serve(site.dir);
   const browser = await launchBrowser();
   return {
     site: site.dir,
     origin,
+    base,
+    root,
     browser,
     async close() {
       await browser.close();
@@ -183,7 +201,7 @@ export async function openPage(browser, origin, options = {}) {
   };
 }
 
-/** The site's page of each kind the issue names, found in the built site. */
+/** The site's page of each kind the issue names, found in the built site (paths from the site's root). */
 export function pageKinds(siteDir) {
   const first = (folder) => {
     const names = readdirSync(join(siteDir, folder), { withFileTypes: true })
@@ -193,29 +211,38 @@ export function pageKinds(siteDir) {
     if (!names.length) throw new Error(`the site has no page under /${folder}/`);
     return `/${folder}/${names[0]}/`;
   };
-  const questionWith = (needle, preferAlso) => {
+  // The first question page whose HTML contains `needle`, preferring `prefer`
+  // (a name, or a second needle).
+  const questionWith = (needle, prefer) => {
     const folder = join(siteDir, 'questions');
     const hits = readdirSync(folder).sort()
       .filter((name) => existsSync(join(folder, name, 'index.html')))
       .map((name) => ({ name, html: readFileSync(join(folder, name, 'index.html'), 'utf8') }))
       .filter((entry) => entry.html.includes(needle));
     if (!hits.length) throw new Error(`no question page contains ${needle}`);
-    const best = hits.find((entry) => preferAlso && entry.html.includes(preferAlso)) || hits[0];
+    const best = hits.find((entry) => entry.name === prefer)
+      || hits.find((entry) => prefer && entry.html.includes(prefer)) || hits[0];
     return `/questions/${best.name}/`;
+  };
+  const plainPage = () => {
+    const name = readdirSync(siteDir).sort().find((entry) => existsSync(join(siteDir, entry, 'index.html'))
+      && readFileSync(join(siteDir, entry, 'index.html'), 'utf8').includes('<body class="kind-page"'));
+    if (!name) throw new Error('the site has no plain page');
+    return `/${name}/`;
   };
   return [
     { kind: 'home', path: '/', marker: '.kind-home' },
     // A question with "Sources disagree", preferably one that also carries a caution.
     { kind: 'question with a disagreement', path: questionWith('fact status-disagree', 'class="caution '), marker: '.status-disagree' },
-    { kind: 'question with a cost table', path: '/questions/how-much-does-microneedling-cost/', marker: '.cost table' },
-    { kind: 'question with a comparison', path: '/questions/microneedling-vs-botox/', marker: '.comparison table' },
-    { kind: 'question with a timeline', path: '/questions/what-happens-after-a-treatment/', marker: '.timeline-steps' },
+    { kind: 'question with a cost table', path: questionWith('data-block cost', 'how-much-does-microneedling-cost'), marker: '.cost table' },
+    { kind: 'question with a comparison', path: questionWith('data-block comparison', 'microneedling-vs-botox'), marker: '.comparison table' },
+    { kind: 'question with a timeline', path: questionWith('data-block timeline', 'what-happens-after-a-treatment'), marker: '.timeline-steps' },
     { kind: 'topic', path: first('topics'), marker: '.kind-topic' },
     { kind: 'tag', path: first('tags'), marker: '.kind-tag' },
     { kind: 'source', path: first('sources'), marker: '.kind-source' },
     { kind: 'caution', path: first('cautions'), marker: '.kind-caution' },
     { kind: 'glossary', path: '/glossary/', marker: '.kind-glossary' },
-    { kind: 'plain page', path: '/about/', marker: '.plain-page' },
+    { kind: 'plain page', path: existsSync(join(siteDir, 'about', 'index.html')) ? '/about/' : plainPage(), marker: '.plain-page' },
     { kind: 'search', path: '/search/', marker: '#search-query' },
     { kind: '404', path: '/404.html', marker: '.kind-404', status: 200 },
     { kind: '404 (unknown path)', path: '/no-such-page/', marker: '.kind-404', status: 404 },
