@@ -337,8 +337,16 @@ def quote_yaml(q: dict, indent: int) -> str:
 def generate(n: int, out: str, seed: int) -> None:
     r = random.Random(seed)
     content = os.path.join(out, "content")
+    marker = os.path.join(out, ".bench-generated")
     if os.path.exists(content):
+        # never delete a content/ folder this script did not write
+        if not os.path.exists(marker):
+            sys.exit(f"generate.py: {content} exists and was not written by "
+                     "this script; refusing to replace it")
         shutil.rmtree(content)
+    os.makedirs(out, exist_ok=True)
+    with open(marker, "w") as f:
+        f.write("written by bench/generate.py; content/ may be replaced\n")
     for d in ["sources", "topics", "questions", "cautions", "glossary", "pages"]:
         os.makedirs(os.path.join(content, d))
 

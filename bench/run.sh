@@ -155,10 +155,19 @@ for N in $SIZES; do
     STAMP="generate.py=$GEN_HASH n=$N seed=$SEED"
     echo "== $N questions ($SITE)"
     if [ ! -f "$SITE/.bench-stamp" ] || [ "$(cat "$SITE/.bench-stamp")" != "$STAMP" ]; then
-        rm -rf "$SITE"
+        # generate beside it, then swap, so that a failed or interrupted
+        # generation never leaves a half-written site behind
+        rm -rf "$SITE.new" "$SITE.old"
         t0=$(date +%s.%N)
-        python3 "$GEN" "$N" "$SITE" --seed "$SEED"
-        echo "$STAMP" >"$SITE/.bench-stamp"
+        if ! python3 "$GEN" "$N" "$SITE.new" --seed "$SEED"; then
+            echo "bench/generate.py failed" >&2
+            rm -rf "$SITE.new"
+            exit 1
+        fi
+        echo "$STAMP" >"$SITE.new/.bench-stamp"
+        if [ -e "$SITE" ]; then mv "$SITE" "$SITE.old"; fi
+        mv "$SITE.new" "$SITE"
+        rm -rf "$SITE.old"
         echo "generated in $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)") s ($(du -sh "$SITE/content" | cut -f1))"
     else
         echo "site up to date (delete $SITE to regenerate)"
