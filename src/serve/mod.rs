@@ -125,12 +125,12 @@ impl Preview {
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
 
-        let output = Arc::new(tempfile::Builder::new().prefix("cited-serve-").tempdir()?);
+        let output = Arc::new(private_output_folder()?);
         // Canonical, so the check that a served file lies inside the output
         // compares like with like.
         let site_dir = output.path().canonicalize()?.join("site");
 
-        let builder = Builder::new(root.clone(), site_dir.clone(), options.today);
+        let mut builder = Builder::new(root.clone(), site_dir.clone(), options.today);
         let (state_sender, state) = tokio::sync::watch::channel(LiveState::default());
         builder.build_and_publish(&state_sender, &[]);
 
@@ -208,6 +208,24 @@ impl Drop for Preview {
     fn drop(&mut self) {
         self.shut_down();
     }
+}
+
+/// A new private folder for the built site. Each rebuild writes the whole
+/// site again (13,000 files for 10,000 questions), which measured two to
+/// three times slower on disk than in memory; so on Linux it goes in
+/// memory-backed `/dev/shm`, unless `TMPDIR` names a place.
+fn private_output_folder() -> io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("cited-serve-");
+    let in_memory = Path::new("/dev/shm");
+    if cfg!(target_os = "linux")
+        && std::env::var_os("TMPDIR").is_none()
+        && in_memory.is_dir()
+        && let Ok(folder) = builder.tempdir_in(in_memory)
+    {
+        return Ok(folder);
+    }
+    builder.tempdir()
 }
 
 async fn stop_signal() {

@@ -15,7 +15,7 @@ use tokio::sync::watch;
 use super::LIVE_SCRIPT_URL;
 use super::watch::Watcher;
 use crate::render::RenderOptions;
-use crate::{BuildOptions, Report};
+use crate::{BuildOptions, Report, SourceFiles};
 
 /// What the builder thread is told.
 pub enum Message {
@@ -68,18 +68,26 @@ pub struct Builder {
     root: PathBuf,
     out: PathBuf,
     today: Date,
+    /// The content files as the latest build read them, to skip rebuilds
+    /// that could not change anything.
+    last_read: SourceFiles,
 }
 
 impl Builder {
     pub fn new(root: PathBuf, out: PathBuf, today: Date) -> Self {
-        Builder { root, out, today }
+        Builder {
+            root,
+            out,
+            today,
+            last_read: SourceFiles::default(),
+        }
     }
 
     /// The builder thread: waits for changes, folds together those that
     /// arrived meanwhile (a build on a big site takes longer than an editor
     /// takes to save twice), and rebuilds, until told to stop.
     pub fn run(
-        self,
+        mut self,
         inbox: Receiver<Message>,
         mut watcher: Watcher,
         state: watch::Sender<LiveState>,
@@ -92,9 +100,9 @@ impl Builder {
                     Message::Changed(events) => changed.extend(watcher.relevant_changes(events)),
                 }
             }
-            if !changed.is_empty() {
-                changed.sort();
-                changed.dedup();
+            changed.sort();
+            changed.dedup();
+            if !changed.is_empty() && !self.unchanged_since_last_build(&changed) {
                 self.build_and_publish(&state, &changed);
             }
         }
@@ -102,7 +110,7 @@ impl Builder {
 
     /// Builds once, prints the outcome, and updates the state the pages
     /// follow. `changed` names the files that caused it (empty at start).
-    pub fn build_and_publish(&self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
+    pub fn build_and_publish(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
         let report = crate::build(&BuildOptions {
             root: self.root.clone(),
             out: self.out.clone(),
@@ -115,6 +123,24 @@ impl Builder {
         publish(state, &report);
         // After publishing: the pages need not wait for the terminal.
         self.print_outcome(&report, changed, had_site);
+        self.last_read = report.files;
+    }
+
+    /// Whether every changed path is a content file whose text is exactly
+    /// what the latest build read, as after a save without edits, a
+    /// `touch`, or a change of permissions. The build depends only on the
+    /// files' text (and `today`, which is fixed), so it would come out the
+    /// same. Templates are not remembered, so a change there always counts.
+    fn unchanged_since_last_build(&self, changed: &[PathBuf]) -> bool {
+        changed.iter().all(|path| {
+            let Ok(relative) = path.strip_prefix(&self.root) else {
+                return false;
+            };
+            let Some(last) = self.last_read.get(relative) else {
+                return false;
+            };
+            std::fs::read(path).is_ok_and(|now| now == last.as_bytes())
+        })
     }
 
     fn print_outcome(&self, report: &Report, changed: &[PathBuf], had_site: bool) {
