@@ -559,3 +559,73 @@ fn ctrl_c_stops_the_server_and_removes_its_temporary_folder() {
         .unwrap();
     assert!(events.stream.read_to_string(&mut rest).is_ok());
 }
+
+#[test]
+fn a_templates_folder_made_while_serving_is_watched() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    // A site without templates/ uses the built-in theme; making the folder
+    // and overriding a template must be picked up like any edit.
+    std::fs::create_dir(site.path("templates")).unwrap();
+    let built_in =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html"))
+            .unwrap();
+    site.write(
+        "templates/404.html",
+        &built_in.replace("Page not found", "Nothing lives here"),
+    );
+    events.wait_for("reload", CHANGE_DEADLINE);
+    eventually(CHANGE_DEADLINE, "the overridden 404 page", || {
+        server.get("/missing/").body.contains("Nothing lives here")
+    });
+}
+
+#[test]
+fn content_moved_away_and_back_is_watched_again() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    std::fs::rename(site.path("content"), site.path("content.away")).unwrap();
+    let data = events.wait_for("diagnostics", CHANGE_DEADLINE);
+    assert_ne!(data, "[]", "a missing content/ is a problem to show");
+    assert_eq!(
+        server.get(OTHER_URL).status,
+        200,
+        "the last good site stays"
+    );
+
+    std::fs::rename(site.path("content.away"), site.path("content")).unwrap();
+    events.wait_for("reload", CHANGE_DEADLINE);
+    replace_summary(&site, "Home rollers can hurt your skin, says marker BCK.");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker BCK"));
+}
+
+#[test]
+fn a_save_without_changes_does_not_rebuild() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    site.write(QUESTION_FILE, &site.read(QUESTION_FILE));
+    // Then a real edit: the next event must be its reload, with one rebuild.
+    std::thread::sleep(Duration::from_millis(500));
+    replace_summary(&site, "Home rollers can hurt your skin, says marker NOP.");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker NOP"));
+    // The terminal line comes just after the event; give a second one time
+    // to show up if there were one.
+    eventually(CHANGE_DEADLINE, "the rebuild printed", || {
+        server.log().contains("Rebuilt in")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        server.log().matches("Rebuilt in").count(),
+        1,
+        "{}",
+        server.log()
+    );
+}

@@ -80,15 +80,26 @@
     }
     const isNew = overlay === null || overlay.key !== key;
     removeOverlay();
-    overlay = buildOverlay(problems, key);
-    document.body.append(overlay.host);
     // Take focus only for problems this page has not shown yet, and only
     // from nobody: never from a field the reader is typing in.
-    const nothingFocused = !document.activeElement || document.activeElement === document.body;
-    if (isNew && nothingFocused && !overlay.collapsed) {
-      overlay.panel.focus({ preventScroll: true });
-    }
+    const takeFocus = isNew && nothingFocused();
+    overlay = buildOverlay(problems, key, takeFocus);
+    document.body.append(overlay.host);
   }
+
+  function nothingFocused() {
+    return !document.activeElement || document.activeElement === document.body;
+  }
+
+  // Escape dismisses the overlay from inside it, or when nothing else on
+  // the page has focus (so it never steals Escape from the site's own UI).
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || overlay === null) return;
+    if (nothingFocused() || document.activeElement === overlay.host) {
+      event.preventDefault();
+      dismiss();
+    }
+  });
 
   function removeOverlay() {
     if (overlay !== null) {
@@ -115,7 +126,7 @@
     return `${count} ${word}${count === 1 ? "" : "s"}`;
   }
 
-  function buildOverlay(problems, key) {
+  function buildOverlay(problems, key, takeFocus) {
     const errors = problems.filter((p) => p.severity === "error").length;
     const warnings = problems.length - errors;
     // Warnings alone do not stop the site from building: start folded.
@@ -134,16 +145,17 @@
     // Show nothing until the stylesheet is in, rather than a flash of
     // unstyled text at the bottom of the page.
     panel.hidden = true;
+    const reveal = () => {
+      panel.hidden = false;
+      // Only a visible element can take focus.
+      if (takeFocus && !collapsed) panel.focus({ preventScroll: true });
+    };
 
     const style = element("link");
     style.rel = "stylesheet";
     style.href = STYLE_URL;
-    style.addEventListener("load", () => {
-      panel.hidden = false;
-    });
-    style.addEventListener("error", () => {
-      panel.hidden = false;
-    });
+    style.addEventListener("load", reveal);
+    style.addEventListener("error", reveal);
 
     const header = element("header", "bar");
     const parts = [];
@@ -188,14 +200,8 @@
     }
 
     panel.append(header, summary, list);
-    panel.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") {
-        event.preventDefault();
-        dismiss();
-      }
-    });
     root.append(style, panel);
-    return { host, panel, key, collapsed };
+    return { host, key };
   }
 
   function problemItem(problem) {
