@@ -2,6 +2,9 @@
 //! temporary copy of the bundled site, spoken to over real HTTP (a plain
 //! `TcpStream`, so the request line goes out exactly as written, `..` and all).
 
+// Symlinks and SIGINT are Unix things.
+#![cfg(unix)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

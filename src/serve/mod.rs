@@ -78,6 +78,14 @@ pub fn run(root: &Path, args: ServeArgs, today: Date) -> ExitCode {
     };
     let preview = match Preview::start(options) {
         Ok(preview) => preview,
+        Err(error) if error.kind() == io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: port {} is in use, maybe by another preview: stop it, or pick \
+                 another port with --port (0 picks a free one)",
+                args.port
+            );
+            return ExitCode::FAILURE;
+        }
         Err(error) => {
             eprintln!("error: cannot start the preview: {error}");
             return ExitCode::FAILURE;
