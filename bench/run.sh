@@ -84,9 +84,14 @@ echo
 echo "== cargo build --release"
 if ! cargo build --release >"$LOGDIR/cargo.log" 2>&1; then
     echo "cargo build --release FAILED" >&2
-    # errors first: rustc's own summary lines are the most useful
-    grep -n -m 20 -E '^(error|warning: unused)' "$LOGDIR/cargo.log" >&2 || true
-    show_log "$LOGDIR/cargo.log" 60
+    if grep -q '^error' "$LOGDIR/cargo.log"; then
+        # from the first error on (warnings come first and can fill a screen)
+        echo "---- first error of $LOGDIR/cargo.log ----" >&2
+        sed -n '/^error/,$p' "$LOGDIR/cargo.log" | head -n 60 >&2
+        echo "---- ($(grep -c '^error' "$LOGDIR/cargo.log") error lines in all) ----" >&2
+    else
+        show_log "$LOGDIR/cargo.log" 60
+    fi
     exit 1
 fi
 tail -n 1 "$LOGDIR/cargo.log"
