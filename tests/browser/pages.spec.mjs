@@ -2,13 +2,14 @@
 // width (1280 px), in headless Chromium against the built site served on
 // 127.0.0.1:
 //   - no axe violation of the WCAG 2.0/2.1/2.2 A and AA rules (target-size included),
-//     in light mode, and in dark mode at the phone width;
+//     in light mode, and in dark mode at the phone width (with the keyboard checks);
 //   - no console error, uncaught exception, failed request, HTTP error, request
 //     to another origin, or Content-Security-Policy violation;
 //   - no sideways scrolling of the page at either width;
 //   - keyboard: the skip link is the first focusable element and moves focus to
 //     the main content; Tab reaches every visible link and control, each with a
-//     visible focus indicator;
+//     visible focus indicator (an outline of 2 px or more that contrasts 3:1
+//     with the background around it);
 //   - print: navigation and search are hidden; the content, its sources and
 //     review dates, every quote's source and the page's address are visible.
 //
@@ -61,8 +62,23 @@ async function focused(page) {
     const element = document.activeElement;
     if (!element || element === document.body) return null;
     const style = getComputedStyle(element);
+    // The outline is drawn around the element, over its parent's background:
+    // it must contrast with that by 3:1 (WCAG 1.4.11).
+    const rgb = (colour) => (colour.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const channel = (value) => { const c = value / 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    let background = [255, 255, 255];
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || (colour.length === 4 && colour[3] === 1)) { background = colour.slice(0, 3); break; }
+    }
+    const outlineColour = rgb(style.outlineColor);
+    const [light, dark] = [luminance(outlineColour), luminance(background)].sort((a, b) => b - a);
+    const contrast = (light + 0.05) / (dark + 0.05);
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
-      && !/rgba\(.*,\s*0\)$|transparent/.test(style.outlineColor);
+      && (outlineColour.length === 3 || outlineColour[3] === 1) && contrast >= 3;
     const shadow = style.boxShadow && style.boxShadow !== 'none';
     const box = element.getBoundingClientRect();
     return {
@@ -206,7 +222,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
         }
       });
     }
-    test('dark mode at 390 px: no axe violation, no problem', async () => {
+    test('dark mode at 390 px: no axe violation, visible focus, no problem', async () => {
       const { context, page, problems, cspViolations } = await openPage(suite.browser, suite.origin, {
         viewport: { width: 390, height: 844 }, colorScheme: 'dark', expectStatus: status,
       });
@@ -215,6 +231,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
         await page.waitForLoadState('networkidle');
         assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
         assert.deepEqual(await axeViolations(page), []);
+        await checkKeyboard(page);
         assert.deepEqual([...problems, ...await cspViolations()], []);
       } finally {
         await context.close();
