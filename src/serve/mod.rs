@@ -28,7 +28,7 @@ use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -114,7 +114,7 @@ pub struct Preview {
     builder: Option<JoinHandle<()>>,
     // Declared last so it is removed after everything that writes into it
     // has stopped.
-    _output: Arc<tempfile::TempDir>,
+    _output: tempfile::TempDir,
 }
 
 impl Preview {
@@ -133,27 +133,28 @@ impl Preview {
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
 
-        let output = Arc::new(private_output_folder()?);
-        // Canonical, so the check that a served file lies inside the output
-        // compares like with like.
-        let site_dir = output.path().canonicalize()?.join("site");
-
-        let mut builder = Builder::new(root.clone(), site_dir.clone(), options.today);
-        let (state_sender, state) = tokio::sync::watch::channel(LiveState::default());
-        builder.build_and_publish(&state_sender, &[]);
-
-        let (builder_messages, inbox) = mpsc::channel();
-        let watcher = watch::start(&root, builder_messages.clone())
-            .map_err(|e| io::Error::other(format!("cannot watch the site's files: {e}")))?;
-        let builder = std::thread::Builder::new()
-            .name("cited-rebuild".into())
-            .spawn(move || builder.run(inbox, watcher, state_sender))?;
-
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("cited-serve")
             .enable_all()
             .build()?;
+        let output = private_output_folder()?;
+        // Canonical, so the check that a served file lies inside the output
+        // compares like with like.
+        let site_dir = output.path().canonicalize()?.join("site");
+
+        // Watch before the first build: on a big site it takes seconds, and
+        // an edit saved meanwhile must still lead to a rebuild.
+        let (builder_messages, inbox) = mpsc::channel();
+        let watcher = watch::start(&root, builder_messages.clone())
+            .map_err(|e| io::Error::other(format!("cannot watch the site's files: {e}")))?;
+        let mut builder = Builder::new(root, site_dir.clone(), options.today);
+        let (state_sender, state) = tokio::sync::watch::channel(LiveState::default());
+        builder.build_and_publish(&state_sender, &[]);
+        let builder = std::thread::Builder::new()
+            .name("cited-rebuild".into())
+            .spawn(move || builder.run(inbox, watcher, state_sender))?;
+
         let app = http::App::new(site_dir, state);
         let (server_stop, stopped) = tokio::sync::oneshot::channel();
         let server = runtime.block_on(async {
