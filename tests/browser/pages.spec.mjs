@@ -199,7 +199,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
           const response = await page.goto(`${suite.root}${path}`, { waitUntil: 'load' });
           assert.equal(response.status(), status);
           await page.waitForLoadState('networkidle');
-          assert.ok(await page.locator(marker).count() > 0, `the page shows ${marker}`);
+          await page.locator(marker).first().waitFor({ timeout: 5000 });
 
           await t.test('no axe violation (WCAG 2.0/2.1/2.2 A and AA)', async () => {
             assert.deepEqual(await axeViolations(page), []);
@@ -229,6 +229,7 @@ for (const { kind, path, marker, status = 200 } of kinds) {
       try {
         await page.goto(`${suite.root}${path}`, { waitUntil: 'load' });
         await page.waitForLoadState('networkidle');
+        await page.locator(marker).first().waitFor({ timeout: 5000 });
         assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
         assert.deepEqual(await axeViolations(page), []);
         await checkKeyboard(page);

@@ -230,6 +230,12 @@ export function pageKinds(siteDir) {
     if (!name) throw new Error('the site has no plain page');
     return `/${name}/`;
   };
+  // A word sure to find results: the longest word of the first question's title.
+  const searchWord = () => {
+    const html = readFileSync(join(siteDir, questionWith('<h1>').slice(1), 'index.html'), 'utf8');
+    const title = html.match(/<h1>([^<]*)<\/h1>/)[1];
+    return title.split(/[^A-Za-z]+/).sort((a, b) => b.length - a.length)[0].toLowerCase();
+  };
   return [
     { kind: 'home', path: '/', marker: '.kind-home' },
     // A question with "Sources disagree", preferably one that also carries a caution.
@@ -244,6 +250,7 @@ export function pageKinds(siteDir) {
     { kind: 'glossary', path: '/glossary/', marker: '.kind-glossary' },
     { kind: 'plain page', path: existsSync(join(siteDir, 'about', 'index.html')) ? '/about/' : plainPage(), marker: '.plain-page' },
     { kind: 'search', path: '/search/', marker: '#search-query' },
+    { kind: 'search with results', path: `/search/?q=${encodeURIComponent(searchWord())}`, marker: '#search-results li a' },
     { kind: '404', path: '/404.html', marker: '.kind-404', status: 200 },
     { kind: '404 (unknown path)', path: '/no-such-page/', marker: '.kind-404', status: 404 },
   ];
