@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::markdown::{self, GlossaryMatcher};
 use crate::model::*;
 
@@ -184,10 +186,24 @@ impl<'a> Graph<'a> {
             }
         }
 
+        // Parsing every markdown field is the costly part: do it in parallel.
+        let fields: Vec<(&str, &str)> = markdown_fields(content).collect();
+        let found: Vec<(&str, Vec<String>)> = fields
+            .par_iter()
+            .map(|(from, text)| {
+                (
+                    *from,
+                    markdown::internal_links(text)
+                        .into_iter()
+                        .map(|l| l.id)
+                        .collect(),
+                )
+            })
+            .collect();
         let mut backlinks: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (from, field) in markdown_fields(content) {
-            for link in markdown::internal_links(field) {
-                let Some(target) = entities.get(link.id.as_str()) else {
+        for (from, targets) in found {
+            for id in targets {
+                let Some(target) = entities.get(id.as_str()) else {
                     continue;
                 };
                 let list = backlinks.entry(target.id).or_default();

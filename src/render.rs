@@ -21,11 +21,26 @@ use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
 use crate::search::{self, SearchDocument};
 use crate::theme::{Theme, error_chain};
-use crate::write::Staging;
+use crate::write::Output;
 
 /// What rendering produced, for the build summary.
 pub struct Rendered {
     pub pages: usize,
+    /// For a scoped render: the documents of the search index, which the
+    /// caller must build and write ([`search::build_index`]) once the pages
+    /// are out.
+    pub deferred_search: Option<Vec<SearchDocument>>,
+}
+
+/// The pages to render when a build redoes only what an edit can affect.
+/// Everything else of the previous build's output stays as it is.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub home: bool,
+    pub glossary: bool,
+    /// Ids of questions, topics, sources, cautions and pages whose pages to render.
+    pub entities: HashSet<String>,
+    pub tags: HashSet<String>,
 }
 
 /// Options that change what pages contain, not what they say.
@@ -40,9 +55,10 @@ pub struct RenderOptions {
 pub fn render(
     graph: &Graph,
     theme: &mut Theme,
-    staging: &Staging,
+    staging: &dyn Output,
     today: Date,
     options: &RenderOptions,
+    scope: Option<&Scope>,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let site = graph
@@ -60,19 +76,20 @@ pub fn render(
     );
     let theme = &*theme;
 
-    let mut jobs: Vec<Job> = vec![
-        Job::Home,
-        Job::Tags,
-        Job::Glossary,
-        Job::Search,
-        Job::NotFound,
-    ];
-    jobs.extend(graph.content.questions.iter().map(Job::Question));
-    jobs.extend(graph.content.topics.iter().map(Job::Topic));
-    jobs.extend(graph.content.sources.iter().map(Job::Source));
-    jobs.extend(graph.content.cautions.iter().map(Job::Caution));
-    jobs.extend(graph.content.pages.iter().map(Job::Page));
-    jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
+    let mut jobs = all_job_list(graph);
+    if let Some(scope) = scope {
+        jobs.retain(|job| match job {
+            Job::Home => scope.home,
+            Job::Glossary => scope.glossary,
+            Job::Tags | Job::Search | Job::NotFound => false,
+            Job::Question(q) => scope.entities.contains(&q.origin.id),
+            Job::Topic(t) => scope.entities.contains(&t.origin.id),
+            Job::Source(s) => scope.entities.contains(&s.origin.id),
+            Job::Caution(c) => scope.entities.contains(&c.origin.id),
+            Job::Page(p) => scope.entities.contains(&p.origin.id),
+            Job::Tag(t) => scope.tags.contains(*t),
+        });
+    }
 
     let failures: Vec<Diagnostic> = jobs
         .par_iter()
@@ -102,9 +119,10 @@ pub fn render(
     }
 
     let mut extra: Vec<(String, Vec<u8>)> = vec![
+        // The sitemap lists every page, also when only some were rendered.
         (
             "sitemap.xml".into(),
-            sitemap(graph, site, &jobs, &renderer).into_bytes(),
+            sitemap(graph, site, &all_job_list(graph), &renderer).into_bytes(),
         ),
         ("robots.txt".into(), robots(site).into_bytes()),
         (
@@ -112,14 +130,25 @@ pub fn render(
             atom_feed(graph, site, &renderer).into_bytes(),
         ),
     ];
-    extra.extend(
-        theme
-            .assets
-            .iter()
-            .map(|a| (a.path.clone(), a.bytes.clone())),
-    );
-    let index = search::build_index(&search_documents(graph, &renderer));
-    extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
+    if scope.is_none() {
+        // A scoped render reuses the assets of a build with the same theme.
+        extra.extend(
+            theme
+                .assets
+                .iter()
+                .map(|a| (a.path.clone(), a.bytes.clone())),
+        );
+    }
+    let documents = search_documents(graph, &renderer);
+    let deferred_search = if scope.is_some() {
+        // A scoped rebuild is for the preview: the edited page should not
+        // wait for the index. The caller builds it right after.
+        Some(documents)
+    } else {
+        let index = search::build_index(&documents);
+        extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
+        None
+    };
     let write_failures: Vec<Diagnostic> = extra
         .par_iter()
         .filter_map(|(path, bytes)| {
@@ -132,7 +161,28 @@ pub fn render(
     for failure in write_failures {
         diagnostics.push(failure);
     }
-    Rendered { pages }
+    Rendered {
+        pages,
+        deferred_search,
+    }
+}
+
+/// Every page of the site, in a fixed order.
+fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job> = vec![
+        Job::Home,
+        Job::Tags,
+        Job::Glossary,
+        Job::Search,
+        Job::NotFound,
+    ];
+    jobs.extend(graph.content.questions.iter().map(Job::Question));
+    jobs.extend(graph.content.topics.iter().map(Job::Topic));
+    jobs.extend(graph.content.sources.iter().map(Job::Source));
+    jobs.extend(graph.content.cautions.iter().map(Job::Caution));
+    jobs.extend(graph.content.pages.iter().map(Job::Page));
+    jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
+    jobs
 }
 
 fn write_failed(path: &str, error: std::io::Error) -> Diagnostic {
@@ -140,6 +190,10 @@ fn write_failed(path: &str, error: std::io::Error) -> Diagnostic {
         .message(format!("cannot write {path}: {error}"))
         .help("check that the output folder's file system has space and is writable")
 }
+
+/// The home page shows this many questions per topic, then links to the topic:
+/// a patient scans a short list, and a large site's home page stays small.
+const HOME_QUESTIONS_PER_TOPIC: usize = 10;
 
 enum Job<'a> {
     Home,
@@ -354,6 +408,8 @@ struct QuestionContext {
 
 #[derive(Serialize)]
 struct TopicListing {
+    /// How many questions the topic has; `questions` may show only the first few.
+    total: usize,
     id: String,
     title: String,
     url: String,
@@ -494,7 +550,16 @@ impl<'g> PageRenderer<'g> {
         let mut context = tera::Context::new();
         let (path, template, meta) = match job {
             Job::Home => {
-                let topics: Vec<_> = g.topics.iter().map(|t| self.topic_listing(t)).collect();
+                let topics: Vec<_> = g
+                    .topics
+                    .iter()
+                    .map(|t| {
+                        let mut listing = self.topic_listing(t);
+                        listing.total = listing.questions.len();
+                        listing.questions.truncate(HOME_QUESTIONS_PER_TOPIC);
+                        listing
+                    })
+                    .collect();
                 context.insert("topics", &topics);
                 context.insert(
                     "cautions",
@@ -690,6 +755,7 @@ impl<'g> PageRenderer<'g> {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         TopicListing {
+            total: questions.len(),
             id: topic.origin.id.clone(),
             title: topic.title.clone(),
             url: url_for(&self.graph.root, Kind::Topic, &topic.origin.id),

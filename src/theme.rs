@@ -59,6 +59,9 @@ pub struct Asset {
 
 pub struct Theme {
     pub tera: tera::Tera,
+    /// Changes whenever a template or asset does, so a rebuild knows whether
+    /// pages rendered with the previous theme can be kept.
+    pub fingerprint: u64,
     /// Asset file name → URL of its hashed copy, e.g. "style.css" → "/assets/style.1a2b3c4d.css".
     pub asset_urls: BTreeMap<String, String>,
     pub assets: Vec<Asset>,
@@ -126,6 +129,15 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
         }
     }
 
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        templates
+            .iter()
+            .for_each(|(name, (text, _))| (name, text).hash(&mut hasher));
+        asset_files.hash(&mut hasher);
+        hasher.finish()
+    };
     let mut asset_urls = BTreeMap::new();
     let mut assets = Vec::new();
     for (name, bytes) in asset_files {
@@ -160,6 +172,7 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
     }
     Some(Theme {
         tera,
+        fingerprint,
         asset_urls,
         assets,
     })

@@ -10,6 +10,15 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Where rendered files go. Implemented by [`Staging`] (a whole build,
+/// swapped in at the end) and [`InPlace`] (a few files replacing their old
+/// versions in an existing output, for `cited serve`).
+pub trait Output: Sync {
+    /// Writes one file, `path` relative to the output root (e.g.
+    /// `questions/cost/index.html`). Safe to call from many threads.
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
 /// A build's output while it is being written.
 pub struct Staging {
     dir: tempfile::TempDir,
@@ -36,19 +45,6 @@ impl Staging {
         })
     }
 
-    /// Writes one file, `path` relative to the output root (e.g.
-    /// `questions/cost/index.html`). Safe to call from many threads.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        debug_assert!(!path.starts_with('/') && !path.split('/').any(|p| p == ".."));
-        let full = self.dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&full, bytes)?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-
     pub fn files_written(&self) -> usize {
         self.files.load(Ordering::Relaxed)
     }
@@ -62,6 +58,61 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&staged);
         }
         result
+    }
+}
+
+impl Output for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        debug_assert!(!path.starts_with('/') && !path.split('/').any(|p| p == ".."));
+        let full = self.dir.path().join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&full, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Replaces some files of an existing output. Nothing is written until
+/// [`InPlace::commit`], so a failed render changes nothing; then each file
+/// is replaced atomically (written beside, renamed over), so a reader sees
+/// the old page or the new one, never half of one.
+pub struct InPlace {
+    out: PathBuf,
+    files: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+impl InPlace {
+    pub fn new(out: &Path) -> InPlace {
+        InPlace {
+            out: out.to_path_buf(),
+            files: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes the files put so far; returns how many.
+    pub fn commit(self) -> io::Result<usize> {
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (path, bytes) in &files {
+            let full = self.out.join(path);
+            let parent = full.parent().unwrap_or(&self.out);
+            std::fs::create_dir_all(parent)?;
+            let mut temp = tempfile::NamedTempFile::new_in(parent)?;
+            io::Write::write_all(&mut temp, bytes)?;
+            temp.persist(&full).map_err(|e| e.error)?;
+        }
+        Ok(files.len())
+    }
+}
+
+impl Output for InPlace {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), bytes.to_vec()));
+        Ok(())
     }
 }
 

@@ -994,3 +994,79 @@ fn a_site_template_overrides_the_built_in_one() {
         .unwrap();
     assert_eq!(d.file, Path::new("templates/page.html"));
 }
+
+// ---------------------------------------------------------------------------
+// Rebuilds in a session (cited serve) redo only part of the work: whatever
+// they redo, the result must equal a fresh build of the same content.
+
+fn assert_same_as_fresh_build(site: &Path, out: &Path, what: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let report = build(site, &fresh.path().join("public"));
+    assert!(!report.has_errors());
+    let (incremental, fresh) = (read_tree(out), read_tree(&fresh.path().join("public")));
+    let paths = |t: &BTreeMap<PathBuf, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(paths(&incremental), paths(&fresh), "{what}: the same files");
+    for (path, bytes) in &fresh {
+        assert!(
+            incremental[path] == *bytes,
+            "{what}: {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn session_rebuilds_equal_fresh_builds() {
+    let site = site_with(&[]);
+    let out = site.path().join("public");
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        out: out.clone(),
+        today: TODAY,
+        render: RenderOptions::default(),
+    };
+    let mut session = cited::Session::default();
+    assert!(!session.build(&options).has_errors());
+
+    let stale = site
+        .path()
+        .join("content/questions/does-bread-go-stale.yaml");
+    let original = std::fs::read_to_string(&stale).unwrap();
+    // (what, text replaced, by what, how many of the 21 pages it renders
+    // again); each edit applies to the file as the previous one left it.
+    let edits = [
+        // Only its own page shows the answer.
+        ("an answer", "One baker says", "A baker says", 1),
+        // ...and the source page shows its quotes.
+        ("a stance", "stance: contradicts", "stance: qualifies", 2),
+        // Home, topic, tag, source and the related question show the summary.
+        ("a summary", "Sources disagree on", "Sources differ on", 6),
+        // A title also moves it within its topic (its sibling, here also the
+        // related question, is rendered anyway).
+        ("a title", "Does bread go stale?", "Can bread go stale?", 6),
+        // The feed and sitemap are always written again.
+        ("a review", "on: 2026-01-15", "on: 2026-01-20", 1),
+        // New tags change other pages' lists: everything.
+        ("the tags", "tags: [storage]", "tags: [storage, timing]", 21),
+    ];
+    for (what, from, to, pages) in edits {
+        let text = std::fs::read_to_string(&stale).unwrap();
+        assert!(text.contains(from), "{what}: the fixture has `{from}`");
+        std::fs::write(&stale, text.replacen(from, to, 1)).unwrap();
+        let report = session.build(&options);
+        session.wait_for_search_index();
+        assert!(!report.has_errors(), "{what}");
+        assert_eq!(report.pages, pages, "{what}: pages rendered again");
+        assert_same_as_fresh_build(site.path(), &out, what);
+    }
+
+    // A broken edit changes nothing, and the next good one still lands.
+    std::fs::write(&stale, "question: [broken\n").unwrap();
+    let before = read_tree(&out);
+    assert!(session.build(&options).has_errors());
+    assert_eq!(read_tree(&out), before);
+    std::fs::write(&stale, original.replace("One baker", "Some baker")).unwrap();
+    assert!(!session.build(&options).has_errors());
+    session.wait_for_search_index();
+    assert_same_as_fresh_build(site.path(), &out, "after a broken edit");
+}

@@ -11,13 +11,19 @@ pub fn flesch_kincaid_grade(text: &str) -> Option<f64> {
     let mut syllables = 0usize;
     let mut sentences = 0usize;
     let mut in_sentence = false;
-    for token in text.split_whitespace() {
-        if token.chars().any(|c| c.is_alphanumeric()) {
+    // Bytes, not chars: this runs over every word of every answer, and the
+    // only characters that matter (letters, digits, . ! ?) are ASCII.
+    for token in text.split_ascii_whitespace() {
+        if token.bytes().any(|b| b.is_ascii_alphanumeric()) || !token.is_ascii() {
             words += 1;
             syllables += syllable_count(token);
             in_sentence = true;
         }
-        if token.ends_with(['.', '!', '?']) || token.ends_with(".)") || token.ends_with(".\"") {
+        let ends_sentence = matches!(
+            token.as_bytes(),
+            [.., b'.' | b'!' | b'?'] | [.., b'.' | b'!' | b'?', b')' | b'"']
+        );
+        if ends_sentence {
             if in_sentence {
                 sentences += 1;
             }

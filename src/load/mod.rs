@@ -35,11 +35,48 @@ pub const KINDS: [&str; 6] = [
 pub struct Loaded {
     pub content: Content,
     pub files: SourceFiles,
+    /// Content files (relative paths) whose text differs from the previous
+    /// load with the same cache: changed, added or removed. Every file on a
+    /// first load.
+    pub changed: Vec<PathBuf>,
+}
+
+/// Parsed files kept between loads, so that a rebuild after an edit parses
+/// only the files whose text changed (`cited serve`). Parsing is the larger
+/// part of loading; reading the files again to compare is cheap.
+#[derive(Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, (FileStamp, ParsedFile)>,
+}
+
+/// Size and modification time: when both are as before, the file is taken
+/// as unchanged without reading it again. Editors always change the
+/// modification time when they save.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
 }
 
 /// Reads `root/content/`. Every problem goes into `diagnostics`; what could be
 /// read is returned all the same, so later stages can report their problems too.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
+    load_cached(root, &mut ParseCache::default(), diagnostics)
+}
+
+/// [`load`], reusing the parse of every file whose text is unchanged since
+/// the previous call with the same `cache`.
+pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagnostics) -> Loaded {
     let content_dir = root.join("content");
     let mut files = SourceFiles::default();
     let mut content = Content::default();
@@ -50,14 +87,60 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
                 .message(format!("no content folder in {}", root.display()))
                 .help("run cited in the folder that holds `content/`, pass `--root DIR`, or start a site with `cited init DIR`"),
         );
-        return Loaded { content, files };
+        let changed = cache.files.drain().map(|(path, _)| path).collect();
+        return Loaded {
+            content,
+            files,
+            changed,
+        };
     }
 
     let paths = find_content_files(root, &content_dir, diagnostics);
-    let parsed: Vec<ParsedFile> = paths
+    let parsed: Vec<(ParsedFile, Option<FileStamp>, bool)> = paths
         .par_iter()
-        .map(|(kind, path)| parse_file(root, kind, path))
+        .map(|(kind, path)| {
+            let stamp = FileStamp::of(path);
+            let cached = cache.files.get(&relative(root, path));
+            if let (Some(stamp), Some((cached_stamp, cached))) = (stamp, cached)
+                && stamp == *cached_stamp
+                && stamp.modified.is_some()
+            {
+                // Same size and modification time: unchanged, no need to read it.
+                return (cached.clone(), Some(stamp), false);
+            }
+            let bytes = std::fs::read(path);
+            match (&bytes, cached) {
+                (Ok(bytes), Some((_, cached)))
+                    if cached.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice()) =>
+                {
+                    (cached.clone(), stamp, false)
+                }
+                _ => (parse_file(root, kind, path, bytes), stamp, true),
+            }
+        })
         .collect();
+    let mut changed: Vec<PathBuf> = parsed
+        .iter()
+        .filter(|(_, _, new)| *new)
+        .map(|(f, _, _)| f.relative.clone())
+        .collect();
+    let now_present: std::collections::HashSet<&PathBuf> =
+        parsed.iter().map(|(f, _, _)| &f.relative).collect();
+    changed.extend(
+        cache
+            .files
+            .keys()
+            .filter(|p| !now_present.contains(p))
+            .cloned(),
+    );
+    changed.sort();
+    // The stamp was taken before the file was read: if the file changes
+    // after that, its stamp will differ next time and it is read again.
+    cache.files = parsed
+        .iter()
+        .filter_map(|(f, stamp, _)| Some((f.relative.clone(), ((*stamp)?, f.clone()))))
+        .collect();
+    let parsed = parsed.into_iter().map(|(f, _, _)| f);
 
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for file in parsed {
@@ -100,7 +183,11 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
     for source in &mut content.sources {
         source.archive_text = read_archive(root, &content_dir, source, &mut files, diagnostics);
     }
-    Loaded { content, files }
+    Loaded {
+        content,
+        files,
+        changed,
+    }
 }
 
 /// Every `.yaml` file of `content/`, sorted, paired with its kind folder.
@@ -177,6 +264,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// One file after parsing: its entity if it could be read, its problems, its text.
+#[derive(Clone)]
 struct ParsedFile {
     kind: &'static str,
     id: String,
@@ -189,6 +277,7 @@ struct ParsedFile {
 // Each entity is moved once, from its parser thread into `Content`; boxing
 // the large variants would only add an allocation per file.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 enum Entity {
     Site(crate::model::Site),
     Source(crate::model::Source),
@@ -226,7 +315,12 @@ impl Entity {
     }
 }
 
-fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
+fn parse_file(
+    root: &Path,
+    kind: &'static str,
+    path: &Path,
+    bytes: std::io::Result<Vec<u8>>,
+) -> ParsedFile {
     let relative = relative(root, path);
     let id = path
         .file_stem()
@@ -234,7 +328,7 @@ fn parse_file(root: &Path, kind: &'static str, path: &Path) -> ParsedFile {
         .unwrap_or_default()
         .to_string();
     let mut diagnostics = Diagnostics::default();
-    let text = match std::fs::read(path) {
+    let text = match bytes {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(error) => {

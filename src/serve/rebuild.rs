@@ -71,6 +71,9 @@ pub struct Builder {
     /// The content files as the latest build read them, to skip rebuilds
     /// that could not change anything.
     last_read: SourceFiles,
+    /// Keeps parsed files and the last build's content, so an edit to one
+    /// answer re-renders only the pages it can affect.
+    session: crate::Session,
 }
 
 impl Builder {
@@ -80,6 +83,7 @@ impl Builder {
             out,
             today,
             last_read: SourceFiles::default(),
+            session: crate::Session::default(),
         }
     }
 
@@ -111,7 +115,7 @@ impl Builder {
     /// Builds once, prints the outcome, and updates the state the pages
     /// follow. `changed` names the files that caused it (empty at start).
     pub fn build_and_publish(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
-        let report = crate::build(&BuildOptions {
+        let report = self.session.build(&BuildOptions {
             root: self.root.clone(),
             out: self.out.clone(),
             today: self.today,
