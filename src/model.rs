@@ -192,9 +192,9 @@ pub struct Comparison {
 
 #[derive(Clone, Debug)]
 pub struct ComparisonRow {
-    pub aspect: String,
-    pub ours: String,
-    pub theirs: String,
+    pub aspect: Spanned<String>,
+    pub ours: Spanned<String>,
+    pub theirs: Spanned<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -205,8 +205,8 @@ pub struct Timeline {
 
 #[derive(Clone, Debug)]
 pub struct TimelineStep {
-    pub when: String,
-    pub what: String,
+    pub when: Spanned<String>,
+    pub what: Spanned<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -897,9 +897,9 @@ impl<'g> PageRenderer<'g> {
                     .rows
                     .iter()
                     .map(|r| RowContext {
-                        aspect: r.aspect.clone(),
-                        ours: r.ours.clone(),
-                        theirs: r.theirs.clone(),
+                        aspect: r.aspect.value.clone(),
+                        ours: r.ours.value.clone(),
+                        theirs: r.theirs.value.clone(),
                     })
                     .collect(),
                 quotes: quotes(&c.quotes),
@@ -909,8 +909,8 @@ impl<'g> PageRenderer<'g> {
                     .steps
                     .iter()
                     .map(|s| StepContext {
-                        when: s.when.clone(),
-                        what: s.what.clone(),
+                        when: s.when.value.clone(),
+                        what: s.what.value.clone(),
                     })
                     .collect(),
                 quotes: quotes(&t.quotes),

@@ -1070,3 +1070,28 @@ fn session_rebuilds_equal_fresh_builds() {
     session.wait_for_search_index();
     assert_same_as_fresh_build(site.path(), &out, "after a broken edit");
 }
+
+#[test]
+fn numbers_in_comparisons_and_timelines_must_be_quoted() {
+    let comparison = "content/questions/yeast-vs-sourdough.yaml";
+    let text = std::fs::read_to_string(fixture().join(comparison)).unwrap();
+    let text = text.replace("ours: Slower", "ours: Slower, about 12 hours");
+    let d = &problems(&[(comparison, &text)], "number-not-quoted")[0];
+    assert_at(d, comparison, 12);
+    assert!(d.message.contains("comparison says 12"), "{}", d.message);
+
+    let timeline = "content/questions/how-long-to-rise.yaml";
+    let text = std::fs::read_to_string(fixture().join(timeline)).unwrap();
+    // 4 and 12 are in the quote; 30 is not.
+    let text = text.replace(
+        "what: Mix the dough.",
+        "what: Mix the dough for 30 minutes, rest 4 to 12 hours.",
+    );
+    let found = problems(&[(timeline, &text)], "number-not-quoted");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("timeline says 30"),
+        "{}",
+        found[0].message
+    );
+}

@@ -260,9 +260,16 @@ impl<'a> Checker<'a> {
         }
         if let Some(comparison) = &q.comparison {
             self.quotes(file, &comparison.quotes, out);
+            let cells = comparison
+                .rows
+                .iter()
+                .flat_map(|r| [&r.aspect, &r.ours, &r.theirs]);
+            numbers_backed_by_quotes(file, "comparison", cells, &comparison.quotes, out);
         }
         if let Some(timeline) = &q.timeline {
             self.quotes(file, &timeline.quotes, out);
+            let cells = timeline.steps.iter().flat_map(|s| [&s.when, &s.what]);
+            numbers_backed_by_quotes(file, "timeline", cells, &timeline.quotes, out);
         }
         self.review(file, &q.reviewed, out);
         self.markdown(file, &q.answer, out);
@@ -528,6 +535,32 @@ impl<'a> Checker<'a> {
                         seen.insert(key, &term.origin.id);
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Every number written in a data block's text must appear in one of the
+/// block's quotes: a table or timeline never states a figure no source gives.
+fn numbers_backed_by_quotes<'a>(
+    file: &Path,
+    block: &str,
+    cells: impl Iterator<Item = &'a Spanned<String>>,
+    block_quotes: &[Quote],
+    out: &mut Diagnostics,
+) {
+    let quoted: Vec<f64> = block_quotes
+        .iter()
+        .flat_map(|q| quotes::numbers_in(&q.text))
+        .collect();
+    for cell in cells {
+        for number in quotes::numbers_in(cell) {
+            if !quoted.iter().any(|n| (n - number).abs() < 1e-9) {
+                out.push(
+                    Diagnostic::error("number-not-quoted", file, Some(cell.span))
+                        .message(format!("the {block} says {number}, which none of its quotes gives"))
+                        .help(format!("every number in a {block} must appear in one of the {block}'s quotes: add the quote that gives it, or correct the number")),
+                );
             }
         }
     }

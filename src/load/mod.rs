@@ -71,31 +71,47 @@ impl FileStamp {
 /// Reads `root/content/`. Every problem goes into `diagnostics`; what could be
 /// read is returned all the same, so later stages can report their problems too.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Loaded {
-    load_cached(root, &mut ParseCache::default(), diagnostics)
+    load_inner(root, None, diagnostics)
 }
 
 /// [`load`], reusing the parse of every file whose text is unchanged since
 /// the previous call with the same `cache`.
 pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagnostics) -> Loaded {
-    let content_dir = root.join("content");
-    let mut files = SourceFiles::default();
-    let mut content = Content::default();
+    load_inner(root, Some(cache), diagnostics)
+}
 
+fn load_inner(
+    root: &Path,
+    mut cache: Option<&mut ParseCache>,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
+    let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diagnostics.push(
             Diagnostic::error("no-content", "content", None)
                 .message(format!("no content folder in {}", root.display()))
                 .help("run cited in the folder that holds `content/`, pass `--root DIR`, or start a site with `cited init DIR`"),
         );
-        let changed = cache.files.drain().map(|(path, _)| path).collect();
+        let changed = cache
+            .map(|c| c.files.drain().map(|(path, _)| path).collect())
+            .unwrap_or_default();
         return Loaded {
-            content,
-            files,
+            content: Content::default(),
+            files: SourceFiles::default(),
             changed,
         };
     }
 
     let paths = find_content_files(root, &content_dir, diagnostics);
+    let Some(cache) = cache.as_deref_mut() else {
+        // A one-off load: parse everything, remember nothing.
+        let parsed: Vec<ParsedFile> = paths
+            .par_iter()
+            .map(|(kind, path)| parse_file(root, kind, path, std::fs::read(path)))
+            .collect();
+        let changed = parsed.iter().map(|f| f.relative.clone()).collect();
+        return assemble(root, &content_dir, parsed, changed, diagnostics);
+    };
     let parsed: Vec<(ParsedFile, Option<FileStamp>, bool)> = paths
         .par_iter()
         .map(|(kind, path)| {
@@ -140,7 +156,21 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagno
         .iter()
         .filter_map(|(f, stamp, _)| Some((f.relative.clone(), ((*stamp)?, f.clone()))))
         .collect();
-    let parsed = parsed.into_iter().map(|(f, _, _)| f);
+    let parsed = parsed.into_iter().map(|(f, _, _)| f).collect();
+    assemble(root, &content_dir, parsed, changed, diagnostics)
+}
+
+/// Puts parsed files together into the content: ids unique across kinds,
+/// the site settings present, archives read.
+fn assemble(
+    root: &Path,
+    content_dir: &Path,
+    parsed: Vec<ParsedFile>,
+    changed: Vec<PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> Loaded {
+    let mut files = SourceFiles::default();
+    let mut content = Content::default();
 
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for file in parsed {
@@ -181,7 +211,7 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagno
     }
 
     for source in &mut content.sources {
-        source.archive_text = read_archive(root, &content_dir, source, &mut files, diagnostics);
+        source.archive_text = read_archive(root, content_dir, source, &mut files, diagnostics);
     }
     Loaded {
         content,
