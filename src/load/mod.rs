@@ -82,7 +82,7 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagno
 
 fn load_inner(
     root: &Path,
-    mut cache: Option<&mut ParseCache>,
+    cache: Option<&mut ParseCache>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     let content_dir = root.join("content");
@@ -103,7 +103,7 @@ fn load_inner(
     }
 
     let paths = find_content_files(root, &content_dir, diagnostics);
-    let Some(cache) = cache.as_deref_mut() else {
+    let Some(cache) = cache else {
         // A one-off load: parse everything, remember nothing.
         let parsed: Vec<ParsedFile> = paths
             .par_iter()
