@@ -2,6 +2,9 @@
 //! describes (checked by parsing the HTML), and each kind of bad input gives
 //! its diagnostic at the right file and line without writing anything.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -30,18 +33,6 @@ fn site_with(changes: &[(&str, &str)]) -> tempfile::TempDir {
         }
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, out: &Path) -> Report {

@@ -5,6 +5,9 @@
 // Symlinks and SIGINT are Unix things.
 #![cfg(unix)]
 
+mod common;
+use common::copy_dir;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -61,19 +64,6 @@ impl Site {
             .find(|path| path.join("site").is_dir())
             .expect("the server builds into a folder in TMPDIR")
             .join("site")
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
