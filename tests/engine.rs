@@ -1091,3 +1091,28 @@ fn numbers_in_comparisons_and_timelines_must_be_quoted() {
         ]
     );
 }
+
+#[test]
+fn a_missing_field_does_not_hide_the_files_other_problems() {
+    let text = cost_question("summary: About $6 a loaf, from $4 to $9.\n", "")
+        .replacen("topic: buying", "topic: buyin", 1)
+        .replacen("- source: baking-notes", "- source: baking-note", 1);
+    let site = site_with(&[(Q, &text)]);
+    let report = cited::check(site.path(), TODAY);
+    let codes: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == Path::new(Q))
+        .map(|d| (d.code, d.span.map(|s| s.line)))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("missing-field", Some(1)),
+            ("unknown-reference", Some(2)),
+            ("unknown-reference", Some(15))
+        ],
+        "{:#?}",
+        report.diagnostics.iter().collect::<Vec<_>>()
+    );
+}

@@ -286,7 +286,8 @@ impl<'a> Checker<'a> {
         role: &str,
         out: &mut Diagnostics,
     ) -> bool {
-        if self.content.unreadable_ids.contains(id.value.as_str()) {
+        // Empty: a missing required field, already reported where it was read.
+        if id.value.is_empty() || self.content.unreadable_ids.contains(id.value.as_str()) {
             return false; // Its own file's problems are reported already.
         }
         match self.kinds.get(id.value.as_str()) {
@@ -350,6 +351,9 @@ impl<'a> Checker<'a> {
             let Some(Some(archive)) = self.archives.get(quote.source.value.as_str()) else {
                 continue; // The archive's own problem is reported on the source.
             };
+            if quote.text.value.is_empty() {
+                continue; // A missing `text`, reported when it was read.
+            }
             if !archive.contains(&quote.text) {
                 let help = match archive.closest_passage(&quote.text) {
                     Some(passage) => format!(

@@ -88,7 +88,11 @@ impl<'a> Reader<'a> {
         Some(Fields { node, what })
     }
 
-    /// A field that must be there (and not empty).
+    /// A field that must be there (and not empty). When it is missing, the
+    /// problem is reported and, for text and lists, an empty placeholder
+    /// stands in: the entity is still read, so the rest of the file (its
+    /// references, its quotes) is checked in the same run. A build with the
+    /// error never renders the placeholder.
     pub fn required<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
         match fields.get(name) {
             Some(node) if !matches!(node.value, Value::Null) => T::from_node(self, node),
@@ -99,7 +103,7 @@ impl<'a> Reader<'a> {
                     format!("`{name}` is empty"),
                     format!("give {} a `{name}`", fields.what),
                 );
-                None
+                T::placeholder()
             }
             None => {
                 self.error(
@@ -108,7 +112,7 @@ impl<'a> Reader<'a> {
                     format!("missing field `{name}` in {}", fields.what),
                     format!("add `{name}:` to {}", fields.what),
                 );
-                None
+                T::placeholder()
             }
         }
     }
@@ -128,8 +132,11 @@ impl<'a> Reader<'a> {
 
     /// A list that must hold at least one item.
     pub fn non_empty_list<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<Vec<T>> {
+        let present = fields
+            .get(name)
+            .is_some_and(|n| !matches!(n.value, Value::Null));
         let items: Vec<T> = self.required(fields, name)?;
-        if items.is_empty() {
+        if items.is_empty() && present {
             let span = fields.get(name).map_or(fields.head_span(), |n| n.span);
             self.error(
                 "missing-field",
@@ -185,9 +192,19 @@ impl Fields<'_> {
 /// A value that can be read from a YAML node.
 pub trait FromNode: Sized {
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self>;
+
+    /// What stands in for a required value that is missing, if anything can
+    /// (see [`Reader::required`]).
+    fn placeholder() -> Option<Self> {
+        None
+    }
 }
 
 impl FromNode for String {
+    fn placeholder() -> Option<Self> {
+        Some(String::new())
+    }
+
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         match &node.value {
             Value::String(s) => Some(s.clone()),
@@ -254,6 +271,10 @@ impl FromNode for Date {
 }
 
 impl<T: FromNode> FromNode for Vec<T> {
+    fn placeholder() -> Option<Self> {
+        Some(Vec::new())
+    }
+
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         let Value::List(items) = &node.value else {
             reader.wrong_type(node, "a list");
@@ -269,6 +290,13 @@ impl<T: FromNode> FromNode for Vec<T> {
 }
 
 impl<T: FromNode> FromNode for Spanned<T> {
+    fn placeholder() -> Option<Self> {
+        T::placeholder().map(|value| Spanned {
+            value,
+            span: Span::default(),
+        })
+    }
+
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         Some(Spanned {
             value: T::from_node(reader, node)?,
