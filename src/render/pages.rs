@@ -1,12 +1,8 @@
-//! Render: every page of the site, from the link graph and the theme.
+//! Page contexts: what each page shows, as plain serialisable structs.
 //!
-//! Each page gets only what it shows (its own entity and the few others it
-//! links), as plain serialisable structs; site-wide data (title, navigation,
-//! asset URLs) goes into Tera's global context once. Pages are rendered in
-//! parallel and handed to the staging output as they are done, so memory
-//! stays flat however large the site. Also writes the sitemap, robots.txt,
-//! the Atom feed, the search index and the assets. This module decides what
-//! each page shows; the templates decide how it looks.
+//! Each page gets its own entity and the few others it links to, never the
+//! whole site. This module decides what a page says; the templates decide
+//! how it looks, and `mod.rs` decides which pages there are.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -15,278 +11,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{DEFAULT_REVIEW_MAX_AGE_DAYS, due_date, readability};
-use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{Graph, by_title, url_for};
-use crate::markdown::{self, LinkTarget, RenderContext};
+use crate::markdown::{self, RenderContext};
 use crate::model::*;
-use crate::search::{self, SearchDocument};
-use crate::theme::{Theme, error_chain};
-use crate::write::Output;
 
-/// What rendering produced, for the build summary.
-pub struct Rendered {
-    pub pages: usize,
-    /// For a scoped render: the documents of the search index, which the
-    /// caller must build and write ([`search::build_index`]) once the pages
-    /// are out.
-    pub deferred_search: Option<Vec<SearchDocument>>,
-}
-
-/// The pages to render when a build redoes only what an edit can affect.
-/// Everything else of the previous build's output stays as it is.
-#[derive(Clone, Debug, Default)]
-pub struct Scope {
-    pub home: bool,
-    pub glossary: bool,
-    /// Ids of questions, topics, sources, cautions and pages whose pages to render.
-    pub entities: HashSet<String>,
-    pub tags: HashSet<String>,
-}
-
-/// Options that change what pages contain, not what they say.
-#[derive(Clone, Debug, Default)]
-pub struct RenderOptions {
-    /// `cited serve`'s reload script URL, added to every page when set.
-    pub live_reload: Option<String>,
-}
-
-/// Renders the whole site into `staging`. Problems (a template that fails on
-/// some page, a file that cannot be written) go into `diagnostics`.
-pub fn render(
-    graph: &Graph,
-    theme: &mut Theme,
-    staging: &dyn Output,
-    today: Date,
-    options: &RenderOptions,
-    scope: Option<&Scope>,
-    diagnostics: &mut Diagnostics,
-) -> Rendered {
-    let site = graph
-        .content
-        .site
-        .as_ref()
-        .expect("check guarantees a site");
-    let renderer = PageRenderer::new(graph, site, today);
-    set_global_context(
-        &mut theme.tera,
-        graph,
-        site,
-        theme.asset_urls.clone(),
-        options,
-    );
-    let theme = &*theme;
-
-    let mut jobs = all_job_list(graph);
-    if let Some(scope) = scope {
-        jobs.retain(|job| match job {
-            Job::Home => scope.home,
-            Job::Glossary => scope.glossary,
-            Job::Tags | Job::Search | Job::NotFound => false,
-            Job::Question(q) => scope.entities.contains(&q.origin.id),
-            Job::Topic(t) => scope.entities.contains(&t.origin.id),
-            Job::Source(s) => scope.entities.contains(&s.origin.id),
-            Job::Caution(c) => scope.entities.contains(&c.origin.id),
-            Job::Page(p) => scope.entities.contains(&p.origin.id),
-            Job::Tag(t) => scope.tags.contains(*t),
-        });
-    }
-
-    let failures: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let (path, template, context) = renderer.page(job);
-            let html = match theme.tera.render(template, &context) {
-                Ok(html) => html,
-                Err(error) => {
-                    return Some(
-                        Diagnostic::error("template", format!("templates/{template}"), None)
-                            .message(format!("rendering {path} failed: {}", error_chain(&error)))
-                            .help(
-                                "fix the template, or delete the override to use the built-in one",
-                            ),
-                    );
-                }
-            };
-            staging
-                .put(&path, html.as_bytes())
-                .err()
-                .map(|e| write_failed(&path, e))
-        })
-        .collect();
-    let pages = jobs.len();
-    for failure in failures {
-        diagnostics.push(failure);
-    }
-
-    let mut extra: Vec<(String, Vec<u8>)> = vec![
-        // The sitemap lists every page, also when only some were rendered.
-        (
-            "sitemap.xml".into(),
-            sitemap(graph, site, &all_job_list(graph), &renderer).into_bytes(),
-        ),
-        ("robots.txt".into(), robots(site).into_bytes()),
-        (
-            "feed.xml".into(),
-            atom_feed(graph, site, &renderer).into_bytes(),
-        ),
-    ];
-    if scope.is_none() {
-        // A scoped render reuses the assets of a build with the same theme.
-        extra.extend(
-            theme
-                .assets
-                .iter()
-                .map(|a| (a.path.clone(), a.bytes.clone())),
-        );
-    }
-    let documents = search_documents(graph, &renderer);
-    let deferred_search = if scope.is_some() {
-        // A scoped rebuild is for the preview: the edited page should not
-        // wait for the index. The caller builds it right after.
-        Some(documents)
-    } else {
-        let index = search::build_index(&documents);
-        extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
-        None
-    };
-    let write_failures: Vec<Diagnostic> = extra
-        .par_iter()
-        .filter_map(|(path, bytes)| {
-            staging
-                .put(path, bytes)
-                .err()
-                .map(|e| write_failed(path, e))
-        })
-        .collect();
-    for failure in write_failures {
-        diagnostics.push(failure);
-    }
-    Rendered {
-        pages,
-        deferred_search,
-    }
-}
-
-/// Every page of the site, in a fixed order.
-fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job> = vec![
-        Job::Home,
-        Job::Tags,
-        Job::Glossary,
-        Job::Search,
-        Job::NotFound,
-    ];
-    jobs.extend(graph.content.questions.iter().map(Job::Question));
-    jobs.extend(graph.content.topics.iter().map(Job::Topic));
-    jobs.extend(graph.content.sources.iter().map(Job::Source));
-    jobs.extend(graph.content.cautions.iter().map(Job::Caution));
-    jobs.extend(graph.content.pages.iter().map(Job::Page));
-    jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
-    jobs
-}
-
-fn write_failed(path: &str, error: std::io::Error) -> Diagnostic {
-    Diagnostic::error("write", path, None)
-        .message(format!("cannot write {path}: {error}"))
-        .help("check that the output folder's file system has space and is writable")
-}
-
-/// The home page shows this many questions per topic, then links to the topic:
-/// a patient scans a short list, and a large site's home page stays small.
-const HOME_QUESTIONS_PER_TOPIC: usize = 10;
-
-enum Job<'a> {
-    Home,
-    Tags,
-    Glossary,
-    Search,
-    NotFound,
-    Question(&'a Question),
-    Topic(&'a Topic),
-    Source(&'a Source),
-    Caution(&'a Caution),
-    Page(&'a Page),
-    Tag(&'a str),
-}
-
-// ---------------------------------------------------------------------------
-// Global context: what every page shares, inserted once.
-
-#[derive(Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
-    description: &'a str,
-    language: &'a str,
-    base_url: &'a str,
-    disclaimer_html: String,
-}
-
-#[derive(Serialize)]
-struct NavLink {
-    title: String,
-    url: String,
-}
-
-fn set_global_context(
-    tera: &mut tera::Tera,
-    graph: &Graph,
-    site: &Site,
-    assets: std::collections::BTreeMap<String, String>,
-    options: &RenderOptions,
-) {
-    let resolve = |id: &str| resolve(graph, id);
-    let glossary_url = |id: &str| url_for(&graph.root, Kind::Glossary, id);
-    let site_context = SiteContext {
-        title: &site.title,
-        description: &site.description,
-        language: &site.language,
-        base_url: &site.base_url,
-        disclaimer_html: markdown::to_html(
-            &site.disclaimer,
-            RenderContext {
-                resolve: &resolve,
-                glossary: None,
-                glossary_linked: None,
-                skip_glossary_id: None,
-                glossary_url: &glossary_url,
-            },
-        ),
-    };
-    let topics: Vec<NavLink> = graph
-        .topics
-        .iter()
-        .map(|t| NavLink {
-            title: t.title.clone(),
-            url: url_for(&graph.root, Kind::Topic, &t.origin.id),
-        })
-        .collect();
-    let mut pages: Vec<&Page> = graph.content.pages.iter().collect();
-    pages.sort_by(|a, b| by_title(&a.title, &b.title));
-    let pages: Vec<NavLink> = pages
-        .iter()
-        .map(|p| NavLink {
-            title: p.title.clone(),
-            url: url_for(&graph.root, Kind::Page, &p.origin.id),
-        })
-        .collect();
-    let global = tera.global_context();
-    global.insert("site", &site_context);
-    global.insert("root", &graph.root);
-    global.insert("assets", &assets);
-    global.insert("nav_topics", &topics);
-    global.insert("nav_pages", &pages);
-    global.insert("live_reload", &options.live_reload);
-}
-
-fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {
-    graph.entities.get(id).map(|e| LinkTarget {
-        url: &e.url,
-        title: e.title,
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Page contexts: each page's own data.
+use super::{HOME_QUESTIONS_PER_TOPIC, Job, resolve};
 
 #[derive(Serialize, Clone)]
 struct Link {
@@ -295,7 +24,7 @@ struct Link {
 }
 
 #[derive(Serialize)]
-struct QuestionSummary {
+pub(super) struct QuestionSummary {
     title: String,
     url: String,
     summary: String,
@@ -445,7 +174,7 @@ struct PageMeta {
 }
 
 /// Builds every page's context; shared by all rendering threads.
-struct PageRenderer<'g> {
+pub(super) struct PageRenderer<'g> {
     graph: &'g Graph<'g>,
     site: &'g Site,
     today: Date,
@@ -456,11 +185,11 @@ struct PageRenderer<'g> {
     caution_html: HashMap<&'g str, String>,
     /// Each question's summary and answer as plain words, worked out once for
     /// the reading level, the structured data and the search index.
-    question_text: HashMap<&'g str, String>,
+    pub(super) question_text: HashMap<&'g str, String>,
 }
 
 impl<'g> PageRenderer<'g> {
-    fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
+    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
         let base = site.base_url.value.as_str();
         let after_scheme = base.find("://").map_or(0, |i| i + 3);
         let origin = match base[after_scheme..].find('/') {
@@ -502,7 +231,7 @@ impl<'g> PageRenderer<'g> {
         renderer
     }
 
-    fn absolute(&self, url: &str) -> String {
+    pub(super) fn absolute(&self, url: &str) -> String {
         format!("{}{}", self.origin, url)
     }
 
@@ -528,7 +257,7 @@ impl<'g> PageRenderer<'g> {
     }
 
     /// Markdown as plain words, links read as their titles.
-    fn plain(&self, text: &str) -> String {
+    pub(super) fn plain(&self, text: &str) -> String {
         let title_of = |id: &str| self.graph.entities.get(id).map(|e| e.title.to_string());
         markdown::to_plain_text(text, &title_of)
     }
@@ -544,7 +273,7 @@ impl<'g> PageRenderer<'g> {
     }
 
     /// Output path, template name and context of one page.
-    fn page(&self, job: &Job) -> (String, &'static str, tera::Context) {
+    pub(super) fn page(&self, job: &Job) -> (String, &'static str, tera::Context) {
         let g = self.graph;
         let root = &g.root;
         let mut context = tera::Context::new();
@@ -1004,152 +733,6 @@ fn format_number(value: f64) -> String {
     } else {
         format!("{sign}{grouped}.{cents:02}")
     }
-}
-
-// ---------------------------------------------------------------------------
-// Files that are not pages.
-
-fn xml_escape(text: &str) -> String {
-    markdown::html_escape(text)
-}
-
-fn sitemap(graph: &Graph, site: &Site, jobs: &[Job], renderer: &PageRenderer) -> String {
-    let _ = site;
-    let mut entries: Vec<(String, Option<String>)> = jobs
-        .iter()
-        .filter_map(|job| {
-            let (url, lastmod) = match job {
-                Job::NotFound => return None,
-                Job::Home => (graph.root.clone(), None),
-                Job::Tags => (format!("{}tags/", graph.root), None),
-                Job::Glossary => (format!("{}glossary/", graph.root), None),
-                Job::Search => return None,
-                Job::Question(q) => (
-                    url_for(&graph.root, Kind::Question, &q.origin.id),
-                    Some(q.reviewed.on.value.to_string()),
-                ),
-                Job::Topic(t) => (url_for(&graph.root, Kind::Topic, &t.origin.id), None),
-                Job::Source(s) => (url_for(&graph.root, Kind::Source, &s.origin.id), None),
-                Job::Caution(c) => (url_for(&graph.root, Kind::Caution, &c.origin.id), None),
-                Job::Page(p) => (url_for(&graph.root, Kind::Page, &p.origin.id), None),
-                Job::Tag(t) => (graph.tag_url(t), None),
-            };
-            Some((renderer.absolute(&url), lastmod))
-        })
-        .collect();
-    entries.sort();
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (loc, lastmod) in entries {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&loc));
-        xml.push_str("</loc>");
-        if let Some(date) = lastmod {
-            xml.push_str("<lastmod>");
-            xml.push_str(&date);
-            xml.push_str("</lastmod>");
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-fn robots(site: &Site) -> String {
-    let base = site.base_url.value.trim_end_matches('/');
-    format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n")
-}
-
-/// An Atom feed of the questions, newest review first.
-fn atom_feed(graph: &Graph, site: &Site, renderer: &PageRenderer) -> String {
-    let mut questions: Vec<&Question> = graph.content.questions.iter().collect();
-    questions.sort_by(|a, b| {
-        b.reviewed
-            .on
-            .value
-            .cmp(&a.reviewed.on.value)
-            .then_with(|| a.origin.id.cmp(&b.origin.id))
-    });
-    let updated = questions.first().map_or_else(
-        || "1970-01-01".to_string(),
-        |q| q.reviewed.on.value.to_string(),
-    );
-    let home = renderer.absolute(&graph.root);
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}feed.xml\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
-        xml_escape(&site.language),
-        xml_escape(&site.title),
-        xml_escape(&site.description),
-        xml_escape(&home),
-        xml_escape(&home),
-        xml_escape(&home),
-        updated,
-        xml_escape(&site.title),
-    );
-    for q in questions.iter().take(50) {
-        let url = renderer.absolute(&url_for(&graph.root, Kind::Question, &q.origin.id));
-        xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            xml_escape(&q.question),
-            xml_escape(&url),
-            xml_escape(&url),
-            q.reviewed.on.value,
-            xml_escape(&q.summary),
-        ));
-    }
-    xml.push_str("</feed>\n");
-    xml
-}
-
-/// What patients can search: questions, glossary terms, cautions and pages.
-fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocument> {
-    let root = &graph.root;
-    let mut docs: Vec<SearchDocument> = graph
-        .content
-        .questions
-        .par_iter()
-        .map(|q| {
-            let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
-            text.extend(q.facts.iter().map(|f| f.claim.clone()));
-            text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
-            let topic = graph
-                .entities
-                .get(q.topic.value.as_str())
-                .map(|t| t.title.to_string());
-            text.extend(topic.clone());
-            SearchDocument {
-                url: url_for(root, Kind::Question, &q.origin.id),
-                title: q.question.clone(),
-                section: topic.unwrap_or_default(),
-                text: text.join("\n"),
-            }
-        })
-        .collect();
-    docs.extend(graph.content.glossary.iter().map(|t| SearchDocument {
-        url: url_for(root, Kind::Glossary, &t.origin.id),
-        title: t.term.clone(),
-        section: "Glossary".into(),
-        text: format!(
-            "{}\n{}",
-            t.aliases.join(", "),
-            renderer.plain(&t.definition)
-        ),
-    }));
-    docs.extend(graph.content.cautions.iter().map(|c| SearchDocument {
-        url: url_for(root, Kind::Caution, &c.origin.id),
-        title: c.title.clone(),
-        section: "Caution".into(),
-        text: renderer.plain(&c.message),
-    }));
-    docs.extend(graph.content.pages.iter().map(|p| SearchDocument {
-        url: url_for(root, Kind::Page, &p.origin.id),
-        title: p.title.clone(),
-        section: "Page".into(),
-        text: renderer.plain(&p.body),
-    }));
-    docs.sort_by(|a, b| a.url.cmp(&b.url));
-    docs
 }
 
 #[cfg(test)]
