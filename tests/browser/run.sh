@@ -43,5 +43,6 @@ if [ -z "${SITE_DIR:-}" ]; then
 fi
 
 # 4. The specs, with node's own test runner, one file at a time (the machine is small).
+# Not `exec`: the trap above must still remove the built site afterwards.
 cd "$repo"
-exec node --test --test-concurrency=1 tests/browser/*.spec.mjs
+node --test --test-concurrency=1 tests/browser/*.spec.mjs
