@@ -10,6 +10,11 @@
 //! cargo run --release --example serve_latency -- /dev/shm/cited-bench-10000 [EDITS]
 //! ```
 
+// The same folder copy the integration tests use.
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::copy_dir;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -101,19 +106,6 @@ fn first_question(root: &Path) -> PathBuf {
         .collect();
     questions.sort();
     questions.into_iter().next().expect("at least one question")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The reload channel read as a browser's EventSource would, minus the
