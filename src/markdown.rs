@@ -39,27 +39,24 @@ fn as_entity_id(dest: &str) -> Option<&str> {
     is_valid_id(dest).then_some(dest)
 }
 
-/// Every `[[id]]` and `[text](id)` link in `markdown`.
-pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
-    Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                as_entity_id(&dest_url).map(|id| InternalLink {
-                    id: id.to_string(),
-                    range,
-                })
-            }
-            _ => None,
-        })
-        .collect()
+/// What `check` needs to know about a markdown field, from one parse: its
+/// links to other entities, and what the sanitiser will strip from it.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub links: Vec<InternalLink>,
+    pub unsafe_markup: Vec<UnsafeMarkup>,
 }
 
-/// Raw HTML that the sanitiser will strip (scripts, event handlers,
-/// `javascript:` URLs), and images from another origin, so the editor is told
-/// rather than surprised.
-pub fn unsafe_markup(markdown: &str) -> Vec<UnsafeMarkup> {
-    let mut found = Vec::new();
+/// Every `[[id]]` and `[text](id)` link in `markdown`.
+pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
+    scan(markdown).links
+}
+
+/// Links, and raw HTML that the sanitiser will strip (scripts, event
+/// handlers, `javascript:` URLs) or images from another origin, so the
+/// editor is told rather than surprised.
+pub fn scan(markdown: &str) -> Scan {
+    let mut found = Scan::default();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -70,22 +67,29 @@ pub fn unsafe_markup(markdown: &str) -> Vec<UnsafeMarkup> {
                     || lower.contains("<img")
                     || has_event_handler(&lower)
                 {
-                    found.push(UnsafeMarkup {
+                    found.unsafe_markup.push(UnsafeMarkup {
                         what: html.trim().chars().take(60).collect(),
                         range,
                     });
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) if !is_safe_url(&dest_url) => {
-                found.push(UnsafeMarkup {
-                    what: dest_url.to_string(),
-                    range,
-                })
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(id) = as_entity_id(&dest_url) {
+                    found.links.push(InternalLink {
+                        id: id.to_string(),
+                        range,
+                    });
+                } else if !is_safe_url(&dest_url) {
+                    found.unsafe_markup.push(UnsafeMarkup {
+                        what: dest_url.to_string(),
+                        range,
+                    });
+                }
             }
             Event::Start(Tag::Image { dest_url, .. })
                 if dest_url.contains(':') || dest_url.starts_with("//") =>
             {
-                found.push(UnsafeMarkup {
+                found.unsafe_markup.push(UnsafeMarkup {
                     what: format!("image from another origin: {dest_url}"),
                     range,
                 })
@@ -473,7 +477,7 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
-        assert!(!unsafe_markup("<b onclick=\"x()\">b</b>").is_empty());
+        assert!(!scan("<b onclick=\"x()\">b</b>").unsafe_markup.is_empty());
     }
 
     #[test]

@@ -495,7 +495,8 @@ impl<'a> Checker<'a> {
     fn markdown(&self, file: &Path, field: &Markdown, out: &mut Diagnostics) {
         let text = self.files.get(file);
         let locate = |range: Range<usize>| locate_in_file(text.as_deref(), field, range);
-        for link in markdown::internal_links(&field.value) {
+        let scan = markdown::scan(&field.value);
+        for link in scan.links {
             if self.content.unreadable_ids.contains(&link.id)
                 || self.kinds.contains_key(link.id.as_str())
             {
@@ -514,7 +515,7 @@ impl<'a> Checker<'a> {
                     .help(help),
             );
         }
-        for markup in markdown::unsafe_markup(&field.value) {
+        for markup in scan.unsafe_markup {
             out.push(
                 Diagnostic::warning("unsafe-html", file, Some(locate(markup.range)))
                     .message(format!("`{}` is removed from the page", markup.what))
