@@ -176,20 +176,23 @@ pub fn render(
 }
 
 /// Every page of the site, in a fixed order.
+///
+/// The long listings (sources, topics, tags) come first: queued last, one of
+/// them could leave a single core rendering it while the other has finished.
 fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job> = vec![
+    let mut jobs: Vec<Job> = graph.content.sources.iter().map(Job::Source).collect();
+    jobs.extend(graph.content.topics.iter().map(Job::Topic));
+    jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
+    jobs.extend([
         Job::Home,
         Job::Tags,
         Job::Glossary,
         Job::Search,
         Job::NotFound,
-    ];
-    jobs.extend(graph.content.questions.iter().map(Job::Question));
-    jobs.extend(graph.content.topics.iter().map(Job::Topic));
-    jobs.extend(graph.content.sources.iter().map(Job::Source));
+    ]);
     jobs.extend(graph.content.cautions.iter().map(Job::Caution));
     jobs.extend(graph.content.pages.iter().map(Job::Page));
-    jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
+    jobs.extend(graph.content.questions.iter().map(Job::Question));
     jobs
 }
 
