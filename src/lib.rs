@@ -181,56 +181,45 @@ impl Session {
         stage_done("link");
 
         let scope = self.scope_of_change(&loaded, &graph, options, theme.fingerprint);
-        let written = match &scope {
-            Some(scope) => {
-                let output = write::InPlace::new(&options.out);
-                let rendered = render::render(
-                    &graph,
-                    &mut theme,
-                    &output,
-                    options.today,
-                    &options.render,
-                    Some(scope),
-                    &mut diagnostics,
-                );
-                stage_done("render");
-                if diagnostics.has_errors() {
-                    return finish(report, diagnostics, started);
-                }
-                let committed = output.commit().map(|files| (rendered.pages, files));
-                if let (Ok(_), Some(documents)) = (&committed, rendered.deferred_search) {
-                    let out = options.out.clone();
-                    self.search_writer = Some(std::thread::spawn(move || {
-                        write_search_index(&out, &documents)
-                    }));
-                }
-                committed
-            }
-            None => match write::Staging::new(&options.out) {
-                Ok(staging) => {
-                    let rendered = render::render(
-                        &graph,
-                        &mut theme,
-                        &staging,
-                        options.today,
-                        &options.render,
-                        None,
-                        &mut diagnostics,
-                    );
-                    stage_done("render");
-                    if diagnostics.has_errors() {
-                        return finish(report, diagnostics, started); // `staging` is dropped: nothing changes.
-                    }
-                    let files = staging.files_written();
-                    staging.commit().map(|()| (rendered.pages, files))
-                }
-                Err(error) => Err(error),
-            },
+        let target = match &scope {
+            Some(_) => Ok(write::Target::InPlace(write::InPlace::new(&options.out))),
+            None => write::Staging::new(&options.out).map(write::Target::Staged),
         };
+        let target = match target {
+            Ok(target) => target,
+            Err(error) => {
+                diagnostics.push(
+                    Diagnostic::error("write", options.out.clone(), None)
+                        .message(format!("cannot prepare the output folder: {error}"))
+                        .help("check that the output's parent folder exists and is writable"),
+                );
+                return finish(report, diagnostics, started);
+            }
+        };
+        let rendered = render::render(
+            &graph,
+            &mut theme,
+            target.output(),
+            options.today,
+            &options.render,
+            scope.as_ref(),
+            &mut diagnostics,
+        );
+        stage_done("render");
+        if diagnostics.has_errors() {
+            return finish(report, diagnostics, started); // `target` is dropped: nothing changes.
+        }
+        let written = target.commit();
+        if let (Ok(_), Some(documents)) = (&written, rendered.deferred_search) {
+            let out = options.out.clone();
+            self.search_writer = Some(std::thread::spawn(move || {
+                write_search_index(&out, &documents)
+            }));
+        }
         match written {
-            Ok((pages, files)) => {
+            Ok(files) => {
                 stage_done("write");
-                report.pages = pages;
+                report.pages = rendered.pages;
                 report.files_written = files;
                 report.timings = timings;
                 let theme_fingerprint = theme.fingerprint;
@@ -277,22 +266,23 @@ impl Session {
         if !same_build || loaded.changed.is_empty() {
             return None;
         }
+        let by_id = |content: &'_ model::Content| -> std::collections::HashMap<String, usize> {
+            content
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.origin.id.clone(), i))
+                .collect()
+        };
+        let (old_index, new_index) = (by_id(&previous.content), by_id(&loaded.content));
         let mut scope = render::Scope::default();
         for path in &loaded.changed {
             if path.parent() != Some(Path::new("content/questions")) {
                 return None;
             }
             let id = path.file_stem()?.to_str()?;
-            let old = previous
-                .content
-                .questions
-                .iter()
-                .find(|q| q.origin.id == id)?;
-            let new = loaded
-                .content
-                .questions
-                .iter()
-                .find(|q| q.origin.id == id)?;
+            let old = &previous.content.questions[*old_index.get(id)?];
+            let new = &loaded.content.questions[*new_index.get(id)?];
             if linked_to(old) != linked_to(new) {
                 return None; // It moved in the graph: other pages' lists change.
             }

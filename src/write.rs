@@ -19,6 +19,34 @@ pub trait Output: Sync {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
 }
 
+/// Where one build's files go: a whole new tree swapped in at the end, or a
+/// few files replaced in an existing output.
+pub enum Target {
+    Staged(Staging),
+    InPlace(InPlace),
+}
+
+impl Target {
+    pub fn output(&self) -> &dyn Output {
+        match self {
+            Target::Staged(staging) => staging,
+            Target::InPlace(in_place) => in_place,
+        }
+    }
+
+    /// Puts what was written in place; returns how many files that was.
+    /// Dropping a target instead changes nothing.
+    pub fn commit(self) -> io::Result<usize> {
+        match self {
+            Target::Staged(staging) => {
+                let files = staging.files_written();
+                staging.commit().map(|()| files)
+            }
+            Target::InPlace(in_place) => in_place.commit(),
+        }
+    }
+}
+
 /// A build's output while it is being written.
 pub struct Staging {
     dir: tempfile::TempDir,
@@ -143,31 +171,40 @@ fn swap_into_place(staged: &Path, out: &Path) -> io::Result<()> {
 }
 
 /// Removes a previous output. A site is thousands of small folders; removing
-/// its top-level entries in parallel takes this off the end of every build.
+/// its top-level entries in parallel, and the entries of each section too,
+/// takes this off the end of every build.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() {
-            // Large sections (questions/) are split further, so both cores work.
-            let children: Vec<PathBuf> = std::fs::read_dir(path)?
-                .map(|e| e.map(|e| e.path()))
-                .collect::<io::Result<_>>()?;
-            children.par_iter().try_for_each(|child| {
-                if child.is_dir() && !child.is_symlink() {
-                    std::fs::remove_dir_all(child)
-                } else {
-                    std::fs::remove_file(child)
-                }
-            })?;
+    entries(dir)?.par_iter().try_for_each(|path| {
+        if is_real_dir(path) {
+            entries(path)?
+                .par_iter()
+                .try_for_each(|child| remove_entry(child))?;
             std::fs::remove_dir(path)
         } else {
             std::fs::remove_file(path)
         }
     })?;
     std::fs::remove_dir(dir)
+}
+
+fn entries(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect()
+}
+
+/// A folder, not a symlink to one (which is removed, never followed).
+fn is_real_dir(path: &Path) -> bool {
+    path.is_dir() && !path.is_symlink()
+}
+
+fn remove_entry(path: &Path) -> io::Result<()> {
+    if is_real_dir(path) {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
 }
 
 #[cfg(target_os = "linux")]

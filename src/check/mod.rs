@@ -67,8 +67,8 @@ struct Checker<'a> {
     content: &'a Content,
     files: &'a SourceFiles,
     today: Date,
-    kinds: HashMap<&'a str, Kind>,
-    titles: HashMap<&'a str, &'a str>,
+    /// Every id, with its kind and its title.
+    entities: HashMap<&'a str, (Kind, &'a str)>,
     archives: HashMap<&'a str, Option<Archive>>,
     max_age_days: i64,
     max_grade: Option<f64>,
@@ -76,8 +76,7 @@ struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     fn new(content: &'a Content, files: &'a SourceFiles, today: Date) -> Self {
-        let mut kinds = HashMap::new();
-        let mut titles = HashMap::new();
+        let mut entities = HashMap::new();
         let origins = content
             .sources
             .iter()
@@ -113,8 +112,7 @@ impl<'a> Checker<'a> {
                     .map(|e| (&e.origin, Kind::Page, e.title.as_str())),
             );
         for (origin, kind, title) in origins {
-            kinds.insert(origin.id.as_str(), kind);
-            titles.insert(origin.id.as_str(), title);
+            entities.insert(origin.id.as_str(), (kind, title));
         }
         let archives = content
             .sources
@@ -131,8 +129,7 @@ impl<'a> Checker<'a> {
             content,
             files,
             today,
-            kinds,
-            titles,
+            entities,
             archives,
             max_age_days: site
                 .and_then(|s| s.review_max_age_days.as_ref())
@@ -290,7 +287,7 @@ impl<'a> Checker<'a> {
         if id.value.is_empty() || self.content.unreadable_ids.contains(id.value.as_str()) {
             return false; // Its own file's problems are reported already.
         }
-        match self.kinds.get(id.value.as_str()) {
+        match self.entities.get(id.value.as_str()).map(|(kind, _)| kind) {
             Some(found) if *found == kind => return true,
             Some(found) => out.push(
                 Diagnostic::error("wrong-kind", file, Some(id.span))
@@ -312,21 +309,16 @@ impl<'a> Checker<'a> {
     }
 
     fn suggestion(&self, wrong: &str, kind: Kind) -> String {
-        let candidates = self
-            .kinds
+        let mut ids: Vec<&str> = self
+            .entities
             .iter()
-            .filter(|(_, k)| **k == kind)
-            .map(|(id, _)| *id);
-        match did_you_mean(wrong, candidates) {
+            .filter(|(_, (k, _))| *k == kind)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        match did_you_mean(wrong, ids.iter().copied()) {
             Some(guess) => format!("did you mean `{guess}`?"),
             None => {
-                let mut ids: Vec<&str> = self
-                    .kinds
-                    .iter()
-                    .filter(|(_, k)| **k == kind)
-                    .map(|(id, _)| *id)
-                    .collect();
-                ids.sort_unstable();
                 if ids.is_empty() {
                     format!(
                         "there is no {} yet: create one in content/",
@@ -477,7 +469,7 @@ impl<'a> Checker<'a> {
     fn readability(&self, file: &Path, q: &Question, out: &mut Diagnostics) {
         let Some(max) = self.max_grade else { return };
         for (field, text) in [("summary", &q.summary), ("answer", &q.answer)] {
-            let title_of = |id: &str| self.titles.get(id).map(|t| t.to_string());
+            let title_of = |id: &str| self.entities.get(id).map(|(_, title)| title.to_string());
             let plain = markdown::to_plain_text(text, &title_of);
             if let Some(grade) = readability::flesch_kincaid_grade(&plain)
                 && grade > max
@@ -498,11 +490,11 @@ impl<'a> Checker<'a> {
         let scan = markdown::scan(&field.value);
         for link in scan.links {
             if self.content.unreadable_ids.contains(&link.id)
-                || self.kinds.contains_key(link.id.as_str())
+                || self.entities.contains_key(link.id.as_str())
             {
                 continue;
             }
-            let candidates = self.kinds.keys().copied();
+            let candidates = self.entities.keys().copied();
             let help = match did_you_mean(&link.id, candidates) {
                 Some(guess) => format!("did you mean `[[{guess}]]`?"),
                 None => {

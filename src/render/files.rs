@@ -15,8 +15,7 @@ fn xml_escape(text: &str) -> String {
     markdown::html_escape(text)
 }
 
-pub(super) fn sitemap(graph: &Graph, site: &Site, jobs: &[Job], renderer: &PageRenderer) -> String {
-    let _ = site;
+pub(super) fn sitemap(graph: &Graph, jobs: &[Job], renderer: &PageRenderer) -> String {
     let mut entries: Vec<(String, Option<String>)> = jobs
         .iter()
         .filter_map(|job| {

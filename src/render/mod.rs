@@ -130,7 +130,7 @@ pub fn render(
         // The sitemap lists every page, also when only some were rendered.
         (
             "sitemap.xml".into(),
-            sitemap(graph, site, &all_job_list(graph), &renderer).into_bytes(),
+            sitemap(graph, &all_job_list(graph), &renderer).into_bytes(),
         ),
         ("robots.txt".into(), robots(site).into_bytes()),
         (
