@@ -11,7 +11,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 /// The default theme's templates, by name.
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
@@ -86,7 +86,7 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                 Ok(_) => continue,
                 Err(error) => {
                     diagnostics.push(
-                        Diagnostic::error("unreadable", "templates", None)
+                        Diagnostic::error(Code::Unreadable, "templates", None)
                             .message(format!("cannot read templates: {error}")),
                     );
                     continue;
@@ -116,13 +116,13 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                         );
                     }
                     Err(_) => diagnostics.push(
-                        Diagnostic::error("not-utf8", relative, None)
+                        Diagnostic::error(Code::NotUtf8, relative, None)
                             .message("this template is not valid UTF-8")
                             .help("save it as UTF-8"),
                     ),
                 },
                 Err(error) => diagnostics.push(
-                    Diagnostic::error("unreadable", relative, None)
+                    Diagnostic::error(Code::Unreadable, relative, None)
                         .message(format!("cannot read this template: {error}")),
                 ),
             }
@@ -164,7 +164,7 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
             })
             .unwrap_or_else(|| "templates".to_string());
         diagnostics.push(
-            Diagnostic::error("template", file, None)
+            Diagnostic::error(Code::TemplateSyntax, file, None)
                 .message(format!("a template does not parse: {message}"))
                 .help("fix the template syntax (Tera 2), or delete the override to use the built-in one"),
         );

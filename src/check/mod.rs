@@ -17,7 +17,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceFiles, Span, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span, did_you_mean};
 use crate::load::is_valid_id;
 use crate::markdown;
 use crate::model::*;
@@ -144,7 +144,7 @@ impl<'a> Checker<'a> {
         let file = &site.origin.file;
         if !is_web_url(&site.base_url) {
             out.push(
-                Diagnostic::error("bad-url", file, Some(site.base_url.span))
+                Diagnostic::error(Code::BadUrl, file, Some(site.base_url.span))
                     .message(format!(
                         "`{}` is not an http or https URL",
                         site.base_url.value
@@ -158,7 +158,7 @@ impl<'a> Checker<'a> {
             && days.value <= 0
         {
             out.push(
-                Diagnostic::error("bad-value", file, Some(days.span))
+                Diagnostic::error(Code::BadSetting, file, Some(days.span))
                     .message("`review.max_age_days` must be a positive number of days")
                     .help(format!(
                         "the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years)"
@@ -169,7 +169,7 @@ impl<'a> Checker<'a> {
             && grade.value <= 0.0
         {
             out.push(
-                Diagnostic::error("bad-value", file, Some(grade.span))
+                Diagnostic::error(Code::BadSetting, file, Some(grade.span))
                     .message("`readability.max_grade` must be a positive school grade")
                     .help("patient information is usually written for grade 6 to 8"),
             );
@@ -183,7 +183,7 @@ impl<'a> Checker<'a> {
             && !is_web_url(url)
         {
             out.push(
-                Diagnostic::error("bad-url", file, Some(url.span))
+                Diagnostic::error(Code::BadUrl, file, Some(url.span))
                     .message(format!("`{}` is not an http or https URL", url.value))
                     .help("a source's `url` must start with http:// or https://; leave it out if the source has none"),
             );
@@ -192,7 +192,7 @@ impl<'a> Checker<'a> {
             && published.value > accessed.value
         {
             out.push(
-                Diagnostic::error("date-order", file, Some(accessed.span))
+                Diagnostic::error(Code::DateOrder, file, Some(accessed.span))
                     .message(format!(
                         "the source was accessed ({}) before it was published ({})",
                         accessed.value, published.value
@@ -209,7 +209,7 @@ impl<'a> Checker<'a> {
         for tag in &q.tags {
             if !is_valid_id(tag) {
                 out.push(
-                    Diagnostic::error("bad-tag", file, Some(tag.span))
+                    Diagnostic::error(Code::BadTag, file, Some(tag.span))
                         .message(format!(
                             "the tag `{}` is not lowercase words joined by hyphens",
                             tag.value
@@ -221,7 +221,7 @@ impl<'a> Checker<'a> {
                 );
             } else if !tags.insert(tag.value.as_str()) {
                 out.push(
-                    Diagnostic::warning("duplicate", file, Some(tag.span))
+                    Diagnostic::warning(Code::DuplicateTag, file, Some(tag.span))
                         .message(format!("the tag `{}` is listed twice", tag.value))
                         .help("remove one of them"),
                 );
@@ -231,13 +231,13 @@ impl<'a> Checker<'a> {
         for other in &q.related {
             if other.value == q.origin.id {
                 out.push(
-                    Diagnostic::error("self-reference", file, Some(other.span))
+                    Diagnostic::error(Code::SelfReference, file, Some(other.span))
                         .message("a question cannot be related to itself")
                         .help("remove this entry from `related`"),
                 );
             } else if !related.insert(other.value.as_str()) {
                 out.push(
-                    Diagnostic::warning("duplicate", file, Some(other.span))
+                    Diagnostic::warning(Code::DuplicateRelated, file, Some(other.span))
                         .message(format!("`{}` is listed twice in `related`", other.value))
                         .help("remove one of them"),
                 );
@@ -290,7 +290,7 @@ impl<'a> Checker<'a> {
         match self.entities.get(id.value.as_str()).map(|(kind, _)| kind) {
             Some(found) if *found == kind => return true,
             Some(found) => out.push(
-                Diagnostic::error("wrong-kind", file, Some(id.span))
+                Diagnostic::error(Code::WrongKind, file, Some(id.span))
                     .message(format!(
                         "`{}` is {}, not {}",
                         id.value,
@@ -300,7 +300,7 @@ impl<'a> Checker<'a> {
                     .help(self.suggestion(&id.value, kind)),
             ),
             None => out.push(
-                Diagnostic::error("unknown-reference", file, Some(id.span))
+                Diagnostic::error(Code::UnknownReference, file, Some(id.span))
                     .message(format!("unknown {role} `{}`", id.value))
                     .help(self.suggestion(&id.value, kind)),
             ),
@@ -355,7 +355,7 @@ impl<'a> Checker<'a> {
                     None => "quote the source word for word".to_string(),
                 };
                 out.push(
-                    Diagnostic::error("quote-not-found", file, Some(quote.text.span))
+                    Diagnostic::error(Code::QuoteNotFound, file, Some(quote.text.span))
                         .message(format!(
                             "this quote is not in the archive of `{}`",
                             quote.source.value
@@ -381,7 +381,7 @@ impl<'a> Checker<'a> {
             let Some(value) = value else { continue };
             if !quoted.iter().any(|n| (n - value.value).abs() < 1e-9) {
                 out.push(
-                    Diagnostic::error("number-not-quoted", file, Some(value.span))
+                    Diagnostic::error(Code::NumberNotQuoted, file, Some(value.span))
                         .message(format!(
                             "the {name} cost {} does not appear in any of the cost's quotes",
                             value.value
@@ -406,7 +406,7 @@ impl<'a> Checker<'a> {
         for pair in present.windows(2) {
             if pair[0].value > pair[1].value {
                 out.push(
-                    Diagnostic::error("cost-order", file, Some(pair[1].span))
+                    Diagnostic::error(Code::CostOrder, file, Some(pair[1].span))
                         .message(format!(
                             "{} is less than {}: costs must be low ≤ typical ≤ high",
                             pair[1].value, pair[0].value
@@ -424,7 +424,7 @@ impl<'a> Checker<'a> {
             && next.value <= review.on.value
         {
             out.push(
-                Diagnostic::error("date-order", file, Some(next.span))
+                Diagnostic::error(Code::DateOrder, file, Some(next.span))
                     .message(format!(
                         "the next review ({}) is not after the last one ({})",
                         next.value, review.on.value
@@ -434,7 +434,7 @@ impl<'a> Checker<'a> {
         }
         if review.on.value > self.today {
             out.push(
-                Diagnostic::warning("review-in-future", file, Some(review.on.span))
+                Diagnostic::warning(Code::ReviewInFuture, file, Some(review.on.span))
                     .message(format!(
                         "`reviewed.on` ({}) is in the future",
                         review.on.value
@@ -445,7 +445,7 @@ impl<'a> Checker<'a> {
         let (due, span) = due_date(review, self.max_age_days);
         if due < self.today {
             out.push(
-                Diagnostic::warning("review-overdue", file, Some(span))
+                Diagnostic::warning(Code::ReviewOverdue, file, Some(span))
                     .message(format!("this answer was due for review on {due}"))
                     .help("review it against its sources, then update `reviewed.on` (and `next`, if set)"),
             );
@@ -457,7 +457,7 @@ impl<'a> Checker<'a> {
         let sentences = sentence_count(summary);
         if words > 35 || sentences > 1 {
             out.push(
-                Diagnostic::warning("long-summary", file, Some(summary.span))
+                Diagnostic::warning(Code::LongSummary, file, Some(summary.span))
                     .message(format!(
                         "the summary is {sentences} sentence(s), {words} words"
                     ))
@@ -475,7 +475,7 @@ impl<'a> Checker<'a> {
                 && grade > max
             {
                 out.push(
-                    Diagnostic::warning("reading-level", file, Some(text.span))
+                    Diagnostic::warning(Code::ReadingLevel, file, Some(text.span))
                         .message(format!("the {field} reads at grade {grade:.1}, above the site's {max}"))
                         .help("use shorter sentences and everyday words; link medical words to the glossary"),
                 );
@@ -502,14 +502,14 @@ impl<'a> Checker<'a> {
                 }
             };
             out.push(
-                Diagnostic::error("unknown-link", file, Some(locate(link.range)))
+                Diagnostic::error(Code::UnknownLink, file, Some(locate(link.range)))
                     .message(format!("this links to `{}`, which does not exist", link.id))
                     .help(help),
             );
         }
         for markup in scan.unsafe_markup {
             out.push(
-                Diagnostic::warning("unsafe-html", file, Some(locate(markup.range)))
+                Diagnostic::warning(Code::UnsafeHtml, file, Some(locate(markup.range)))
                     .message(format!("`{}` is removed from the page", markup.what))
                     .help("pages allow plain markdown and safe HTML: no scripts, event handlers, javascript: links or images from other sites"),
             );
@@ -524,7 +524,7 @@ impl<'a> Checker<'a> {
                 let key = word.trim().to_lowercase();
                 match seen.get(&key) {
                     Some(other) if *other != term.origin.id => out.push(
-                        Diagnostic::error("duplicate", &term.origin.file, None)
+                        Diagnostic::error(Code::DuplicateGlossaryWord, &term.origin.file, None)
                             .message(format!("`{word}` is also defined by the glossary term `{other}`"))
                             .help("each word links to one definition: remove it from one of the terms"),
                     ),
@@ -554,7 +554,7 @@ fn numbers_backed_by_quotes<'a>(
         for number in quotes::numbers_in(cell) {
             if !quoted.iter().any(|n| (n - number).abs() < 1e-9) {
                 out.push(
-                    Diagnostic::error("number-not-quoted", file, Some(cell.span))
+                    Diagnostic::error(Code::NumberNotQuoted, file, Some(cell.span))
                         .message(format!("the {block} says {number}, which none of its quotes gives"))
                         .help(format!("every number in a {block} must appear in one of the {block}'s quotes: add the quote that gives it, or correct the number")),
                 );

@@ -10,7 +10,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use super::yaml::{Node, Value};
-use crate::diagnostics::{Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::model::Spanned;
 
 /// Reads values out of one file, reporting problems against it.
@@ -30,7 +30,7 @@ pub struct Fields<'n> {
 impl<'a> Reader<'a> {
     pub fn error(
         &mut self,
-        code: &'static str,
+        code: Code,
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -52,7 +52,7 @@ impl<'a> Reader<'a> {
     ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
             self.error(
-                "wrong-type",
+                Code::WrongType,
                 node.span,
                 format!(
                     "expected {what} (a mapping of `field: value`), found {}",
@@ -71,14 +71,14 @@ impl<'a> Reader<'a> {
                         None => format!("{what} has the fields: {}", known.join(", ")),
                     };
                     self.error(
-                        "unknown-field",
+                        Code::UnknownField,
                         key.span,
                         format!("unknown field `{name}` in {what}"),
                         help,
                     );
                 }
                 other => self.error(
-                    "unknown-field",
+                    Code::UnknownField,
                     key.span,
                     format!("a field name must be text, found {}", other.kind()),
                     format!("{what} has the fields: {}", known.join(", ")),
@@ -98,7 +98,7 @@ impl<'a> Reader<'a> {
             Some(node) if !matches!(node.value, Value::Null) => T::from_node(self, node),
             Some(node) => {
                 self.error(
-                    "missing-field",
+                    Code::MissingField,
                     node.span,
                     format!("`{name}` is empty"),
                     format!("give {} a `{name}`", fields.what),
@@ -107,7 +107,7 @@ impl<'a> Reader<'a> {
             }
             None => {
                 self.error(
-                    "missing-field",
+                    Code::MissingField,
                     fields.head_span(),
                     format!("missing field `{name}` in {}", fields.what),
                     format!("add `{name}:` to {}", fields.what),
@@ -139,7 +139,7 @@ impl<'a> Reader<'a> {
         if items.is_empty() && present {
             let span = fields.get(name).map_or(fields.head_span(), |n| n.span);
             self.error(
-                "missing-field",
+                Code::MissingField,
                 span,
                 format!("`{name}` is an empty list"),
                 format!("{} needs at least one item in `{name}`", fields.what),
@@ -151,7 +151,7 @@ impl<'a> Reader<'a> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         self.error(
-            "wrong-type",
+            Code::WrongType,
             node.span,
             format!("expected {expected}, found {}", node.value.kind()),
             "",
@@ -260,7 +260,7 @@ impl FromNode for Date {
         };
         if date.is_none() {
             reader.error(
-                "bad-date",
+                Code::BadDate,
                 node.span,
                 format!("`{text}` is not a real date"),
                 "write dates as YYYY-MM-DD, e.g. 2026-11-24",
@@ -321,7 +321,7 @@ pub fn one_of<T: Copy>(
                 None => format!("use one of: {}", names.join(", ")),
             };
             reader.error(
-                "bad-value",
+                Code::BadChoice,
                 node.span,
                 format!("`{word}` is not one of {}", names.join(", ")),
                 help,

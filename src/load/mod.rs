@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceFiles, Span};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
 use crate::model::{Content, Origin};
 use fields::Reader;
 
@@ -88,7 +88,7 @@ fn load_inner(
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error("no-content", "content", None)
+            Diagnostic::error(Code::NoContent, "content", None)
                 .message(format!("no content folder in {}", root.display()))
                 .help("run cited in the folder that holds `content/`, pass `--root DIR`, or start a site with `cited init DIR`"),
         );
@@ -187,7 +187,7 @@ fn assemble(
         if let Some(id) = entity.id() {
             if let Some(first) = seen_ids.get(id) {
                 diagnostics.push(
-                    Diagnostic::error("duplicate-id", &file.relative, None)
+                    Diagnostic::error(Code::DuplicateId, &file.relative, None)
                         .message(format!("the id `{id}` is already used by {}", first.display()))
                         .help("ids are unique across all kinds, so that `[[id]]` needs no prefix: rename one of the files"),
                 );
@@ -204,7 +204,7 @@ fn assemble(
             .any(|d| d.file == Path::new("content/site.yaml"))
     {
         diagnostics.push(
-            Diagnostic::error("missing-file", "content/site.yaml", None)
+            Diagnostic::error(Code::MissingFile, "content/site.yaml", None)
                 .message("the site has no `content/site.yaml`")
                 .help("create it with `title`, `base_url`, `language`, `description` and `disclaimer`"),
         );
@@ -241,7 +241,7 @@ fn find_content_files(
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| "content".into());
                 diagnostics.push(
-                    Diagnostic::error("unreadable", path, None)
+                    Diagnostic::error(Code::Unreadable, path, None)
                         .message(format!("cannot read this folder: {error}")),
                 );
                 continue;
@@ -271,7 +271,7 @@ fn find_content_files(
             // Archives sit beside the source that names them; `read_archive` checks them.
             ["sources", ..] if !is_yaml => {}
             _ => diagnostics.push(
-                Diagnostic::warning("ignored-file", rel, None)
+                Diagnostic::warning(Code::IgnoredFile, rel, None)
                     .message("cited does not read this file")
                     .help(format!(
                         "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
@@ -366,7 +366,7 @@ fn parse_file(
                 let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
                 diagnostics.push(
                     Diagnostic::error(
-                        "not-utf8",
+                        Code::NotUtf8,
                         &relative,
                         Some(Span::from_bytes(&text, valid_up_to, valid_up_to)),
                     )
@@ -385,7 +385,7 @@ fn parse_file(
         },
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error("unreadable", &relative, None)
+                Diagnostic::error(Code::Unreadable, &relative, None)
                     .message(format!("cannot read this file: {error}")),
             );
             return ParsedFile {
@@ -401,7 +401,7 @@ fn parse_file(
 
     if kind != "site" && !is_valid_id(&id) {
         diagnostics.push(
-            Diagnostic::error("bad-id", &relative, None)
+            Diagnostic::error(Code::BadId, &relative, None)
                 .message(format!("`{id}` is not a valid id: the file name is the id"))
                 .help(format!(
                     "use lowercase letters, digits and single hyphens, e.g. rename the file to `{}.yaml`",
@@ -413,7 +413,7 @@ fn parse_file(
     let entity = match yaml::parse(&text) {
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error("yaml-syntax", &relative, error.span)
+                Diagnostic::error(Code::YamlSyntax, &relative, error.span)
                     .message(error.message)
                     .help("check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted"),
             );
@@ -503,7 +503,7 @@ fn read_archive(
         });
     if escapes {
         diagnostics.push(
-            Diagnostic::error("archive-outside", file, span)
+            Diagnostic::error(Code::ArchiveOutside, file, span)
                 .message(format!(
                     "the archive `{}` is outside `content/`",
                     source.archive.value
@@ -524,7 +524,7 @@ fn read_archive(
         (Ok(real), Ok(content_real)) => real.starts_with(content_real),
         (Err(_), _) => {
             diagnostics.push(
-                Diagnostic::error("archive-missing", file, span)
+                Diagnostic::error(Code::ArchiveMissing, file, span)
                     .message(format!(
                         "the archive `{}` does not exist",
                         relative(root, &path).display()
@@ -537,7 +537,7 @@ fn read_archive(
     };
     if !inside {
         diagnostics.push(
-            Diagnostic::error("archive-outside", file, span)
+            Diagnostic::error(Code::ArchiveOutside, file, span)
                 .message(format!(
                     "the archive `{}` leads outside `content/` (through a symlink)",
                     source.archive.value
@@ -553,7 +553,7 @@ fn read_archive(
         }
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error("archive-unreadable", file, span)
+                Diagnostic::error(Code::ArchiveUnreadable, file, span)
                     .message(format!(
                         "cannot read the archive `{}`: {error}",
                         source.archive.value

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::link::{Graph, by_title, url_for};
 use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
@@ -107,11 +107,13 @@ pub fn render(
                 Ok(html) => html,
                 Err(error) => {
                     return Some(
-                        Diagnostic::error("template", format!("templates/{template}"), None)
-                            .message(format!("rendering {path} failed: {}", error_chain(&error)))
-                            .help(
-                                "fix the template, or delete the override to use the built-in one",
-                            ),
+                        Diagnostic::error(
+                            Code::TemplateRender,
+                            format!("templates/{template}"),
+                            None,
+                        )
+                        .message(format!("rendering {path} failed: {}", error_chain(&error)))
+                        .help("fix the template, or delete the override to use the built-in one"),
                     );
                 }
             };
@@ -197,7 +199,7 @@ fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
 }
 
 fn write_failed(path: &str, error: std::io::Error) -> Diagnostic {
-    Diagnostic::error("write", path, None)
+    Diagnostic::error(Code::WriteFailed, path, None)
         .message(format!("cannot write {path}: {error}"))
         .help("check that the output folder's file system has space and is writable")
 }

@@ -13,6 +13,9 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, renderer::DecorStyle};
 use serde::Serialize;
 
+mod code;
+pub use code::Code;
+
 /// How bad a problem is: errors fail the build, warnings don't.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,8 +112,8 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable, greppable name for the kind of problem, e.g. `unknown-field`.
-    pub code: &'static str,
+    /// The kind of problem; its name (e.g. `unknown-field`) is stable and greppable.
+    pub code: Code,
     /// The file, relative to the site root.
     pub file: PathBuf,
     /// `None` when the problem concerns the whole file (or no file).
@@ -120,7 +123,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: impl Into<PathBuf>, span: Option<Span>) -> Self {
+    pub fn error(code: Code, file: impl Into<PathBuf>, span: Option<Span>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -131,7 +134,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, file: impl Into<PathBuf>, span: Option<Span>) -> Self {
+    pub fn warning(code: Code, file: impl Into<PathBuf>, span: Option<Span>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, span)
@@ -188,14 +191,14 @@ impl Diagnostics {
                 &a.file,
                 a.span.map(|s| s.start),
                 a.severity,
-                a.code,
+                a.code.name(),
                 &a.message,
             )
                 .cmp(&(
                     &b.file,
                     b.span.map(|s| s.start),
                     b.severity,
-                    b.code,
+                    b.code.name(),
                     &b.message,
                 ))
         });
@@ -227,7 +230,7 @@ impl Diagnostics {
                 end_line: d.span.map(|s| s.end_line),
                 end_column: d.span.map(|s| s.end_column),
                 severity: d.severity,
-                code: d.code,
+                code: d.code.name(),
                 message: &d.message,
                 help: d.help.as_deref(),
             })
@@ -251,7 +254,7 @@ impl Diagnostics {
                 Severity::Warning => Level::WARNING,
             };
             let path = display_path(&d.file);
-            let title = level.primary_title(d.message.as_str()).id(d.code);
+            let title = level.primary_title(d.message.as_str()).id(d.code.name());
             let text = sources.get(&d.file);
             let main = match (d.span, text.as_deref()) {
                 (Some(span), Some(text)) => {

@@ -1,0 +1,216 @@
+//! Every kind of problem `cited` reports, one documented variant each.
+//!
+//! A code is the stable, greppable name an editor or a CI script sees
+//! (`error[unknown-field]`). This list is the one place codes are defined:
+//! `docs/diagnostics.md` is generated from it (with an example of each
+//! message taken from the fixture that produces it), and a test fails when
+//! a code has no fixture or the document is out of date. Add a variant here,
+//! a case under `tests/fixtures/invalid/<code>/`, and bless the document.
+//!
+//! This module names problems; it must not decide when one occurs.
+
+macro_rules! codes {
+    ($(
+        $group:literal {
+            $( $(#[doc = $doc:literal])+ $variant:ident = $name:literal, )+
+        }
+    )+) => {
+        /// A kind of problem. See `docs/diagnostics.md` for each, with an example.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $( $( $(#[doc = $doc])+ $variant, )+ )+
+        }
+
+        impl Code {
+            /// Every code, in the order of the documentation.
+            pub const ALL: &'static [Code] = &[ $( $( Code::$variant, )+ )+ ];
+
+            /// The name printed in messages and JSON, e.g. `unknown-field`.
+            pub fn name(self) -> &'static str {
+                match self { $( $( Code::$variant => $name, )+ )+ }
+            }
+
+            /// What the problem is and how to fix it, in plain words: the
+            /// variant's doc comment as one paragraph.
+            pub fn description(self) -> String {
+                let doc: &[&str] = match self { $( $( Code::$variant => &[$($doc),+], )+ )+ };
+                doc.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ")
+            }
+
+            /// The part of the work that finds it, a heading of the documentation.
+            pub fn group(self) -> &'static str {
+                match self { $( $( Code::$variant => $group, )+ )+ }
+            }
+
+            /// The code with this name, if there is one.
+            pub fn from_name(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.name() == name)
+            }
+        }
+    };
+}
+
+codes! {
+    "Reading files" {
+        /// The site's folder has no `content/` folder. Run `cited` in the folder
+        /// that holds `content/`, pass `--root DIR`, or start a site with `cited init`.
+        NoContent = "no-content",
+        /// A file the site needs, such as `content/site.yaml`, does not exist.
+        /// Create it; the message says which fields it needs.
+        MissingFile = "missing-file",
+        /// A file or folder could not be read (permissions, or it vanished while
+        /// being read). Check that it exists and that you may read it.
+        Unreadable = "unreadable",
+        /// A file is not valid UTF-8 text. Save it as UTF-8 in your editor.
+        NotUtf8 = "not-utf8",
+        /// A file in `content/` that `cited` does not read, so it has no effect.
+        /// Move it out of `content/` or give it the right place and extension.
+        IgnoredFile = "ignored-file",
+        /// A file name is not a valid id. Ids are lowercase letters, digits and
+        /// single hyphens, because they become URLs: rename the file.
+        BadId = "bad-id",
+        /// Two files have the same id (ids are unique across all kinds, so a
+        /// link needs no prefix). Rename one of them.
+        DuplicateId = "duplicate-id",
+        /// A plain page's id is a name the site uses for its own pages (such as
+        /// `tags` or `search`). Rename the file.
+        ReservedId = "reserved-id",
+    }
+    "YAML and fields" {
+        /// The file is not valid YAML. The message says what the parser expected
+        /// and where; the help says how to fix the usual causes.
+        YamlSyntax = "yaml-syntax",
+        /// A field that this kind of file does not have, usually a typo: the help
+        /// suggests the closest known field.
+        UnknownField = "unknown-field",
+        /// A required field is missing or empty. Add it with a value.
+        MissingField = "missing-field",
+        /// A field holds the wrong kind of value (text where a list is expected,
+        /// a list where a number is expected...). Write the kind the message names.
+        WrongType = "wrong-type",
+        /// A date is not a real date written as `YYYY-MM-DD`.
+        BadDate = "bad-date",
+        /// A field that takes one of a fixed set of words holds another word.
+        /// Use one of the words the message lists.
+        BadChoice = "bad-choice",
+    }
+    "Sources and their archives" {
+        /// A source's `archive` points outside `content/` (an absolute path, `..`,
+        /// or a symlink leading out). Copy the file beside the source's YAML.
+        ArchiveOutside = "archive-outside",
+        /// A source's `archive` file does not exist. Save the source's text beside
+        /// its YAML and give its file name.
+        ArchiveMissing = "archive-missing",
+        /// A source's `archive` exists but cannot be read as text.
+        ArchiveUnreadable = "archive-unreadable",
+    }
+    "References and links" {
+        /// An id names nothing: a topic, related question, caution or source that
+        /// does not exist. The help suggests the closest id.
+        UnknownReference = "unknown-reference",
+        /// An id names an entity of another kind than the field expects (a glossary
+        /// term given as a topic).
+        WrongKind = "wrong-kind",
+        /// A question lists itself in `related`. Remove the entry.
+        SelfReference = "self-reference",
+        /// The same question is listed twice in `related`. Remove one.
+        DuplicateRelated = "duplicate-related",
+        /// A `[[id]]` or `[text](id)` link in markdown names nothing. The help
+        /// suggests the closest id.
+        UnknownLink = "unknown-link",
+        /// A tag is not lowercase words joined by hyphens (tags become URLs).
+        BadTag = "bad-tag",
+        /// The same tag is listed twice on one question. Remove one.
+        DuplicateTag = "duplicate-tag",
+        /// Two glossary terms claim the same word (as their term or an alias), so
+        /// a mention could link to either. Remove it from one of them.
+        DuplicateGlossaryWord = "duplicate-glossary-word",
+        /// Raw HTML or a link that the page cannot show as written (a script, an
+        /// event handler, a `javascript:` link, an image from another site). It is
+        /// removed from the page; remove it from the text.
+        UnsafeHtml = "unsafe-html",
+    }
+    "Quotes and numbers" {
+        /// A quote is not, word for word, in its source's archive. The help shows
+        /// the closest passage; copy the words exactly.
+        QuoteNotFound = "quote-not-found",
+        /// A number the site states is not in any quote behind it. Add the quote
+        /// that gives it, or correct the number.
+        NumberNotQuoted = "number-not-quoted",
+        /// A cost block's numbers are not in order: they must be low ≤ typical ≤ high.
+        CostOrder = "cost-order",
+    }
+    "Settings, dates and reviews" {
+        /// A URL is not an absolute `http` or `https` address.
+        BadUrl = "bad-url",
+        /// A setting in `site.yaml` has a value it cannot take (a negative number
+        /// of days, a grade of zero). The message says what it accepts.
+        BadSetting = "bad-setting",
+        /// Two dates are in the wrong order: a source accessed before it was
+        /// published, a next review before the last one.
+        DateOrder = "date-order",
+        /// `reviewed.on` is later than today. Give the day the review took place.
+        ReviewInFuture = "review-in-future",
+        /// An answer is past its review date. Review it against its sources and
+        /// update `reviewed.on`.
+        ReviewOverdue = "review-overdue",
+    }
+    "Wording" {
+        /// A summary is more than one sentence or longer than 35 words. A summary
+        /// is the short answer: one plain sentence.
+        LongSummary = "long-summary",
+        /// Text reads above the site's target school grade
+        /// (`readability.max_grade`). Use shorter sentences and everyday words.
+        ReadingLevel = "reading-level",
+    }
+    "Building" {
+        /// `--out` names a folder the build must not replace (it holds the site's
+        /// own files). Build into a separate folder such as `public`.
+        BadOutput = "bad-output",
+        /// A template does not parse. The message names the file and the line.
+        TemplateSyntax = "template-syntax",
+        /// A template fails while rendering a page (an unknown variable, a filter
+        /// given the wrong value). The message names the file.
+        TemplateRender = "template-render",
+        /// The output could not be written (no space, no permission). The
+        /// previous output is left as it was.
+        WriteFailed = "write-failed",
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Tests and tools compare codes with their names: `d.code == "unknown-field"`.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.name()), "{} twice", code.name());
+            assert!(
+                crate::load::is_valid_id(code.name()),
+                "{} is not kebab-case",
+                code.name()
+            );
+            assert!(
+                code.description().len() > 20,
+                "{} has no description",
+                code.name()
+            );
+            assert_eq!(Code::from_name(code.name()), Some(*code));
+        }
+    }
+}
