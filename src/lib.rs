@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 mod session;
@@ -172,7 +173,6 @@ fn check_all(
     diagnostics: &mut Diagnostics,
 ) -> Option<theme::Theme> {
     check::check(&loaded.content, &loaded.files, today, diagnostics);
-    check_output_names(&loaded.content, diagnostics);
     let site = loaded.content.site.as_ref()?;
     theme::load(root, &site_root_path(&site.base_url), diagnostics)
 }
@@ -231,25 +231,6 @@ pub fn site_root_path(base_url: &str) -> String {
         "/".to_string()
     } else {
         format!("/{trimmed}/")
-    }
-}
-
-/// Plain pages live at `/<id>/`, so they must not take a section's name.
-fn check_output_names(content: &model::Content, diagnostics: &mut Diagnostics) {
-    for page in &content.pages {
-        if link::RESERVED_PAGE_IDS.contains(&page.origin.id.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(Code::ReservedId, &page.origin.file, None)
-                    .message(format!(
-                        "a page cannot be called `{}`: the site uses /{}/ for its own pages",
-                        page.origin.id, page.origin.id
-                    ))
-                    .help(format!(
-                        "rename the file, e.g. to `about-{}.yaml`",
-                        page.origin.id
-                    )),
-            );
-        }
     }
 }
 

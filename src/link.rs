@@ -45,19 +45,6 @@ pub struct Graph<'a> {
     pub glossary: GlossaryMatcher,
 }
 
-/// Folder names a plain page may not take, since sections of the site use them.
-pub const RESERVED_PAGE_IDS: [&str; 9] = [
-    "questions",
-    "topics",
-    "sources",
-    "cautions",
-    "tags",
-    "glossary",
-    "search",
-    "assets",
-    "404",
-];
-
 impl<'a> Graph<'a> {
     pub fn new(content: &'a Content, root: &str) -> Self {
         let root = root.to_string();
@@ -95,8 +82,9 @@ impl<'a> Graph<'a> {
 
         let mut topics: Vec<&Topic> = content.topics.iter().collect();
         topics.sort_by(|a, b| {
-            a.order
-                .cmp(&b.order)
+            (a.order.unwrap_or(i64::MAX), a.order.is_none())
+                .cmp(&(b.order.unwrap_or(i64::MAX), b.order.is_none()))
+                .then_with(|| by_title(&a.title, &b.title))
                 .then_with(|| a.origin.id.cmp(&b.origin.id))
         });
 

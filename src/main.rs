@@ -56,12 +56,24 @@ enum Command {
         /// The folder to create (must be empty or not exist)
         dir: PathBuf,
     },
-    /// Create a new content file from a template
+    /// Create a new content file with every field to fill in
     New {
         #[arg(value_enum)]
         kind: NewKind,
         /// The id: lowercase words joined by hyphens; it becomes the file name and URL
         id: String,
+        /// For a question: the id of its topic
+        #[arg(long, value_name = "TOPIC")]
+        topic: Option<String>,
+    },
+    /// Write the JSON Schema of every kind of content file, for editors' YAML support
+    Schema {
+        /// Where to write them [default: <root>/schema]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Print the field reference (as in docs/content-format.md) instead
+        #[arg(long)]
+        markdown: bool,
     },
 }
 
@@ -149,17 +161,19 @@ fn main() -> ExitCode {
                 dir.display()
             )
         }),
-        Command::New { kind, id } => {
-            let kind = match kind {
-                NewKind::Question => "questions",
-                NewKind::Topic => "topics",
-                NewKind::Caution => "cautions",
+        Command::New { kind, id, topic } => {
+            let name = match kind {
+                NewKind::Question => "question",
+                NewKind::Topic => "topic",
+                NewKind::Caution => "caution",
                 NewKind::Glossary => "glossary",
-                NewKind::Page => "pages",
-                NewKind::Source => "sources",
+                NewKind::Page => "page",
+                NewKind::Source => "source",
             };
+            let kind = cited::schema::kind_named(name).expect("every NewKind is in the schema");
+            let options = cited::scaffold::NewOptions { topic };
             report_io(
-                cited::scaffold::new_entity(&cli.root, kind, &id, today),
+                cited::scaffold::new_entity(&cli.root, kind, &id, today, &options),
                 |path| {
                     format!(
                         "Created {}: fill in its fields, then run `cited check`",
@@ -167,6 +181,20 @@ fn main() -> ExitCode {
                     )
                 },
             )
+        }
+        Command::Schema { out, markdown } => {
+            if markdown {
+                print!("{}", cited::schema::docs::reference());
+                return ExitCode::SUCCESS;
+            }
+            let dir = out.unwrap_or_else(|| cli.root.join(cited::schema::json::SCHEMA_DIR));
+            report_io(cited::scaffold::write_schemas(&dir), |written| {
+                format!(
+                    "Wrote {} schemas into {}; editors map content/<kind>/*.yaml to them (see the README)",
+                    written.len(),
+                    dir.display()
+                )
+            })
         }
     }
 }

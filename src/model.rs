@@ -106,7 +106,8 @@ pub struct Source {
 pub struct Topic {
     pub origin: Origin,
     pub title: String,
-    pub order: i64,
+    /// Position among the topics; topics without one follow, by title.
+    pub order: Option<i64>,
     pub intro: Option<Markdown>,
 }
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::load::{KINDS, is_valid_id, suggest_id};
+use crate::model::Kind;
+use crate::schema::{self, Field, FileKind, Presence, Shape, Type};
 
 const EXAMPLE_ARCHIVE: &str = "\
 cited is a static site generator for facts with verified source quotes.
@@ -110,30 +111,93 @@ pub fn init(dir: &Path) -> Result<(), String> {
         .date();
     for (path, text) in EXAMPLE_FILES {
         let text = text.replace("{TODAY}", &today.to_string());
+        let text = match schema_line(path) {
+            Some(line) => format!("{line}\n{text}"),
+            None => text,
+        };
         write_new(&dir.join(path), &text)?;
     }
     write_new(&dir.join(".gitignore"), "public/\n")?;
+    write_schemas_if_missing(dir)?;
+    write_new(&dir.join(".vscode/settings.json"), &editor_settings())?;
     Ok(())
 }
 
-/// Creates `content/<kind>/<id>.yaml` with every field to fill in.
-pub fn new_entity(root: &Path, kind: &str, id: &str, today: Date) -> Result<PathBuf, String> {
-    if !is_valid_id(id) {
-        return Err(format!(
-            "`{id}` is not a valid id: use lowercase letters, digits and single hyphens, e.g. `{}`",
-            suggest_id(id)
-        ));
+/// The `# yaml-language-server: $schema=…` line for a content file at
+/// `path` (relative to the site), pointing at its kind's schema.
+fn schema_line(path: &str) -> Option<String> {
+    let inside = path.strip_prefix("content/")?;
+    let (kind, depth) = match inside.split_once('/') {
+        Some((folder, _)) => (schema::kind_in_folder(folder)?, "../.."),
+        None if inside.ends_with(".yaml") => (schema::kind_named("site")?, ".."),
+        None => return None,
+    };
+    Some(format!(
+        "# yaml-language-server: $schema={depth}/{}/{}",
+        schema::json::SCHEMA_DIR,
+        schema::json::file_name(kind)
+    ))
+}
+
+/// VS Code settings mapping each kind's files to its schema (the YAML
+/// extension reads `yaml.schemas`; files with a `$schema` line need none).
+pub fn editor_settings() -> String {
+    let mut map = serde_json::Map::new();
+    for kind in schema::FILE_KINDS {
+        let pattern = match kind.folder {
+            Some(folder) => format!("content/{folder}/*.yaml"),
+            None => "content/site.yaml".to_string(),
+        };
+        map.insert(
+            format!(
+                "./{}/{}",
+                schema::json::SCHEMA_DIR,
+                schema::json::file_name(kind)
+            ),
+            serde_json::Value::String(pattern),
+        );
     }
-    debug_assert!(KINDS.contains(&kind));
-    if !root.join("content").is_dir() {
+    let settings = serde_json::json!({ "yaml.schemas": map });
+    serde_json::to_string_pretty(&settings).expect("settings serialise") + "\n"
+}
+
+/// What `cited new` is asked for, beyond the kind and id.
+#[derive(Clone, Debug, Default)]
+pub struct NewOptions {
+    /// For a question: the topic it belongs to.
+    pub topic: Option<String>,
+}
+
+/// Creates `content/<kind>/<id>.yaml` with every field of the kind, each
+/// with its doc as a comment, made from the content model's table. Required
+/// fields are left blank, so `cited check` lists what is left to fill in,
+/// field by field: a new file never builds as an empty page. Also writes
+/// the JSON Schemas the file's `$schema` line points at, if missing.
+pub fn new_entity(
+    root: &Path,
+    kind: &FileKind,
+    id: &str,
+    today: Date,
+    options: &NewOptions,
+) -> Result<PathBuf, String> {
+    let (Some(folder), Some(entity_kind)) = (kind.folder, kind.kind) else {
+        return Err(
+            "`cited new` makes entities: question, topic, source, caution, glossary or page".into(),
+        );
+    };
+    if let Some((_, message, help)) = crate::load::id_problem(entity_kind, id) {
+        return Err(format!("{message}\n  help: {help}"));
+    }
+    let content = root.join("content");
+    if !content.is_dir() {
         return Err(format!(
             "{} has no content/ folder: run this in a site, or pass --root",
             root.display()
         ));
     }
-    for other in KINDS {
+    for other in schema::entity_folders() {
         for ext in ["yaml", "yml"] {
-            let existing = root.join("content").join(other).join(format!("{id}.{ext}"));
+            let existing = content.join(other).join(format!("{id}.{ext}"));
             if existing.exists() {
                 return Err(format!(
                     "the id `{id}` is already used by {}",
@@ -142,35 +206,209 @@ pub fn new_entity(root: &Path, kind: &str, id: &str, today: Date) -> Result<Path
             }
         }
     }
-    let text = match kind {
-        "questions" => format!(
-            "question: \"\"          # the question, as a patient would ask it
-topic: \"\"             # a topic id (a file in content/topics/)
-tags: []
-summary: \"\"           # one plain sentence: the short answer
-answer: |
-  Write the answer here. Link other entries with [[their-id]].
-facts:
-  - claim: \"\"         # what the quotes say, in plain words
-    quotes:
-      - source: \"\"    # a source id (a file in content/sources/)
-        text: \"\"      # copied word for word from the source's archive
-related: []
-cautions: []
-reviewed:
-  on: {today}
-  by: Editorial team
-"
-        ),
-        "topics" => "title: \"\"\norder: 1\nintro: \"\"\n".to_string(),
-        "cautions" => "title: \"\"\nseverity: warning     # info, warning or danger\nmessage: \"\"\nquotes: []\n".to_string(),
-        "glossary" => "term: \"\"\naliases: []\ndefinition: \"\"\n".to_string(),
-        "pages" => "title: \"\"\nbody: |\n  Write the page here.\n".to_string(),
-        _ => format!("title: \"\"\narchive: {id}.txt        # the source's text, verbatim, beside this file\n"),
-    };
-    let path = root.join("content").join(kind).join(format!("{id}.yaml"));
+    let known = Known::read(root);
+    if let Some(topic) = &options.topic
+        && !known.topics.iter().any(|t| t == topic)
+    {
+        let hint = match crate::diagnostics::did_you_mean(
+            topic,
+            known.topics.iter().map(String::as_str),
+        ) {
+            Some(guess) => format!("did you mean `{guess}`?"),
+            None if known.topics.is_empty() => {
+                "there is no topic yet: `cited new topic ID` makes one".into()
+            }
+            None => format!("the topics are: {}", known.topics.join(", ")),
+        };
+        return Err(format!("there is no topic `{topic}`: {hint}"));
+    }
+    let text = scaffold(kind, today, options, &known);
+    let path = content.join(folder).join(format!("{id}.yaml"));
+    write_schemas_if_missing(root)?;
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// Writes `cited schema`'s files into `dir`, replacing older ones.
+pub fn write_schemas(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in schema::json::all() {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn write_schemas_if_missing(root: &Path) -> Result<(), String> {
+    let dir = root.join(schema::json::SCHEMA_DIR);
+    for (name, text) in schema::json::all() {
+        let path = dir.join(&name);
+        if !path.exists() {
+            write_new(&path, &text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Ids an editor may need while filling in a new file, read from the site.
+#[derive(Default)]
+struct Known {
+    topics: Vec<String>,
+    /// The most used tags, most used first.
+    tags: Vec<String>,
+}
+
+impl Known {
+    fn read(root: &Path) -> Known {
+        let mut quiet = crate::Diagnostics::default();
+        let loaded = crate::load::load(root, &mut quiet);
+        let mut topics: Vec<String> = loaded
+            .content
+            .topics
+            .iter()
+            .map(|t| t.origin.id.clone())
+            .collect();
+        topics.sort();
+        let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+        for q in &loaded.content.questions {
+            for tag in &q.tags {
+                *counts.entry(tag.value.as_str()).or_default() += 1;
+            }
+        }
+        let mut tags: Vec<(&str, usize)> = counts.into_iter().collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        Known {
+            topics,
+            tags: tags
+                .into_iter()
+                .take(12)
+                .map(|(t, _)| t.to_string())
+                .collect(),
+        }
+    }
+}
+
+/// The text of a new file of `kind`.
+fn scaffold(kind: &FileKind, today: Date, options: &NewOptions, known: &Known) -> String {
+    let mut out = format!(
+        "# yaml-language-server: $schema=../../{}/{}\n# {}\n# Every field is described in docs/content-format.md. Fill in the blank ones;\n# `cited check` lists what is still missing.\n\n",
+        schema::json::SCHEMA_DIR,
+        schema::json::file_name(kind),
+        first_sentence(kind.shape.doc),
+    );
+    let context = Context {
+        today,
+        options,
+        known,
+    };
+    write_fields(kind.shape, 0, false, &context, &mut out);
+    out
+}
+
+struct Context<'a> {
+    today: Date,
+    options: &'a NewOptions,
+    known: &'a Known,
+}
+
+fn write_fields(shape: &Shape, indent: usize, list_item: bool, ctx: &Context, out: &mut String) {
+    for (i, field) in shape.fields.iter().enumerate() {
+        let pad = " ".repeat(indent);
+        let lead = if list_item && i == 0 {
+            format!("{}- ", " ".repeat(indent.saturating_sub(2)))
+        } else {
+            pad.clone()
+        };
+        // The first field of a list item is commented at the item's `-`.
+        let comment_pad = if list_item && i == 0 {
+            " ".repeat(indent.saturating_sub(2))
+        } else {
+            pad.clone()
+        };
+        for line in field_comment(field, ctx) {
+            out.push_str(&format!("{comment_pad}# {line}\n"));
+        }
+        let required = field.presence == Presence::Required;
+        let is_list = matches!(field.ty, Type::List(_));
+        match field.ty.shape() {
+            // A list of blocks to fill in (a fact's quotes; the facts
+            // themselves, the heart of a question): one blank item to start.
+            Some(inner) if is_list && (required || std::ptr::eq(inner, &schema::FACT)) => {
+                out.push_str(&format!("{lead}{}:\n", field.name));
+                write_fields(inner, indent + 4, true, ctx, out);
+            }
+            Some(inner) if required => {
+                out.push_str(&format!("{lead}{}:\n", field.name));
+                write_fields(inner, indent + 2, false, ctx, out);
+            }
+            // An optional block: its whole example, commented out.
+            Some(inner) => {
+                let mut example = format!("{}:\n", field.name);
+                let (inner_indent, as_item) = if is_list { (4, true) } else { (2, false) };
+                schema::write_example_into(inner, inner_indent, as_item, &mut example);
+                for line in example.lines() {
+                    out.push_str(&format!("{lead}# {line}\n"));
+                }
+            }
+            None if required => {
+                out.push_str(&format!(
+                    "{lead}{}: {}\n",
+                    field.name,
+                    blank_value(field, ctx)
+                ));
+            }
+            None => out.push_str(&format!(
+                "{lead}# {}: {}\n",
+                field.name,
+                schema::yaml_scalar(field.example)
+            )),
+        }
+    }
+}
+
+/// The comment above a field: its doc, whether it is required, and for
+/// references the ids there are to choose from.
+fn field_comment(field: &Field, ctx: &Context) -> Vec<String> {
+    let presence = match field.presence {
+        Presence::Required => "required".to_string(),
+        Presence::Optional => "optional".to_string(),
+        Presence::Default(default) => format!("optional, default {default}"),
+    };
+    let mut lines = vec![format!("{} ({presence})", field.doc)];
+    match field.ty {
+        Type::Id(Kind::Topic) if !ctx.known.topics.is_empty() => {
+            lines.push(format!("Topics: {}", ctx.known.topics.join(", ")));
+        }
+        Type::List(Type::Tag) if !ctx.known.tags.is_empty() => {
+            lines.push(format!("Tags in use: {}", ctx.known.tags.join(", ")));
+        }
+        _ => {}
+    }
+    lines
+}
+
+/// What a required field starts as: blank (so `cited check` asks for it),
+/// except a date, which starts as today, and a topic given with `--topic`.
+fn blank_value(field: &Field, ctx: &Context) -> String {
+    match field.ty {
+        Type::Date => ctx.today.to_string(),
+        Type::Id(Kind::Topic) => ctx
+            .options
+            .topic
+            .clone()
+            .unwrap_or_else(|| "\"\"".to_string()),
+        Type::Markdown => "|".to_string(),
+        _ => "\"\"".to_string(),
+    }
+}
+
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text,
+    }
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), String> {

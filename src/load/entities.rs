@@ -1,33 +1,27 @@
-//! The fields of every kind of content file, and how each is read.
+//! How each kind of content file is read into the model.
 //!
-//! This is the one place that says which fields an entity has and which are
-//! required; `docs/content-format.md` documents the same. Checks that need
-//! more than one field or more than one file (references, quotes, numbers,
-//! dates in order) belong to `check`, not here.
+//! Which fields a mapping has, and which are required, comes from the
+//! content model's table (`crate::schema`); this file says how each field
+//! becomes a typed value. Reading a mapping always ends with
+//! `Reader::finish`, which proves (under test) that every field of the table
+//! was read. Checks that need more than one field or more than one file
+//! (references, quotes, numbers, dates in order) belong to `check`, not here.
 
 use super::fields::{FromNode, Reader, one_of};
 use super::yaml::Node;
 use crate::model::*;
+use crate::schema;
 
 impl FromNode for Quote {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(
-            node,
-            "a quote",
-            &["source", "text", "attribution", "stance"],
-        )?;
+        let f = r.fields(node, &schema::QUOTE)?;
         let source = r.required(&f, "source");
         let text = r.required(&f, "text");
         let attribution = r.optional(&f, "attribution");
-        let stance = match f.get("stance") {
-            Some(n) => Some(one_of(
-                r,
-                n,
-                &Stance::NAMES,
-                &[Stance::Supports, Stance::Qualifies, Stance::Contradicts],
-            )?),
-            None => Some(Stance::Supports),
-        };
+        let stance = r
+            .defaulted(&f, "stance")
+            .and_then(|word: Spanned<String>| stance_named(r, &word));
+        r.finish(f);
         Some(Quote {
             source: source?,
             text: text?,
@@ -37,11 +31,21 @@ impl FromNode for Quote {
     }
 }
 
+fn stance_named(r: &mut Reader, word: &Spanned<String>) -> Option<Stance> {
+    one_of(
+        r,
+        word,
+        &Stance::NAMES,
+        &[Stance::Supports, Stance::Qualifies, Stance::Contradicts],
+    )
+}
+
 impl FromNode for Fact {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a fact", &["claim", "quotes"])?;
+        let f = r.fields(node, &schema::FACT)?;
         let claim = r.required(&f, "claim");
         let quotes = r.non_empty_list(&f, "quotes");
+        r.finish(f);
         Some(Fact {
             claim: claim?,
             quotes: quotes?,
@@ -51,10 +55,11 @@ impl FromNode for Fact {
 
 impl FromNode for Review {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "`reviewed`", &["on", "by", "next"])?;
+        let f = r.fields(node, &schema::REVIEW)?;
         let on = r.required(&f, "on");
         let by = r.required(&f, "by");
         let next = r.optional(&f, "next");
+        r.finish(f);
         Some(Review {
             on: on?,
             by: by?,
@@ -65,10 +70,7 @@ impl FromNode for Review {
 
 impl FromNode for Cost {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let known = [
-            "currency", "per", "typical", "low", "high", "basis", "factors", "quotes",
-        ];
-        let f = r.fields(node, "a cost block", &known)?;
+        let f = r.fields(node, &schema::COST)?;
         let currency = r.required(&f, "currency");
         let per = r.required(&f, "per");
         let typical = r.optional(&f, "typical");
@@ -77,6 +79,7 @@ impl FromNode for Cost {
         let basis = r.optional(&f, "basis");
         let factors = r.list(&f, "factors");
         let quotes = r.non_empty_list(&f, "quotes");
+        r.finish(f);
         Some(Cost {
             currency: currency?,
             per: per?,
@@ -92,10 +95,11 @@ impl FromNode for Cost {
 
 impl FromNode for ComparisonRow {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a comparison row", &["aspect", "ours", "theirs"])?;
+        let f = r.fields(node, &schema::COMPARISON_ROW)?;
         let aspect = r.required(&f, "aspect");
         let ours = r.required(&f, "ours");
         let theirs = r.required(&f, "theirs");
+        r.finish(f);
         Some(ComparisonRow {
             aspect: aspect?,
             ours: ours?,
@@ -106,10 +110,11 @@ impl FromNode for ComparisonRow {
 
 impl FromNode for Comparison {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a comparison block", &["with", "rows", "quotes"])?;
+        let f = r.fields(node, &schema::COMPARISON)?;
         let with = r.required(&f, "with");
         let rows = r.non_empty_list(&f, "rows");
         let quotes = r.non_empty_list(&f, "quotes");
+        r.finish(f);
         Some(Comparison {
             with: with?,
             rows: rows?,
@@ -120,9 +125,10 @@ impl FromNode for Comparison {
 
 impl FromNode for TimelineStep {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a timeline step", &["when", "what"])?;
+        let f = r.fields(node, &schema::TIMELINE_STEP)?;
         let when = r.required(&f, "when");
         let what = r.required(&f, "what");
+        r.finish(f);
         Some(TimelineStep {
             when: when?,
             what: what?,
@@ -132,9 +138,10 @@ impl FromNode for TimelineStep {
 
 impl FromNode for Timeline {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
-        let f = r.fields(node, "a timeline block", &["steps", "quotes"])?;
+        let f = r.fields(node, &schema::TIMELINE)?;
         let steps = r.non_empty_list(&f, "steps");
         let quotes = r.non_empty_list(&f, "quotes");
+        r.finish(f);
         Some(Timeline {
             steps: steps?,
             quotes: quotes?,
@@ -142,64 +149,72 @@ impl FromNode for Timeline {
     }
 }
 
+/// `review:` in the site settings.
+struct SiteReview {
+    max_age_days: Option<Spanned<i64>>,
+}
+
+impl FromNode for SiteReview {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_REVIEW)?;
+        // The default (the table's) is applied where it is used, so that a
+        // diagnostic never points at a value the editor did not write.
+        let max_age_days = r.optional(&f, "max_age_days");
+        r.finish(f);
+        Some(SiteReview { max_age_days })
+    }
+}
+
+/// `readability:` in the site settings.
+struct SiteReadability {
+    max_grade: Option<Spanned<f64>>,
+}
+
+impl FromNode for SiteReadability {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_READABILITY)?;
+        let max_grade = r.optional(&f, "max_grade");
+        r.finish(f);
+        Some(SiteReadability { max_grade })
+    }
+}
+
 pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
-    let known = [
-        "title",
-        "base_url",
-        "language",
-        "description",
-        "disclaimer",
-        "review",
-        "readability",
-    ];
-    let f = r.fields(node, "the site settings", &known)?;
+    let f = r.fields(node, &schema::SITE)?;
     let title = r.required(&f, "title");
     let base_url = r.required(&f, "base_url");
     let language = r.required(&f, "language");
-    let description = r.required(&f, "description");
-    let disclaimer = r.required(&f, "disclaimer");
-    let review_max_age_days = match f.get("review") {
-        Some(n) => {
-            let review = r.fields(n, "`review`", &["max_age_days"])?;
-            r.optional(&review, "max_age_days")
-        }
-        None => None,
-    };
-    let readability_max_grade = match f.get("readability") {
-        Some(n) => {
-            let readability = r.fields(n, "`readability`", &["max_grade"])?;
-            r.optional(&readability, "max_grade")
-        }
-        None => None,
-    };
+    let description = r.optional(&f, "description");
+    let disclaimer: Option<Markdown> = r.optional(&f, "disclaimer");
+    // Its effect (a disclaimer becomes required) is the table's `required_when`.
+    let _require_disclaimer: Option<bool> = r.defaulted(&f, "require_disclaimer");
+    let review: Option<SiteReview> = r.optional(&f, "review");
+    let readability: Option<SiteReadability> = r.optional(&f, "readability");
+    r.finish(f);
     Some(Site {
         origin,
         title: title?,
         base_url: base_url?,
         language: language?,
-        description: description?,
-        disclaimer: disclaimer?,
-        review_max_age_days,
-        readability_max_grade,
+        description: description.unwrap_or_default(),
+        disclaimer: disclaimer.unwrap_or_else(|| Spanned {
+            value: String::new(),
+            span: Default::default(),
+        }),
+        review_max_age_days: review.and_then(|r| r.max_age_days),
+        readability_max_grade: readability.and_then(|r| r.max_grade),
     })
 }
 
 pub fn source(r: &mut Reader, node: &Node, origin: Origin) -> Option<Source> {
-    let known = [
-        "title",
-        "publisher",
-        "url",
-        "published",
-        "accessed",
-        "archive",
-    ];
-    let f = r.fields(node, "a source", &known)?;
+    let f = r.fields(node, &schema::SOURCE)?;
     let title = r.required(&f, "title");
+    let archive = r.required(&f, "archive");
     let publisher = r.optional(&f, "publisher");
     let url = r.optional(&f, "url");
     let published = r.optional(&f, "published");
     let accessed = r.optional(&f, "accessed");
-    let archive = r.required(&f, "archive");
+    r.finish(f);
     Some(Source {
         origin,
         title: title?,
@@ -213,35 +228,21 @@ pub fn source(r: &mut Reader, node: &Node, origin: Origin) -> Option<Source> {
 }
 
 pub fn topic(r: &mut Reader, node: &Node, origin: Origin) -> Option<Topic> {
-    let f = r.fields(node, "a topic", &["title", "order", "intro"])?;
+    let f = r.fields(node, &schema::TOPIC)?;
     let title = r.required(&f, "title");
-    let order = r.required(&f, "order");
+    let order = r.optional(&f, "order");
     let intro = r.optional(&f, "intro");
+    r.finish(f);
     Some(Topic {
         origin,
         title: title?,
-        order: order?,
+        order,
         intro,
     })
 }
 
 pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question> {
-    let known = [
-        "question",
-        "topic",
-        "order",
-        "tags",
-        "summary",
-        "answer",
-        "facts",
-        "related",
-        "cautions",
-        "reviewed",
-        "cost",
-        "comparison",
-        "timeline",
-    ];
-    let f = r.fields(node, "a question", &known)?;
+    let f = r.fields(node, &schema::QUESTION)?;
     let question = r.required(&f, "question");
     let topic = r.required(&f, "topic");
     let order = r.optional(&f, "order");
@@ -255,6 +256,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let cost = r.optional(&f, "cost");
     let comparison = r.optional(&f, "comparison");
     let timeline = r.optional(&f, "timeline");
+    r.finish(f);
     Some(Question {
         origin,
         question: question?,
@@ -274,23 +276,21 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
 }
 
 pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
-    let f = r.fields(
-        node,
-        "a caution",
-        &["title", "severity", "message", "quotes"],
-    )?;
+    let f = r.fields(node, &schema::CAUTION)?;
     let title = r.required(&f, "title");
-    let severity = match f.get("severity") {
-        Some(n) => one_of(
-            r,
-            n,
-            &Severity::NAMES,
-            &[Severity::Info, Severity::Warning, Severity::Danger],
-        ),
-        None => r.required::<String>(&f, "severity").and(None),
-    };
+    let severity = r
+        .required(&f, "severity")
+        .and_then(|word: Spanned<String>| {
+            one_of(
+                r,
+                &word,
+                &Severity::NAMES,
+                &[Severity::Info, Severity::Warning, Severity::Danger],
+            )
+        });
     let message = r.required(&f, "message");
     let quotes = r.list(&f, "quotes");
+    r.finish(f);
     Some(Caution {
         origin,
         title: title?,
@@ -301,10 +301,11 @@ pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
 }
 
 pub fn glossary_term(r: &mut Reader, node: &Node, origin: Origin) -> Option<GlossaryTerm> {
-    let f = r.fields(node, "a glossary term", &["term", "aliases", "definition"])?;
+    let f = r.fields(node, &schema::GLOSSARY_TERM)?;
     let term = r.required(&f, "term");
     let aliases = r.list(&f, "aliases");
     let definition = r.required(&f, "definition");
+    r.finish(f);
     Some(GlossaryTerm {
         origin,
         term: term?,
@@ -314,9 +315,10 @@ pub fn glossary_term(r: &mut Reader, node: &Node, origin: Origin) -> Option<Glos
 }
 
 pub fn page(r: &mut Reader, node: &Node, origin: Origin) -> Option<Page> {
-    let f = r.fields(node, "a page", &["title", "body"])?;
+    let f = r.fields(node, &schema::PAGE)?;
     let title = r.required(&f, "title");
     let body = r.required(&f, "body");
+    r.finish(f);
     Some(Page {
         origin,
         title: title?,

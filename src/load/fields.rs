@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::model::Spanned;
+use crate::schema::{Presence, Shape};
 
 /// Reads values out of one file, reporting problems against it.
 pub struct Reader<'a> {
@@ -20,11 +21,13 @@ pub struct Reader<'a> {
     pub diagnostics: &'a mut Diagnostics,
 }
 
-/// A mapping whose keys have been checked against the fields its entity knows.
+/// A mapping whose keys have been checked against the fields of its shape.
 pub struct Fields<'n> {
     node: &'n Node,
-    /// What the mapping is, for messages: "a question", "a quote".
-    what: &'static str,
+    shape: &'static Shape,
+    /// Which of the shape's fields the reader asked for (bit i = field i),
+    /// so a test can prove the reader and the table agree.
+    asked: std::cell::Cell<u64>,
 }
 
 impl<'a> Reader<'a> {
@@ -43,13 +46,10 @@ impl<'a> Reader<'a> {
         self.diagnostics.push(d);
     }
 
-    /// Checks that `node` is a mapping whose keys are all in `known`.
-    pub fn fields<'n>(
-        &mut self,
-        node: &'n Node,
-        what: &'static str,
-        known: &[&str],
-    ) -> Option<Fields<'n>> {
+    /// Checks that `node` is a mapping whose keys are all fields of `shape`.
+    pub fn fields<'n>(&mut self, node: &'n Node, shape: &'static Shape) -> Option<Fields<'n>> {
+        let what = shape.what;
+        let known = || shape.field_names().collect::<Vec<_>>().join(", ");
         let Value::Map(entries) = &node.value else {
             self.error(
                 Code::WrongType,
@@ -58,17 +58,17 @@ impl<'a> Reader<'a> {
                     "expected {what} (a mapping of `field: value`), found {}",
                     node.value.kind()
                 ),
-                format!("{what} has the fields: {}", known.join(", ")),
+                format!("{what} has the fields: {}", known()),
             );
             return None;
         };
         for (key, _) in entries {
             match &key.value {
-                Value::String(name) if known.contains(&name.as_str()) => {}
+                Value::String(name) if shape.field_names().any(|f| f == name) => {}
                 Value::String(name) => {
-                    let help = match did_you_mean(name, known.iter().copied()) {
+                    let help = match did_you_mean(name, shape.field_names()) {
                         Some(guess) => format!("did you mean `{guess}`?"),
-                        None => format!("{what} has the fields: {}", known.join(", ")),
+                        None => format!("{what} has the fields: {}", known()),
                     };
                     self.error(
                         Code::UnknownField,
@@ -81,27 +81,45 @@ impl<'a> Reader<'a> {
                     Code::UnknownField,
                     key.span,
                     format!("a field name must be text, found {}", other.kind()),
-                    format!("{what} has the fields: {}", known.join(", ")),
+                    format!("{what} has the fields: {}", known()),
                 ),
             }
         }
-        Some(Fields { node, what })
+        Some(Fields {
+            node,
+            shape,
+            asked: std::cell::Cell::new(0),
+        })
     }
 
-    /// A field that must be there (and not empty). When it is missing, the
-    /// problem is reported and, for text and lists, an empty placeholder
+    /// A field the table marks required (and not blank). When it is missing,
+    /// the problem is reported and, for text and lists, an empty placeholder
     /// stands in: the entity is still read, so the rest of the file (its
     /// references, its quotes) is checked in the same run. A build with the
     /// error never renders the placeholder.
     pub fn required<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
+        fields.ask(name, Presence::Required);
+        let what = fields.shape.what;
         match fields.get(name) {
-            Some(node) if !matches!(node.value, Value::Null) => T::from_node(self, node),
+            Some(node) if !matches!(node.value, Value::Null) => {
+                let value = T::from_node(self, node)?;
+                if value.is_blank() {
+                    self.error(
+                        Code::MissingField,
+                        node.span,
+                        format!("`{name}` is blank"),
+                        format!("give {what} a `{name}` — {}", fields.doc_of(name)),
+                    );
+                    return T::placeholder();
+                }
+                Some(value)
+            }
             Some(node) => {
                 self.error(
                     Code::MissingField,
                     node.span,
                     format!("`{name}` is empty"),
-                    format!("give {} a `{name}`", fields.what),
+                    format!("give {what} a `{name}` — {}", fields.doc_of(name)),
                 );
                 T::placeholder()
             }
@@ -109,28 +127,71 @@ impl<'a> Reader<'a> {
                 self.error(
                     Code::MissingField,
                     fields.head_span(),
-                    format!("missing field `{name}` in {}", fields.what),
-                    format!("add `{name}:` to {}", fields.what),
+                    format!("missing field `{name}` in {what}"),
+                    format!("add `{name}:` to {what} — {}", fields.doc_of(name)),
                 );
                 T::placeholder()
             }
         }
     }
 
-    /// A field that may be left out (or left empty).
+    /// A field the table marks optional. Left out, left empty or blank, it is absent.
     pub fn optional<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
+        fields.ask(name, Presence::Optional);
+        self.read_if_present(fields, name)
+    }
+
+    /// A field with a default in the table: when it is left out, the
+    /// table's default is read as if it had been written.
+    pub fn defaulted<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
+        let field = fields.shape.field(name);
+        let Presence::Default(default) = field.presence else {
+            panic!(
+                "`{name}` of {} has no default in the schema",
+                fields.shape.what
+            );
+        };
+        fields.ask(name, field.presence);
+        if let Some(value) = self.read_if_present(fields, name) {
+            return Some(value);
+        }
+        let node = super::yaml::parse(default)
+            .unwrap_or_else(|_| panic!("the default of `{name}` is not YAML"));
+        let mut quiet = Diagnostics::default();
+        let mut reader = Reader {
+            file: self.file,
+            text: default,
+            diagnostics: &mut quiet,
+        };
+        let value = T::from_node(&mut reader, &node);
+        debug_assert!(quiet.is_empty(), "the default of `{name}` does not read");
+        value
+    }
+
+    fn read_if_present<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
         match fields.get(name) {
-            Some(node) if !matches!(node.value, Value::Null) => T::from_node(self, node),
+            Some(node) if !matches!(node.value, Value::Null) => {
+                T::from_node(self, node).filter(|value| !value.is_blank())
+            }
             _ => None,
         }
     }
 
-    /// An optional list: absent means empty.
+    /// An optional list: absent means empty. A blank item is an error.
     pub fn list<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Vec<T> {
-        self.optional::<Vec<T>>(fields, name).unwrap_or_default()
+        fields.ask(name, Presence::Optional);
+        let Some(node) = fields.get(name) else {
+            return Vec::new();
+        };
+        if matches!(node.value, Value::Null) {
+            return Vec::new();
+        }
+        let items: Vec<T> = Vec::from_node(self, node).unwrap_or_default();
+        self.no_blank_items(fields, name, node, &items);
+        items
     }
 
-    /// A list that must hold at least one item.
+    /// A list the table marks required: at least one item, none blank.
     pub fn non_empty_list<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<Vec<T>> {
         let present = fields
             .get(name)
@@ -142,11 +203,85 @@ impl<'a> Reader<'a> {
                 Code::MissingField,
                 span,
                 format!("`{name}` is an empty list"),
-                format!("{} needs at least one item in `{name}`", fields.what),
+                format!("{} needs at least one item in `{name}`", fields.shape.what),
             );
             return None;
         }
+        if let Some(node) = fields.get(name) {
+            self.no_blank_items(fields, name, node, &items);
+        }
         Some(items)
+    }
+
+    fn no_blank_items<T: FromNode>(
+        &mut self,
+        fields: &Fields,
+        name: &str,
+        node: &Node,
+        items: &[T],
+    ) {
+        let Value::List(nodes) = &node.value else {
+            return;
+        };
+        for (item, node) in items.iter().zip(nodes) {
+            if item.is_blank() {
+                self.error(
+                    Code::MissingField,
+                    node.span,
+                    format!("an empty item in `{name}`"),
+                    format!("remove it, or fill it in — {}", fields.doc_of(name)),
+                );
+            }
+        }
+    }
+
+    /// Ends the reading of a mapping: applies the table's conditional
+    /// requirements (`require_disclaimer: true` asks for a `disclaimer`) and,
+    /// under test, proves that the reader asked for every field the table
+    /// lists, so the two cannot drift apart.
+    pub fn finish(&mut self, fields: Fields) {
+        for (switch, field) in fields.shape.required_when {
+            let Some(on) = fields.get(switch) else {
+                continue;
+            };
+            let given = fields.get(field).is_some_and(|n| match &n.value {
+                Value::Null => false,
+                Value::String(s) => !s.trim().is_empty(),
+                _ => true,
+            });
+            if matches!(on.value, Value::Bool(true)) && !given {
+                self.error(
+                    Code::MissingField,
+                    on.span,
+                    format!("`{switch}` is true, and there is no `{field}`"),
+                    format!(
+                        "add `{field}:` to {} — {}",
+                        fields.shape.what,
+                        fields.doc_of(field)
+                    ),
+                );
+            }
+        }
+        if cfg!(any(test, debug_assertions)) {
+            let all = if fields.shape.fields.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << fields.shape.fields.len()) - 1
+            };
+            let missing: Vec<&str> = fields
+                .shape
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| fields.asked.get() & (1 << i) == 0)
+                .map(|(_, f)| f.name)
+                .collect();
+            assert!(
+                fields.asked.get() == all,
+                "the reader of {} never reads {missing:?}, which the schema lists",
+                fields.shape.what
+            );
+        }
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
@@ -168,6 +303,39 @@ impl<'a> Reader<'a> {
 }
 
 impl Fields<'_> {
+    /// Records that the reader asked for `name`, and that it asked the way
+    /// the table says (a required field read as required...).
+    fn ask(&self, name: &str, presence: Presence) {
+        let index = self
+            .shape
+            .fields
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "`{name}` is not a field of {} in the schema",
+                    self.shape.what
+                )
+            });
+        let listed = self.shape.fields[index].presence;
+        debug_assert!(
+            listed == presence || matches!(listed, Presence::Default(_)),
+            "`{name}` of {} is {listed:?} in the schema but read as {presence:?}",
+            self.shape.what
+        );
+        self.asked.set(self.asked.get() | (1 << index));
+    }
+
+    /// A field's doc as the end of a sentence: "the short answer: one plain sentence".
+    fn doc_of(&self, name: &str) -> String {
+        let doc = self.shape.field(name).doc.trim_end_matches('.');
+        let mut chars = doc.chars();
+        match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Node> {
         let Value::Map(entries) = &self.node.value else {
             return None;
@@ -198,11 +366,20 @@ pub trait FromNode: Sized {
     fn placeholder() -> Option<Self> {
         None
     }
+
+    /// Whether the value is blank text: a required value may not be.
+    fn is_blank(&self) -> bool {
+        false
+    }
 }
 
 impl FromNode for String {
     fn placeholder() -> Option<Self> {
         Some(String::new())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
     }
 
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
@@ -211,6 +388,18 @@ impl FromNode for String {
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => reader.raw_text(node),
             _ => {
                 reader.wrong_type(node, "text");
+                None
+            }
+        }
+    }
+}
+
+impl FromNode for bool {
+    fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                reader.wrong_type(node, "true or false");
                 None
             }
         }
@@ -290,6 +479,10 @@ impl<T: FromNode> FromNode for Vec<T> {
 }
 
 impl<T: FromNode> FromNode for Spanned<T> {
+    fn is_blank(&self) -> bool {
+        self.value.is_blank()
+    }
+
     fn placeholder() -> Option<Self> {
         T::placeholder().map(|value| Spanned {
             value,
@@ -308,21 +501,22 @@ impl<T: FromNode> FromNode for Spanned<T> {
 /// Reads one of a fixed set of words (a severity, a stance).
 pub fn one_of<T: Copy>(
     reader: &mut Reader,
-    node: &Node,
+    word: &Spanned<String>,
     names: &[&str],
     values: &[T],
 ) -> Option<T> {
-    let word = String::from_node(reader, node)?;
+    let node_span = word.span;
+    let word = word.value.as_str();
     match names.iter().position(|n| *n == word) {
         Some(i) => Some(values[i]),
         None => {
-            let help = match did_you_mean(&word, names.iter().copied()) {
+            let help = match did_you_mean(word, names.iter().copied()) {
                 Some(guess) => format!("did you mean `{guess}`?"),
                 None => format!("use one of: {}", names.join(", ")),
             };
             reader.error(
                 Code::BadChoice,
-                node.span,
+                node_span,
                 format!("`{word}` is not one of {}", names.join(", ")),
                 help,
             );

@@ -8,7 +8,10 @@
 
 mod entities;
 mod fields;
+mod ids;
 pub mod yaml;
+
+pub use ids::{RESERVED_PAGE_IDS, id_problem, is_valid_id, suggest_id};
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -19,16 +22,6 @@ use rayon::prelude::*;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
 use crate::model::{Content, Origin};
 use fields::Reader;
-
-/// The folders of `content/`, each holding one kind of entity.
-pub const KINDS: [&str; 6] = [
-    "sources",
-    "topics",
-    "questions",
-    "cautions",
-    "glossary",
-    "pages",
-];
 
 /// What loading produced: the typed content and the text of every file read,
 /// so diagnostics can quote their source lines.
@@ -264,9 +257,9 @@ fn find_content_files(
         );
         match inside.as_slice() {
             ["site.yaml" | "site.yml"] => found.push(("site", path.to_path_buf())),
-            [kind, _] if is_yaml && KINDS.contains(kind) => {
-                let kind = KINDS.iter().find(|k| *k == kind).expect("kind is in KINDS");
-                found.push((kind, path.to_path_buf()));
+            [folder, _] if is_yaml && crate::schema::kind_in_folder(folder).is_some() => {
+                let kind = crate::schema::kind_in_folder(folder).and_then(|k| k.folder);
+                found.push((kind.expect("a folder kind"), path.to_path_buf()));
             }
             // Archives sit beside the source that names them; `read_archive` checks them.
             ["sources", ..] if !is_yaml => {}
@@ -275,7 +268,7 @@ fn find_content_files(
                     .message("cited does not read this file")
                     .help(format!(
                         "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
-                        KINDS.join(", ")
+                        crate::schema::entity_folders().collect::<Vec<_>>().join(", ")
                     )),
             ),
         }
@@ -399,14 +392,12 @@ fn parse_file(
         }
     };
 
-    if kind != "site" && !is_valid_id(&id) {
+    let entity_kind = crate::schema::kind_in_folder(kind).and_then(|k| k.kind);
+    if let Some((code, message, help)) = entity_kind.and_then(|k| ids::id_problem(k, &id)) {
         diagnostics.push(
-            Diagnostic::error(Code::BadId, &relative, None)
-                .message(format!("`{id}` is not a valid id: the file name is the id"))
-                .help(format!(
-                    "use lowercase letters, digits and single hyphens, e.g. rename the file to `{}.yaml`",
-                    suggest_id(&id)
-                )),
+            Diagnostic::error(code, &relative, None)
+                .message(message)
+                .help(help),
         );
     }
 
@@ -450,35 +441,6 @@ fn parse_file(
         text: Some(text.into()),
         entity,
         diagnostics,
-    }
-}
-
-/// Ids are URL path segments and link targets: lowercase ASCII words joined by single hyphens.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// The nearest valid id to `id`, for the help text.
-pub fn suggest_id(id: &str) -> String {
-    let mut out = String::new();
-    for c in id.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() {
-        "my-id".to_string()
-    } else {
-        out
     }
 }
 
@@ -562,5 +524,46 @@ fn read_archive(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table's complete example of every kind reads without a problem,
+    /// and (through `Reader::finish`) the reader asks for every field the
+    /// table lists: the table and the reader cannot drift apart.
+    #[test]
+    fn every_kind_reads_its_own_complete_example() {
+        for kind in crate::schema::FILE_KINDS {
+            let folder = kind.folder.unwrap_or("site");
+            let path = match kind.folder {
+                Some(folder) => PathBuf::from(format!("/site/content/{folder}/example.yaml")),
+                None => PathBuf::from("/site/content/site.yaml"),
+            };
+            let text = crate::schema::example_yaml(kind.shape);
+            let parsed = parse_file(
+                Path::new("/site"),
+                folder,
+                &path,
+                Ok(text.clone().into_bytes()),
+            );
+            let problems: Vec<_> = parsed.diagnostics.iter().collect();
+            assert!(problems.is_empty(), "{}:\n{text}\n{problems:#?}", kind.name);
+            assert!(parsed.entity.is_some(), "{} did not read", kind.name);
+        }
+    }
+
+    #[test]
+    fn defaults_in_the_table_match_the_code() {
+        let field = crate::schema::SITE_REVIEW.field("max_age_days");
+        let crate::schema::Presence::Default(default) = field.presence else {
+            panic!("max_age_days has no default in the table");
+        };
+        assert_eq!(
+            default,
+            crate::schema::DEFAULT_REVIEW_MAX_AGE_DAYS.to_string()
+        );
     }
 }
