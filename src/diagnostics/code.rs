@@ -80,6 +80,14 @@ codes! {
         /// The file is not valid YAML. The message says what the parser expected
         /// and where; the help says how to fix the usual causes.
         YamlSyntax = "yaml-syntax",
+        /// The file uses a YAML feature content files do not allow: an alias
+        /// (`*name`), a tag other than `!!str` (`!!binary`), a second document
+        /// (`---`), or nesting deeper than any content needs. Write the value out
+        /// as plain YAML.
+        YamlUnsupported = "yaml-unsupported",
+        /// The same key appears twice in one mapping; YAML would silently keep
+        /// only one of them. Remove or rename one.
+        DuplicateKey = "duplicate-key",
         /// A field that this kind of file does not have, usually a typo: the help
         /// suggests the closest known field.
         UnknownField = "unknown-field",
@@ -88,6 +96,10 @@ codes! {
         /// A field holds the wrong kind of value (text where a list is expected,
         /// a list where a number is expected...). Write the kind the message names.
         WrongType = "wrong-type",
+        /// Text holds a control character (NUL, BEL, ESC, DEL and the like), usually
+        /// from a YAML escape such as `\a` or `\x07` in a quoted value. No page or
+        /// feed can show it: remove it.
+        ControlCharacter = "control-character",
         /// A date is not a real date written as `YYYY-MM-DD`.
         BadDate = "bad-date",
         /// A field that takes one of a fixed set of words holds another word.

@@ -384,7 +384,21 @@ impl FromNode for String {
 
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         match &node.value {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => {
+                if let Some(c) = s.chars().find(|&c| is_forbidden_control(c)) {
+                    reader.error(
+                        Code::ControlCharacter,
+                        node.span,
+                        format!(
+                            "this text holds the control character U+{:04X}, which no page or feed can show",
+                            c as u32
+                        ),
+                        "remove it: it usually comes from a YAML escape such as \\0, \\a, \\e or \\x07 in a quoted value, or from text pasted from another program",
+                    );
+                    return None;
+                }
+                Some(s.clone())
+            }
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => reader.raw_text(node),
             _ => {
                 reader.wrong_type(node, "text");
@@ -392,6 +406,12 @@ impl FromNode for String {
             }
         }
     }
+}
+
+/// Control characters that have no place in text: everything in C0, DEL
+/// and C1 except tab and line feed (YAML turns line ends into `\n`).
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 impl FromNode for bool {

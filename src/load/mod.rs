@@ -404,9 +404,13 @@ fn parse_file(
     let entity = match yaml::parse(&text) {
         Err(error) => {
             diagnostics.push(
-                Diagnostic::error(Code::YamlSyntax, &relative, error.span)
+                Diagnostic::error(error.code, &relative, error.span)
                     .message(error.message)
-                    .help("check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted"),
+                    .help(match error.code {
+                        Code::YamlSyntax => "check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted",
+                        Code::DuplicateKey => "keep one of the two: YAML would silently drop the other",
+                        _ => "content files use plain YAML: mappings, lists and text",
+                    }),
             );
             None
         }

@@ -14,7 +14,7 @@
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Tag};
 
-use crate::diagnostics::{LineIndex, Span};
+use crate::diagnostics::{Code, LineIndex, Span};
 
 /// A YAML value and the bytes of the file it came from.
 #[derive(Clone, Debug)]
@@ -49,8 +49,11 @@ impl Value {
     }
 }
 
-/// A parse failure: the message and where, if the parser knows.
+/// A parse failure: what kind, the message and where, if the parser knows.
 pub struct SyntaxError {
+    /// `yaml-syntax` for what the parser cannot read, or the code of what we
+    /// refuse to read (`duplicate-key`, `yaml-unsupported`).
+    pub code: Code,
     pub message: String,
     pub span: Option<Span>,
 }
@@ -82,6 +85,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 .byte_offset()
                 .unwrap_or_else(|| lines.offset(marker.line(), marker.col() + 1));
             SyntaxError {
+                code: Code::YamlSyntax,
                 message: error.info().to_string(),
                 span: Some(lines.span(start, start)),
             }
@@ -91,7 +95,8 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             let end = span.end.byte_offset().unwrap_or(start);
             lines.span(start, end.max(start))
         };
-        let fail = |message: String| SyntaxError {
+        let fail = |(code, message): (Code, String)| SyntaxError {
+            code,
             message,
             span: Some(here()),
         };
@@ -99,16 +104,25 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             Event::DocumentStart(..) => {
                 builder.documents += 1;
                 if builder.documents > 1 {
-                    return Err(fail(
+                    return Err(fail((
+                        Code::YamlUnsupported,
                         "a content file holds one YAML document: remove the second `---`".into(),
-                    ));
+                    )));
                 }
             }
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                return Err(fail(
+                return Err(fail((
+                    Code::YamlUnsupported,
                     "aliases (`*name`) are not supported in content files: write the value out"
                         .into(),
-                ));
+                )));
+            }
+            Event::Scalar(_, _, _, Some(ref tag)) if !tag.is_yaml_core_schema_tag("str") => {
+                return Err(fail(unsupported_tag(tag)));
+            }
+            Event::SequenceStart(_, _, Some(ref tag))
+            | Event::MappingStart(_, _, Some(ref tag)) => {
+                return Err(fail(unsupported_tag(tag)));
             }
             Event::Scalar(value, style, _, tag) => {
                 let node = Node {
@@ -119,7 +133,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 if builder.stack.len() >= MAX_DEPTH {
-                    return Err(fail(format!("nested more than {MAX_DEPTH} levels deep")));
+                    return Err(fail((
+                        Code::YamlUnsupported,
+                        format!("nested more than {MAX_DEPTH} levels deep"),
+                    )));
                 }
                 let is_map = matches!(event, Event::MappingStart(..));
                 builder.stack.push(Open {
@@ -130,6 +147,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                         Value::List(Vec::new())
                     },
                     key: None,
+                    key_index: None,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -173,12 +191,30 @@ struct Open {
     value: Value,
     /// In a mapping: the key read, waiting for its value.
     key: Option<Node>,
+    /// In a large mapping: where each key is, so finding a duplicate stays
+    /// linear however many keys there are (small mappings are scanned).
+    key_index: Option<std::collections::HashMap<String, usize>>,
+}
+
+/// Mappings with more keys than this get an index for the duplicate check.
+const SCANNED_KEYS: usize = 16;
+
+/// A tag other than `!!str` (the only one content files need, to keep
+/// `!!str 2024` text): refused rather than silently ignored.
+fn unsupported_tag(tag: &Tag) -> (Code, String) {
+    (
+        Code::YamlUnsupported,
+        format!(
+            "the YAML tag `{}` is not supported in content files (only `!!str` is): remove it and write the value as plain text",
+            tag.original()
+        ),
+    )
 }
 
 impl TreeBuilder<'_> {
     /// Puts a finished node where it belongs: as a list item, a mapping key
     /// or value, or the document itself.
-    fn add(&mut self, node: Node) -> Result<(), String> {
+    fn add(&mut self, node: Node) -> Result<(), (Code, String)> {
         let Some(open) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
@@ -188,19 +224,44 @@ impl TreeBuilder<'_> {
             Value::Map(entries) => match open.key.take() {
                 None => {
                     let key = key_as_text(self.source, node);
-                    if let Value::String(name) = &key.value
-                        && let Some((first, _)) = entries
-                            .iter()
-                            .find(|(k, _)| matches!(&k.value, Value::String(n) if n == name))
-                    {
-                        return Err(format!(
-                            "duplicate key `{name}` (first on line {}): each field may appear once",
-                            first.span.line
-                        ));
+                    if let Value::String(name) = &key.value {
+                        let first = match &open.key_index {
+                            Some(index) => index.get(name).map(|&i| &entries[i].0),
+                            None => entries
+                                .iter()
+                                .map(|(k, _)| k)
+                                .find(|k| matches!(&k.value, Value::String(n) if n == name)),
+                        };
+                        if let Some(first) = first {
+                            return Err((
+                                Code::DuplicateKey,
+                                format!(
+                                    "duplicate key `{name}` (first on line {}): each field may appear once",
+                                    first.span.line
+                                ),
+                            ));
+                        }
                     }
                     open.key = Some(key);
                 }
-                Some(key) => entries.push((key, node)),
+                Some(key) => {
+                    if entries.len() == SCANNED_KEYS {
+                        open.key_index = Some(
+                            entries
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(i, (k, _))| match &k.value {
+                                    Value::String(n) => Some((n.clone(), i)),
+                                    _ => None,
+                                })
+                                .collect(),
+                        );
+                    }
+                    if let (Some(index), Value::String(name)) = (&mut open.key_index, &key.value) {
+                        index.insert(name.clone(), entries.len());
+                    }
+                    entries.push((key, node));
+                }
             },
             _ => unreachable!("only mappings and lists are open"),
         }
