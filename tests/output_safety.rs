@@ -379,7 +379,10 @@ fn builds_into_the_default_public_folder_and_marks_it() {
     assert_built(&scene.cited("site", &["build"]));
     let public = scene.site().join("public");
     assert!(public.join("index.html").is_file());
-    assert!(public.join(MARKER).is_file(), "the output carries the marker");
+    assert!(
+        public.join(MARKER).is_file(),
+        "the output carries the marker"
+    );
     // The marker lets the next build replace it.
     std::fs::write(public.join("stale.html"), "from an earlier build").unwrap();
     assert_built(&scene.cited("site", &["build"]));
@@ -459,7 +462,8 @@ fn an_output_of_an_older_version_is_refused_with_a_way_forward() {
 // Staging folders of earlier runs.
 
 /// Starts `cited build` on the (enlarged) site, waits until it is writing
-/// into its staging folder, and kills it with SIGKILL. Returns that folder.
+/// pages into its staging folder, and kills it with SIGKILL. Returns that
+/// folder.
 fn kill_a_build_midway(scene: &Scene) -> PathBuf {
     let mut child: Child = scene
         .command("site", &["build"])
@@ -473,7 +477,7 @@ fn kill_a_build_midway(scene: &Scene) -> PathBuf {
             && walkdir::WalkDir::new(folder)
                 .into_iter()
                 .filter_map(Result::ok)
-                .any(|e| e.file_type().is_file() && e.file_name() != LOCK_FILE)
+                .any(|e| e.file_name().to_string_lossy().ends_with(".html"))
         {
             break folder.clone();
         }
