@@ -49,15 +49,24 @@ pub fn check_output(
     force: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<PathBuf> {
-    let refuse = |code: Code, message: String, help: &str| {
+    let refusal = |code: Code, message: String, help: &str| {
         Diagnostic::error(code, out, None)
             .message(message)
             .help(help)
     };
-    let real = match real_path(out) {
-        Ok(real) => real,
-        Err(Unreachable::ThroughFile(file)) => {
-            diagnostics.push(refuse(
+    match allowed_output(root, out, force) {
+        Ok(real) => Some(real),
+        Err(Refusal::Protected(real, reason)) => {
+            diagnostics.push(refusal(
+                Code::BadOutput,
+                format!("refusing to build into {}: {reason}", real.display()),
+                "a build replaces its output folder whole: build into a folder of its own, \
+                 such as `public` in the site's folder (the default)",
+            ));
+            None
+        }
+        Err(Refusal::File(file)) => {
+            diagnostics.push(refusal(
                 Code::OutputNotAFolder,
                 format!(
                     "cannot build into {}: {} is a file, not a folder",
@@ -66,56 +75,14 @@ pub fn check_output(
                 ),
                 "name a folder for the output; it is created if it does not exist",
             ));
-            return None;
-        }
-        Err(Unreachable::Io(error)) => {
-            diagnostics.push(refuse(
-                Code::WriteFailed,
-                format!("cannot work out where {} leads: {error}", out.display()),
-                "check that each folder on the way exists as you meant and that you may open it",
-            ));
-            return None;
-        }
-    };
-
-    if let Some(reason) = replaces_what_it_must_not(root, &real) {
-        diagnostics.push(refuse(
-            Code::BadOutput,
-            format!("refusing to build into {}: {reason}", real.display()),
-            "a build replaces its output folder whole: build into a folder of its own, \
-             such as `public` in the site's folder (the default)",
-        ));
-        return None;
-    }
-
-    match std::fs::metadata(&real) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Some(real),
-        Err(error) => {
-            diagnostics.push(refuse(
-                Code::WriteFailed,
-                format!("cannot look at {}: {error}", real.display()),
-                "check that you may open the output folder",
-            ));
             None
         }
-        Ok(meta) if !meta.is_dir() => {
-            diagnostics.push(refuse(
-                Code::OutputNotAFolder,
-                format!(
-                    "cannot build into {}: it is a file, not a folder",
-                    real.display()
-                ),
-                "name a folder for the output; it is created if it does not exist",
-            ));
-            None
-        }
-        Ok(_) if force || is_cited_output_or_empty(&real) => Some(real),
-        Ok(_) => {
-            diagnostics.push(refuse(
+        Err(Refusal::NotOurs(real)) => {
+            diagnostics.push(refusal(
                 Code::NotACitedOutput,
                 format!(
-                    "refusing to replace {}: it holds files but no `{MARKER}` marker, so cited \
-                     did not make it",
+                    "refusing to replace {}: it holds files but no `{MARKER}` marker, \
+                     so cited did not make it",
                     real.display()
                 ),
                 "a build deletes everything in its output folder. Build into a new or empty \
@@ -124,6 +91,57 @@ pub fn check_output(
             ));
             None
         }
+        Err(Refusal::Io(error)) => {
+            diagnostics.push(refusal(
+                Code::WriteFailed,
+                format!("cannot work out where {} leads: {error}", out.display()),
+                "check that each folder on the way exists as you meant and that you may open it",
+            ));
+            None
+        }
+    }
+}
+
+/// Why a build may not write where `--out` leads.
+enum Refusal {
+    /// It would replace the site's own files or the home folder (the real
+    /// path, and which of them).
+    Protected(PathBuf, String),
+    /// This file is where a folder has to be.
+    File(PathBuf),
+    /// A folder with files in it and no marker.
+    NotOurs(PathBuf),
+    Io(io::Error),
+}
+
+impl From<Unreachable> for Refusal {
+    fn from(unreachable: Unreachable) -> Refusal {
+        match unreachable {
+            Unreachable::ThroughFile(file) => Refusal::File(file),
+            Unreachable::Io(error) => Refusal::Io(error),
+        }
+    }
+}
+
+/// The real path of `out`, if a build may replace what is there.
+fn allowed_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Refusal> {
+    let real = real_path(out)?;
+    if let Some(reason) = replaces_what_it_must_not(root, &real) {
+        return Err(Refusal::Protected(real, reason));
+    }
+    let meta = match std::fs::metadata(&real) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(real),
+        other => other.map_err(Refusal::Io)?,
+    };
+    if !meta.is_dir() {
+        return Err(Refusal::File(real));
+    }
+    let has_marker = std::fs::symlink_metadata(real.join(MARKER)).is_ok_and(|m| m.is_file());
+    let is_empty = || -> io::Result<bool> { Ok(std::fs::read_dir(&real)?.next().is_none()) };
+    if force || has_marker || is_empty().map_err(Refusal::Io)? {
+        Ok(real)
+    } else {
+        Err(Refusal::NotOurs(real))
     }
 }
 
@@ -196,12 +214,6 @@ fn identity(path: &Path) -> Option<(u64, u64)> {
 #[cfg(not(unix))]
 fn identity(_path: &Path) -> Option<(u64, u64)> {
     None
-}
-
-/// A previous output (it has the marker) or a folder with nothing in it.
-fn is_cited_output_or_empty(folder: &Path) -> bool {
-    std::fs::symlink_metadata(folder.join(MARKER)).is_ok_and(|m| m.is_file())
-        || std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 /// Why a path cannot be resolved.

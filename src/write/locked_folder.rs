@@ -21,12 +21,14 @@ use std::path::{Path, PathBuf};
 pub const LOCK_FILE: &str = ".cited-lock";
 
 /// What the lock file says, for anyone who finds an abandoned folder. A file
-/// with other contents is not ours.
+/// with other contents is not ours, so changing this text leaves the folders
+/// of earlier versions behind: keep it as it is.
 pub const LOCK_TEXT: &str = "cited is using this folder while this file is locked; \
 a later run of cited removes the folder once nothing holds the lock.\n";
 
 /// A folder this process made and holds: its lock file stays locked while
-/// the value lives, and dropping it removes the folder.
+/// the value lives, and dropping it removes the folder. (Where the file
+/// system has no advisory locks, it has no lock file, and is never swept.)
 #[derive(Debug)]
 pub struct LockedFolder {
     path: PathBuf,
@@ -46,11 +48,22 @@ impl LockedFolder {
         let unlocked = folder.path().join(format!("{LOCK_FILE}.new"));
         let lock = File::create_new(&unlocked)?;
         io::Write::write_all(&mut &lock, LOCK_TEXT.as_bytes())?;
-        lock_without_waiting(&lock)?;
-        std::fs::rename(&unlocked, folder.path().join(LOCK_FILE))?;
+        let lock = match lock_without_waiting(&lock) {
+            Ok(()) => {
+                std::fs::rename(&unlocked, folder.path().join(LOCK_FILE))?;
+                Some(lock)
+            }
+            // A file system without advisory locks (some network and FUSE
+            // ones): the folder still works, but without a lock file it can
+            // never be proved abandoned, so no later run will remove it.
+            Err(_) => {
+                std::fs::remove_file(&unlocked)?;
+                None
+            }
+        };
         Ok(LockedFolder {
             path: folder.keep(),
-            lock: Some(lock),
+            lock,
         })
     }
 
@@ -99,15 +112,22 @@ fn claim_if_abandoned(folder: &Path) -> Option<File> {
     use rustix::fs::{Mode, OFlags};
     use std::os::unix::fs::MetadataExt;
 
-    let no_follow = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let no_follow = OFlags::NOFOLLOW | OFlags::CLOEXEC;
     // Fails on a symlink (NOFOLLOW) and on anything but a folder.
-    let dir =
-        File::from(rustix::fs::open(folder, no_follow | OFlags::DIRECTORY, Mode::empty()).ok()?);
+    let dir = rustix::fs::open(
+        folder,
+        OFlags::RDONLY | OFlags::DIRECTORY | no_follow,
+        Mode::empty(),
+    );
+    let dir = File::from(dir.ok()?);
     let dir_meta = dir.metadata().ok()?;
     if dir_meta.uid() != rustix::process::geteuid().as_raw() {
         return None;
     }
-    let lock = File::from(rustix::fs::openat(&dir, LOCK_FILE, no_follow, Mode::empty()).ok()?);
+    // Read and write: where `flock` is emulated with POSIX locks (NFS), an
+    // exclusive lock needs a file open for writing.
+    let lock = rustix::fs::openat(&dir, LOCK_FILE, OFlags::RDWR | no_follow, Mode::empty());
+    let lock = File::from(lock.ok()?);
     let lock_meta = lock.metadata().ok()?;
     if !lock_meta.is_file() || lock_meta.len() != LOCK_TEXT.len() as u64 {
         return None;

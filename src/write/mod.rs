@@ -77,6 +77,7 @@ impl Staging {
     /// A fresh staging folder beside `out` (same file system, so the swap is
     /// a rename), holding the output marker. First removes the staging
     /// folders of earlier builds that were killed before they finished.
+    /// `out` must be a real path that [`check_output`] accepted.
     pub fn new(out: &Path) -> io::Result<Staging> {
         let out = absolute(out)?;
         let parent = out
