@@ -70,6 +70,15 @@ impl LockedFolder {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Leaves the folder as a killed process would: in place, unlocked.
+    #[cfg(test)]
+    pub(crate) fn abandon(mut self) -> PathBuf {
+        drop(self.lock.take());
+        let path = std::mem::take(&mut self.path);
+        std::mem::forget(self);
+        path
+    }
 }
 
 impl Drop for LockedFolder {
@@ -167,19 +176,13 @@ fn lock_without_waiting(_file: &File) -> io::Result<()> {
 mod tests {
     use super::*;
 
-    /// What a killed process leaves: the folder and its lock file, unlocked.
-    fn abandon(mut folder: LockedFolder) -> PathBuf {
-        drop(folder.lock.take());
-        let path = folder.path.clone();
-        std::mem::forget(folder);
-        path
-    }
-
     #[test]
     fn a_folder_in_use_is_kept_and_an_abandoned_one_removed() {
         let parent = tempfile::tempdir().unwrap();
         let in_use = LockedFolder::create(parent.path(), ".x.cited-").unwrap();
-        let abandoned = abandon(LockedFolder::create(parent.path(), ".x.cited-").unwrap());
+        let abandoned = LockedFolder::create(parent.path(), ".x.cited-")
+            .unwrap()
+            .abandon();
         std::fs::write(abandoned.join("page.html"), "half a page").unwrap();
 
         let mut seen = Vec::new();
@@ -207,10 +210,12 @@ mod tests {
         std::fs::write(p.join(".x.cited-other").join(LOCK_FILE), "not ours").unwrap();
         std::fs::write(p.join(".x.cited-file"), LOCK_TEXT).unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
-        let target = abandon(LockedFolder::create(elsewhere.path(), "t").unwrap());
+        let target = LockedFolder::create(elsewhere.path(), "t")
+            .unwrap()
+            .abandon();
         std::os::unix::fs::symlink(&target, p.join(".x.cited-link")).unwrap();
         // Abandoned and ours, but not named with the prefix.
-        let unrelated = abandon(LockedFolder::create(p, ".y.cited-").unwrap());
+        let unrelated = LockedFolder::create(p, ".y.cited-").unwrap().abandon();
 
         assert_eq!(sweep(p, ".x.cited-", |_| {}), 0);
         for name in [

@@ -294,6 +294,29 @@ mod tests {
     }
 
     #[test]
+    fn a_previous_output_left_in_a_killed_swap_is_put_back() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("public");
+        // A build killed between the two renames of the fallback swap: the
+        // previous output sits in its staging folder, and there is no output.
+        let killed = LockedFolder::create(parent.path(), ".public.cited-")
+            .unwrap()
+            .abandon();
+        std::fs::create_dir(killed.join(DISPLACED)).unwrap();
+        std::fs::write(killed.join(DISPLACED).join("index.html"), "previous").unwrap();
+
+        let staging = Staging::new(&out).unwrap();
+        assert!(!killed.exists(), "the killed build's folder is removed");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous",
+            "the previous output is back in place"
+        );
+        drop(staging);
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
+    }
+
+    #[test]
     fn dropping_leaves_previous_output() {
         let parent = tempfile::tempdir().unwrap();
         let out = parent.path().join("public");
