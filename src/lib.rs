@@ -45,7 +45,11 @@ pub struct BuildOptions {
     /// The site: the folder holding `content/` (and maybe `templates/`).
     pub root: PathBuf,
     /// Where the site goes; replaced whole, and only if the build succeeds.
+    /// Never the site's own files; see [`write::check_output`].
     pub out: PathBuf,
+    /// Replace `out` even if it is a folder with files in it that has no
+    /// [`write::MARKER`] (so cited did not make it, or an older version did).
+    pub force: bool,
     /// The day the build runs, for overdue reviews (a parameter so tests and
     /// reproducible builds can fix it).
     pub today: Date,
@@ -96,10 +100,15 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let loaded = load::load_cached(&options.root, session.cache(), &mut run.diagnostics);
     run.stage("load");
     let theme = check_all(&options.root, &loaded, options.today, &mut run.diagnostics);
-    check_output_folder(options, &mut run.diagnostics);
+    let out = write::check_output(
+        &options.root,
+        &options.out,
+        options.force,
+        &mut run.diagnostics,
+    );
     run.stage("check");
     let content = &loaded.content;
-    let (Some(site), Some(mut theme)) = (&content.site, theme) else {
+    let (Some(site), Some(mut theme), Some(out)) = (&content.site, theme, out) else {
         return run.finish(loaded.files);
     };
     if run.diagnostics.has_errors() {
@@ -111,8 +120,8 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
 
     let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);
     let target = match &scope {
-        Some(_) => Ok(write::Target::InPlace(write::InPlace::new(&options.out))),
-        None => write::Staging::new(&options.out).map(write::Target::Staged),
+        Some(_) => Ok(write::Target::InPlace(write::InPlace::new(&out))),
+        None => write::Staging::new(&out).map(write::Target::Staged),
     };
     let target = match target {
         Ok(target) => target,
@@ -231,28 +240,5 @@ pub fn site_root_path(base_url: &str) -> String {
         "/".to_string()
     } else {
         format!("/{trimmed}/")
-    }
-}
-
-/// Refuses an output folder that would swallow the site's own files.
-fn check_output_folder(options: &BuildOptions, diagnostics: &mut Diagnostics) {
-    let absolute = |p: &Path| {
-        std::path::absolute(p)
-            .map(|p| p.components().collect::<PathBuf>())
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let out = absolute(&options.out);
-    let root = absolute(&options.root);
-    let protected = [
-        root.join("content"),
-        root.join("templates"),
-        root.join("src"),
-    ];
-    if root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
-        diagnostics.push(
-            Diagnostic::error(Code::BadOutput, options.out.clone(), None)
-                .message(format!("refusing to build into {}: it holds the site's own files", out.display()))
-                .help("the output folder is replaced whole on every build: use a separate folder such as `public`"),
-        );
     }
 }

@@ -42,6 +42,11 @@ enum Command {
         /// Print how long each stage took
         #[arg(long)]
         timings: bool,
+        /// Replace the output folder even if cited did not make it (it has files
+        /// but no .cited-output marker, e.g. an output of an older cited). Never
+        /// lets a build replace the site's own files or your home folder
+        #[arg(long)]
+        force: bool,
     },
     /// Run every check without writing anything
     Check {
@@ -101,11 +106,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let today = today();
     match cli.command {
-        Command::Build { out, timings } => {
+        Command::Build {
+            out,
+            timings,
+            force,
+        } => {
             let out = out.unwrap_or_else(|| cli.root.join("public"));
             let options = BuildOptions {
                 root: cli.root.clone(),
                 out: out.clone(),
+                force,
                 today,
                 render: RenderOptions::default(),
             };

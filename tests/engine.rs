@@ -39,6 +39,7 @@ fn build(root: &Path, out: &Path) -> Report {
     cited::build(&BuildOptions {
         root: root.to_path_buf(),
         out: out.to_path_buf(),
+        force: false,
         today: TODAY,
         render: RenderOptions::default(),
     })
@@ -1018,6 +1019,7 @@ fn session_rebuilds_equal_fresh_builds() {
     let options = BuildOptions {
         root: site.path().to_path_buf(),
         out: out.clone(),
+        force: false,
         today: TODAY,
         render: RenderOptions::default(),
     };

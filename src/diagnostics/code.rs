@@ -176,9 +176,24 @@ codes! {
         ReadingLevel = "reading-level",
     }
     "Building" {
-        /// `--out` names a folder the build must not replace (it holds the site's
-        /// own files). Build into a separate folder such as `public`.
+        /// `--out` leads to a place the build must never replace, because a build
+        /// replaces its output whole: the site's `content/` or `templates/` folder,
+        /// a folder inside or around them, the site's folder itself or a folder
+        /// holding it (such as `..` or `/`), or your home folder or a folder holding
+        /// it. `..` and symlinks are followed before comparing, so no spelling gets
+        /// round it, and `--force` does not either. Build into a folder of its own,
+        /// such as `public` in the site's folder (the default).
         BadOutput = "bad-output",
+        /// `--out` names a file, or a path through a file (`notes.txt/public`),
+        /// so the output cannot be a folder there. Name a folder; it is created
+        /// if it does not exist.
+        OutputNotAFolder = "output-not-a-folder",
+        /// `--out` names a folder that has files in it but no `.cited-output`
+        /// file, the marker every build writes into its output, so cited did not
+        /// make it and will not delete what is in it. Build into a new or empty
+        /// folder. If the folder is the output of an older cited (older versions
+        /// wrote no marker), or its files may go, run `cited build --force` once.
+        NotACitedOutput = "not-a-cited-output",
         /// A template does not parse. The message names the file and the line.
         TemplateSyntax = "template-syntax",
         /// A template fails while rendering a page (an unknown variable, a filter

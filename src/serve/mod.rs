@@ -114,7 +114,7 @@ pub struct Preview {
     builder: Option<JoinHandle<()>>,
     // Declared last so it is removed after everything that writes into it
     // has stopped.
-    _output: tempfile::TempDir,
+    _output: crate::write::LockedFolder,
 }
 
 impl Preview {
@@ -222,19 +222,27 @@ impl Drop for Preview {
 /// A new private folder for the built site. Each rebuild writes the whole
 /// site again (13,000 files for 10,000 questions), which measured two to
 /// three times slower on disk than in memory; so on Linux it goes in
-/// memory-backed `/dev/shm`, unless `TMPDIR` names a place.
-fn private_output_folder() -> io::Result<tempfile::TempDir> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("cited-serve-");
+/// memory-backed `/dev/shm`, unless `TMPDIR` names a place. The folders of
+/// earlier previews that were killed before they could remove theirs are
+/// removed first; the folder stays locked while this preview runs, so a
+/// preview started meanwhile leaves it alone.
+fn private_output_folder() -> io::Result<crate::write::LockedFolder> {
+    const PREFIX: &str = "cited-serve-";
     let in_memory = Path::new("/dev/shm");
-    if cfg!(target_os = "linux")
-        && std::env::var_os("TMPDIR").is_none()
-        && in_memory.is_dir()
-        && let Ok(folder) = builder.tempdir_in(in_memory)
-    {
-        return Ok(folder);
+    let mut places = Vec::new();
+    if cfg!(target_os = "linux") && std::env::var_os("TMPDIR").is_none() && in_memory.is_dir() {
+        places.push(in_memory.to_path_buf());
     }
-    builder.tempdir()
+    places.push(std::env::temp_dir());
+    let mut last_error = None;
+    for place in places {
+        crate::write::locked_folder::sweep(&place, PREFIX, |_| {});
+        match crate::write::LockedFolder::create(&place, PREFIX) {
+            Ok(folder) => return Ok(folder),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| io::Error::other("no folder for the preview")))
 }
 
 async fn stop_signal() {

@@ -118,6 +118,7 @@ impl Builder {
         let report = self.session.build(&BuildOptions {
             root: self.root.clone(),
             out: self.out.clone(),
+            force: false,
             today: self.today,
             render: RenderOptions {
                 live_reload: Some(LIVE_SCRIPT_URL.into()),

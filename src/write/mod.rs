@@ -1,14 +1,28 @@
-//! Write: put the built site in place atomically.
+//! Write: put the built site in place atomically, and only where it may go.
+//!
+//! Before anything is written, [`check_output`] works out where `--out`
+//! really leads and refuses a place whose replacement could destroy
+//! anything (the site's own files, a folder cited did not make, a file).
 //!
 //! Files are written into a staging folder beside the output; only when the
 //! whole build succeeded is it swapped in, with one `renameat2(RENAME_EXCHANGE)`
 //! where the file system allows it. A failed build drops the staging folder
-//! and leaves the previous output exactly as it was. This module writes
-//! bytes; it does not decide what they are.
+//! and leaves the previous output exactly as it was. The staging folder is a
+//! [`LockedFolder`], so one left by a killed build is removed by the next
+//! build ([`locked_folder::sweep`]), and one in use by a build running at the
+//! same time is not. Every output carries the [`MARKER`] file.
+//!
+//! This module writes bytes; it does not decide what they are.
+
+mod destination;
+pub mod locked_folder;
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub use destination::{MARKER, MARKER_TEXT, Unreachable, check_output, real_path};
+pub use locked_folder::LockedFolder;
 
 /// Where rendered files go. Implemented by [`Staging`] (a whole build,
 /// swapped in at the end) and [`InPlace`] (a few files replacing their old
@@ -47,15 +61,23 @@ impl Target {
     }
 }
 
-/// A build's output while it is being written.
+/// A build's output while it is being written: the folder `site/` inside a
+/// [`LockedFolder`] named `.<output name>.cited-…` beside the output. Whatever
+/// the swap displaces (the previous output) lands in that folder too, so
+/// everything a build leaves behind is in one folder that proves whether it
+/// is still in use.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    folder: LockedFolder,
+    site: PathBuf,
     out: PathBuf,
     files: AtomicUsize,
 }
 
 impl Staging {
-    /// A fresh staging folder beside `out` (same file system, so the swap is a rename).
+    /// A fresh staging folder beside `out` (same file system, so the swap is
+    /// a rename), holding the output marker. First removes the staging
+    /// folders of earlier builds that were killed before they finished.
+    /// `out` must be a real path that [`check_output`] accepted.
     pub fn new(out: &Path) -> io::Result<Staging> {
         let out = absolute(out)?;
         let parent = out
@@ -63,36 +85,54 @@ impl Staging {
             .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
         std::fs::create_dir_all(parent)?;
         let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.cited-"))
-            .tempdir_in(parent)?;
+        let prefix = format!(".{name}.cited-");
+        locked_folder::sweep(parent, &prefix, |abandoned| {
+            restore_previous_output(abandoned, &out)
+        });
+        let folder = LockedFolder::create(parent, &prefix)?;
+        let site = folder.path().join("site");
+        std::fs::create_dir(&site)?;
+        std::fs::write(site.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
-            dir,
+            folder,
+            site,
             out,
-            files: AtomicUsize::new(0),
+            files: AtomicUsize::new(1),
         })
     }
 
+    /// Files written so far, the marker included.
     pub fn files_written(&self) -> usize {
         self.files.load(Ordering::Relaxed)
     }
 
     /// Makes the staged site the output. The old output, if any, is removed
-    /// only after the new one is in place.
+    /// only after the new one is in place. Whatever is left of the staging
+    /// folder is removed when it drops.
     pub fn commit(self) -> io::Result<()> {
-        let staged = self.dir.keep();
-        let result = swap_into_place(&staged, &self.out);
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&staged);
-        }
-        result
+        swap_into_place(&self.site, &self.out, self.folder.path())
     }
 }
+
+/// A build killed between the two renames of the fallback swap (see
+/// [`swap_into_place`]) leaves the previous output as `old` in its staging
+/// folder and no output: put it back rather than lose it.
+fn restore_previous_output(abandoned: &Path, out: &Path) {
+    let old = abandoned.join(DISPLACED);
+    let out_missing =
+        std::fs::symlink_metadata(out).is_err_and(|e| e.kind() == io::ErrorKind::NotFound);
+    if out_missing && is_real_dir(&old) {
+        let _ = std::fs::rename(&old, out);
+    }
+}
+
+/// Where, in the staging folder, the fallback swap parks the previous output.
+const DISPLACED: &str = "old";
 
 impl Output for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         debug_assert!(!path.starts_with('/') && !path.split('/').any(|p| p == ".."));
-        let full = self.dir.path().join(path);
+        let full = self.site.join(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -144,7 +184,9 @@ impl Output for InPlace {
     }
 }
 
-fn swap_into_place(staged: &Path, out: &Path) -> io::Result<()> {
+/// Puts `staged` in the place of `out`; `spare` is a folder on the same file
+/// system for the previous output to pass through.
+fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<()> {
     match std::fs::symlink_metadata(out) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::rename(staged, out),
         Err(e) => Err(e),
@@ -155,8 +197,9 @@ fn swap_into_place(staged: &Path, out: &Path) -> io::Result<()> {
         Ok(_) => {
             if exchange(staged, out).is_err() {
                 // File systems without RENAME_EXCHANGE: two renames, with a
-                // moment in between where the output is missing.
-                let old = staged.with_extension("old");
+                // moment in between where the output is missing (a build
+                // killed then is repaired by the next one's sweep).
+                let old = spare.join(DISPLACED);
                 std::fs::rename(out, &old)?;
                 if let Err(e) = std::fs::rename(staged, out) {
                     let _ = std::fs::rename(&old, out);
@@ -248,6 +291,29 @@ mod tests {
         assert!(!out.join("old.html").exists());
         let left: Vec<_> = std::fs::read_dir(parent.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the output remains");
+    }
+
+    #[test]
+    fn a_previous_output_left_in_a_killed_swap_is_put_back() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("public");
+        // A build killed between the two renames of the fallback swap: the
+        // previous output sits in its staging folder, and there is no output.
+        let killed = LockedFolder::create(parent.path(), ".public.cited-")
+            .unwrap()
+            .abandon();
+        std::fs::create_dir(killed.join(DISPLACED)).unwrap();
+        std::fs::write(killed.join(DISPLACED).join("index.html"), "previous").unwrap();
+
+        let staging = Staging::new(&out).unwrap();
+        assert!(!killed.exists(), "the killed build's folder is removed");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous",
+            "the previous output is back in place"
+        );
+        drop(staging);
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1);
     }
 
     #[test]
