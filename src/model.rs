@@ -86,6 +86,25 @@ pub struct Site {
     pub disclaimer: Markdown,
     pub review_max_age_days: Option<Spanned<i64>>,
     pub readability_max_grade: Option<Spanned<f64>>,
+    pub limits: Limits,
+}
+
+/// How large a content file may be before cited refuses to read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub yaml_bytes: u64,
+    pub archive_bytes: u64,
+}
+
+pub const MB: u64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            yaml_bytes: crate::schema::DEFAULT_YAML_MB as u64 * MB,
+            archive_bytes: crate::schema::DEFAULT_ARCHIVE_MB as u64 * MB,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -5,7 +5,11 @@
 //! - `patch/`: files laid over a copy of `tests/fixtures/valid` (the site);
 //! - `remove` (optional): paths of the site to delete, one per line;
 //! - `symlinks` (optional, Unix): `path target` per line, symlinks to make
-//!   in the site (`{outside}` in a target is a folder outside the site);
+//!   in the site (`{outside}` in a target is a folder outside the site,
+//!   holding a copy of the case's `outside/` folder if it has one);
+//! - `fifos` (optional, Unix): paths of named pipes to make in the site;
+//! - `large` (optional): `path bytes` per line, files of that many bytes of
+//!   YAML comment to make in the site;
 //! - `args` (optional): the `cited` command line, `check` when absent;
 //! - `expected.txt`: everything `cited` printed, and its exit code.
 //!
@@ -73,6 +77,23 @@ fn run(case: &Path) -> Outcome {
         } else {
             std::fs::remove_file(path).unwrap();
         }
+    }
+    if case.join("outside").is_dir() {
+        common::copy_dir(&case.join("outside"), &outside);
+    }
+    for line in read_lines(&case.join("large")) {
+        let (path, bytes) = line.split_once(' ').expect("`path bytes`");
+        let bytes: usize = bytes.parse().expect("a number of bytes");
+        let line = "# filler to make the file large\n";
+        let text = line.repeat(bytes / line.len() + 1);
+        std::fs::write(site.join(path), &text[..bytes]).unwrap();
+    }
+    #[cfg(unix)]
+    for line in read_lines(&case.join("fifos")) {
+        let path = site.join(line);
+        let _ = std::fs::remove_file(&path);
+        let status = Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(status.success(), "mkfifo {}", path.display());
     }
     #[cfg(unix)]
     for line in read_lines(&case.join("symlinks")) {

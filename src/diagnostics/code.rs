@@ -63,6 +63,17 @@ codes! {
         Unreadable = "unreadable",
         /// A file is not valid UTF-8 text. Save it as UTF-8 in your editor.
         NotUtf8 = "not-utf8",
+        /// A content file or archive is not a regular file (a named pipe, a device
+        /// such as `/dev/zero`, a socket): cited refuses to read it rather than
+        /// wait for it forever or read without end. Replace it with an ordinary file.
+        NotARegularFile = "not-a-regular-file",
+        /// A file is larger than the site's limit (`limits.yaml_mb`, 8 MB by
+        /// default, or `limits.archive_mb`, 64 MB); it is not read. Check it is the
+        /// file you meant; raise the limit in `content/site.yaml` if it is.
+        FileTooLarge = "file-too-large",
+        /// A file in `content/` is a symlink leading outside `content/`; cited
+        /// reads nothing from outside the site. Copy the file in instead.
+        SymlinkOutside = "symlink-outside",
         /// A file in `content/` that `cited` does not read, so it has no effect.
         /// Move it out of `content/` or give it the right place and extension.
         IgnoredFile = "ignored-file",

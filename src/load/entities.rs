@@ -179,6 +179,23 @@ impl FromNode for SiteReadability {
     }
 }
 
+/// `limits:` in the site settings, in bytes.
+struct SiteLimits(Limits);
+
+impl FromNode for SiteLimits {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_LIMITS)?;
+        let yaml_mb = r.bounded(&f, "yaml_mb");
+        let archive_mb = r.bounded(&f, "archive_mb");
+        r.finish(f);
+        let defaults = Limits::default();
+        Some(SiteLimits(Limits {
+            yaml_bytes: yaml_mb.map_or(defaults.yaml_bytes, |mb| mb.value as u64 * MB),
+            archive_bytes: archive_mb.map_or(defaults.archive_bytes, |mb| mb.value as u64 * MB),
+        }))
+    }
+}
+
 pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
     let f = r.fields(node, &schema::SITE)?;
     let title = r.required(&f, "title");
@@ -190,6 +207,7 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
     let _require_disclaimer: Option<bool> = r.defaulted(&f, "require_disclaimer");
     let review: Option<SiteReview> = r.optional(&f, "review");
     let readability: Option<SiteReadability> = r.optional(&f, "readability");
+    let limits: Option<SiteLimits> = r.optional(&f, "limits");
     r.finish(f);
     Some(Site {
         origin,
@@ -203,6 +221,7 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
         }),
         review_max_age_days: review.and_then(|r| r.max_age_days),
         readability_max_grade: readability.and_then(|r| r.max_grade),
+        limits: limits.map(|l| l.0).unwrap_or_default(),
     })
 }
 

@@ -168,6 +168,37 @@ impl<'a> Reader<'a> {
         value
     }
 
+    /// A whole number with a range in the table (`Type::Integer`), read with
+    /// its presence from the table; a value out of range is reported with
+    /// the range, and reads as absent.
+    pub fn bounded(&mut self, fields: &Fields, name: &str) -> Option<Spanned<i64>> {
+        let field = fields.shape.field(name);
+        let crate::schema::Type::Integer { min, max } = field.ty else {
+            panic!(
+                "`{name}` of {} is not a whole number in the schema",
+                fields.shape.what
+            );
+        };
+        let value: Spanned<i64> = match field.presence {
+            Presence::Default(_) => self.defaulted(fields, name)?,
+            Presence::Optional => self.optional(fields, name)?,
+            Presence::Required => self.required(fields, name)?,
+        };
+        if (min..=max).contains(&value.value) {
+            return Some(value);
+        }
+        self.error(
+            Code::BadSetting,
+            value.span,
+            format!(
+                "`{name}` is {}; it must be between {min} and {max}",
+                value.value
+            ),
+            format!("{} — {}", fields.shape.what, fields.doc_of(name)),
+        );
+        None
+    }
+
     fn read_if_present<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
         match fields.get(name) {
             Some(node) if !matches!(node.value, Value::Null) => {

@@ -8,6 +8,7 @@
 
 mod entities;
 mod fields;
+mod files;
 mod ids;
 pub mod yaml;
 
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
-use crate::model::{Content, Origin};
+use crate::model::{Content, Limits, Origin};
 use fields::Reader;
 
 /// What loading produced: the typed content and the text of every file read,
@@ -39,7 +40,8 @@ pub struct Loaded {
 /// part of loading; reading the files again to compare is cheap.
 #[derive(Default)]
 pub struct ParseCache {
-    files: HashMap<PathBuf, (FileStamp, ParsedFile)>,
+    /// Each file's stamp, the size limit it was read under, and its parse.
+    files: HashMap<PathBuf, (FileStamp, u64, ParsedFile)>,
 }
 
 /// Size and modification time: when both are as before, the file is taken
@@ -95,62 +97,113 @@ fn load_inner(
         };
     }
 
-    let paths = find_content_files(root, &content_dir, diagnostics);
-    let Some(cache) = cache else {
-        // A one-off load: parse everything, remember nothing.
-        let parsed: Vec<ParsedFile> = paths
-            .par_iter()
-            .map(|(kind, path)| parse_file(root, kind, path, std::fs::read(path)))
-            .collect();
-        let changed = parsed.iter().map(|f| f.relative.clone()).collect();
-        return assemble(root, &content_dir, parsed, changed, diagnostics);
-    };
-    let parsed: Vec<(ParsedFile, Option<FileStamp>, bool)> = paths
-        .par_iter()
-        .map(|(kind, path)| {
-            let stamp = FileStamp::of(path);
-            let cached = cache.files.get(&relative(root, path));
-            if let (Some(stamp), Some((cached_stamp, cached))) = (stamp, cached)
-                && stamp == *cached_stamp
-                && stamp.modified.is_some()
-            {
-                // Same size and modification time: unchanged, no need to read it.
-                return (cached.clone(), Some(stamp), false);
-            }
-            let bytes = std::fs::read(path);
-            match (&bytes, cached) {
-                (Ok(bytes), Some((_, cached)))
-                    if cached.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice()) =>
-                {
-                    (cached.clone(), stamp, false)
-                }
-                _ => (parse_file(root, kind, path, bytes), stamp, true),
-            }
+    let found = files::find(root, &content_dir, diagnostics);
+    let cached = cache.as_deref();
+    // The site settings first: they set how large the other files may be.
+    let (site_files, entity_files): (Vec<&files::ContentFile>, Vec<&files::ContentFile>) =
+        found.iter().partition(|f| f.kind == "site");
+    let site: Vec<Loading> = site_files
+        .iter()
+        .map(|f| load_one(root, f, Limits::default().yaml_bytes, cached))
+        .collect();
+    let limits = site
+        .iter()
+        .find_map(|l| match &l.parsed.entity {
+            Some(Entity::Site(site)) => Some(site.limits),
+            _ => None,
         })
-        .collect();
-    let mut changed: Vec<PathBuf> = parsed
-        .iter()
-        .filter(|(_, _, new)| *new)
-        .map(|(f, _, _)| f.relative.clone())
-        .collect();
-    let now_present: std::collections::HashSet<&PathBuf> =
-        parsed.iter().map(|(f, _, _)| &f.relative).collect();
-    changed.extend(
-        cache
-            .files
-            .keys()
-            .filter(|p| !now_present.contains(p))
-            .cloned(),
+        .unwrap_or_default();
+    let mut loaded: Vec<Loading> = site;
+    loaded.extend(
+        entity_files
+            .par_iter()
+            .map(|f| load_one(root, f, limits.yaml_bytes, cached))
+            .collect::<Vec<_>>(),
     );
-    changed.sort();
-    // The stamp was taken before the file was read: if the file changes
-    // after that, its stamp will differ next time and it is read again.
-    cache.files = parsed
+
+    let mut changed: Vec<PathBuf> = loaded
         .iter()
-        .filter_map(|(f, stamp, _)| Some((f.relative.clone(), ((*stamp)?, f.clone()))))
+        .filter(|l| l.new)
+        .map(|l| l.parsed.relative.clone())
         .collect();
-    let parsed = parsed.into_iter().map(|(f, _, _)| f).collect();
-    assemble(root, &content_dir, parsed, changed, diagnostics)
+    if let Some(cache) = cache {
+        let now_present: std::collections::HashSet<&PathBuf> =
+            loaded.iter().map(|l| &l.parsed.relative).collect();
+        changed.extend(
+            cache
+                .files
+                .keys()
+                .filter(|p| !now_present.contains(p))
+                .cloned(),
+        );
+        // The stamp was taken before the file was read: if the file changes
+        // after that, its stamp will differ next time and it is read again.
+        cache.files = loaded
+            .iter()
+            .filter_map(|l| {
+                Some((
+                    l.parsed.relative.clone(),
+                    (l.stamp?, l.limit, l.parsed.clone()),
+                ))
+            })
+            .collect();
+    }
+    changed.sort();
+    let parsed = loaded.into_iter().map(|l| l.parsed).collect();
+    assemble(root, &content_dir, parsed, changed, limits, diagnostics)
+}
+
+/// One content file, parsed or taken from the cache.
+struct Loading {
+    parsed: ParsedFile,
+    stamp: Option<FileStamp>,
+    /// The size limit it was read under: a new limit reads it again.
+    limit: u64,
+    /// Whether its text differs from the cached parse (or there was none).
+    new: bool,
+}
+
+/// Reads and parses one file, unless `cache` holds it with the same stamp
+/// (or, failing that, the same text) and limit.
+fn load_one(
+    root: &Path,
+    file: &files::ContentFile,
+    limit: u64,
+    cache: Option<&ParseCache>,
+) -> Loading {
+    let stamp = cache.and_then(|_| FileStamp::of(&file.open));
+    let cached = cache
+        .and_then(|c| c.files.get(&relative(root, &file.path)))
+        .filter(|(_, cached_limit, _)| *cached_limit == limit);
+    if let (Some(stamp), Some((cached_stamp, _, parsed))) = (stamp, cached)
+        && stamp == *cached_stamp
+        && stamp.modified.is_some()
+    {
+        // Same size and modification time: unchanged, no need to read it.
+        return Loading {
+            parsed: parsed.clone(),
+            stamp: Some(stamp),
+            limit,
+            new: false,
+        };
+    }
+    let bytes = files::read_file(&file.open, limit, file.linked);
+    if let (Ok(bytes), Some((_, _, parsed))) = (&bytes, cached)
+        && parsed.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice())
+    {
+        return Loading {
+            parsed: parsed.clone(),
+            stamp,
+            limit,
+            new: false,
+        };
+    }
+    Loading {
+        parsed: parse_file(root, file.kind, &file.path, bytes),
+        stamp,
+        limit,
+        new: true,
+    }
 }
 
 /// Puts parsed files together into the content: ids unique across kinds,
@@ -160,6 +213,7 @@ fn assemble(
     content_dir: &Path,
     parsed: Vec<ParsedFile>,
     changed: Vec<PathBuf>,
+    limits: Limits,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     let mut files = SourceFiles::default();
@@ -204,7 +258,8 @@ fn assemble(
     }
 
     for source in &mut content.sources {
-        source.archive_text = read_archive(root, content_dir, source, &mut files, diagnostics);
+        source.archive_text =
+            read_archive(root, content_dir, source, limits, &mut files, diagnostics);
     }
     Loaded {
         content,
@@ -213,78 +268,7 @@ fn assemble(
     }
 }
 
-/// Every `.yaml` file of `content/`, sorted, paired with its kind folder.
-/// Files that cited would not read are reported, never skipped in silence.
-fn find_content_files(
-    root: &Path,
-    content_dir: &Path,
-    diagnostics: &mut Diagnostics,
-) -> Vec<(&'static str, PathBuf)> {
-    let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_editor_clutter(e.file_name().to_str().unwrap_or("")));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error
-                    .path()
-                    .map(|p| relative(root, p))
-                    .unwrap_or_else(|| "content".into());
-                diagnostics.push(
-                    Diagnostic::error(Code::Unreadable, path, None)
-                        .message(format!("cannot read this folder: {error}")),
-                );
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = relative(root, path);
-        let inside: Vec<&str> = path
-            .strip_prefix(content_dir)
-            .unwrap_or(path)
-            .components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .collect();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        match inside.as_slice() {
-            ["site.yaml" | "site.yml"] => found.push(("site", path.to_path_buf())),
-            [folder, _] if is_yaml && crate::schema::kind_in_folder(folder).is_some() => {
-                let kind = crate::schema::kind_in_folder(folder).and_then(|k| k.folder);
-                found.push((kind.expect("a folder kind"), path.to_path_buf()));
-            }
-            // Archives sit beside the source that names them; `read_archive` checks them.
-            ["sources", ..] if !is_yaml => {}
-            _ => diagnostics.push(
-                Diagnostic::warning(Code::IgnoredFile, rel, None)
-                    .message("cited does not read this file")
-                    .help(format!(
-                        "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
-                        crate::schema::entity_folders().collect::<Vec<_>>().join(", ")
-                    )),
-            ),
-        }
-    }
-    found
-}
-
-/// Swap and backup files editors leave while saving; reading them would only
-/// produce noise in `cited serve`.
-fn is_editor_clutter(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
-}
-
-fn relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
+use files::relative;
 
 /// One file after parsing: its entity if it could be read, its problems, its text.
 #[derive(Clone)]
@@ -342,7 +326,7 @@ fn parse_file(
     root: &Path,
     kind: &'static str,
     path: &Path,
-    bytes: std::io::Result<Vec<u8>>,
+    bytes: Result<Vec<u8>, files::ReadFailure>,
 ) -> ParsedFile {
     let relative = relative(root, path);
     let id = path
@@ -376,11 +360,8 @@ fn parse_file(
                 };
             }
         },
-        Err(error) => {
-            diagnostics.push(
-                Diagnostic::error(Code::Unreadable, &relative, None)
-                    .message(format!("cannot read this file: {error}")),
-            );
+        Err(failure) => {
+            diagnostics.push(failure.diagnostic(&relative, "limits.yaml_mb"));
             return ParsedFile {
                 kind,
                 id: id.clone(),
@@ -454,6 +435,7 @@ fn read_archive(
     root: &Path,
     content_dir: &Path,
     source: &crate::model::Source,
+    limits: Limits,
     files: &mut SourceFiles,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
@@ -512,19 +494,57 @@ fn read_archive(
         );
         return None;
     }
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            files.insert(relative(root, &path), text.as_str().into());
-            Some(text)
+    let bytes = match files::read_file(&path, limits.archive_bytes, true) {
+        Ok(bytes) => bytes,
+        Err(files::ReadFailure::TooLarge { size, limit }) => {
+            diagnostics.push(
+                Diagnostic::error(Code::FileTooLarge, file, span)
+                    .message(format!(
+                        "the archive `{}` is {:.1} MB, more than the {:.1} MB cited reads",
+                        source.archive.value,
+                        size as f64 / files::MB as f64,
+                        limit as f64 / files::MB as f64
+                    ))
+                    .help("check that it is the file you meant; if it is, raise `limits.archive_mb` in content/site.yaml"),
+            );
+            return None;
         }
-        Err(error) => {
+        Err(files::ReadFailure::NotRegular(what)) => {
+            diagnostics.push(
+                Diagnostic::error(Code::NotARegularFile, file, span)
+                    .message(format!(
+                        "the archive `{}` is {what}, not a regular file",
+                        source.archive.value
+                    ))
+                    .help("an archive is an ordinary file holding the source's text"),
+            );
+            return None;
+        }
+        Err(files::ReadFailure::Io(error)) => {
             diagnostics.push(
                 Diagnostic::error(Code::ArchiveUnreadable, file, span)
                     .message(format!(
                         "cannot read the archive `{}`: {error}",
                         source.archive.value
                     ))
-                    .help("an archive is a UTF-8 text file"),
+                    .help("check that the file exists and that you may read it"),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            files.insert(relative(root, &path), text.as_str().into());
+            Some(text)
+        }
+        Err(_) => {
+            diagnostics.push(
+                Diagnostic::error(Code::ArchiveUnreadable, file, span)
+                    .message(format!(
+                        "the archive `{}` is not valid UTF-8 text",
+                        source.archive.value
+                    ))
+                    .help("save the archive as UTF-8 text"),
             );
             None
         }
@@ -569,5 +589,15 @@ mod tests {
             default,
             crate::schema::DEFAULT_REVIEW_MAX_AGE_DAYS.to_string()
         );
+        for (name, constant) in [
+            ("yaml_mb", crate::schema::DEFAULT_YAML_MB),
+            ("archive_mb", crate::schema::DEFAULT_ARCHIVE_MB),
+        ] {
+            let field = crate::schema::SITE_LIMITS.field(name);
+            let crate::schema::Presence::Default(default) = field.presence else {
+                panic!("{name} has no default in the table");
+            };
+            assert_eq!(default, constant.to_string(), "{name}");
+        }
     }
 }

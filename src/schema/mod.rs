@@ -200,6 +200,12 @@ pub const DEFAULT_REVIEW_MAX_AGE_DAYS: i64 = 1095;
 /// The longest review interval a site may set: a hundred years.
 pub const MAX_REVIEW_MAX_AGE_DAYS: i64 = 36_500;
 
+/// How large a content YAML file may be, in megabytes, unless the site says otherwise.
+pub const DEFAULT_YAML_MB: i64 = 8;
+
+/// How large a source's archive may be, in megabytes, unless the site says otherwise.
+pub const DEFAULT_ARCHIVE_MB: i64 = 64;
+
 // ---------------------------------------------------------------------------
 // The shapes. Field order is the order of the docs and scaffolds.
 
@@ -264,6 +270,13 @@ pub static SITE: Shape = Shape {
             doc: "The reading level the site aims at.",
             example: "",
         },
+        Field {
+            name: "limits",
+            ty: Type::Shape(&SITE_LIMITS),
+            presence: Presence::Optional,
+            doc: "How large files may be before cited refuses to read them.",
+            example: "",
+        },
     ],
     required_when: &[("require_disclaimer", "disclaimer")],
 };
@@ -296,6 +309,29 @@ pub static SITE_READABILITY: Shape = Shape {
         doc: "The highest Flesch-Kincaid school grade a summary or answer may read at before a warning.",
         example: "8",
     }],
+    required_when: &[],
+};
+
+pub static SITE_LIMITS: Shape = Shape {
+    name: "site-limits",
+    what: "`limits`",
+    doc: "Size limits: a file larger than its limit is refused with an error, never read (a runaway or wrong file cannot exhaust memory).",
+    fields: &[
+        Field {
+            name: "yaml_mb",
+            ty: Type::Integer { min: 1, max: 1024 },
+            presence: Presence::Default("8"),
+            doc: "The largest content YAML file, in megabytes.",
+            example: "8",
+        },
+        Field {
+            name: "archive_mb",
+            ty: Type::Integer { min: 1, max: 4096 },
+            presence: Presence::Default("64"),
+            doc: "The largest source archive, in megabytes.",
+            example: "64",
+        },
+    ],
     required_when: &[],
 };
 

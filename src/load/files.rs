@@ -1,0 +1,338 @@
+//! Which files of `content/` cited reads, and reading them safely.
+//!
+//! A content file is read only if it is a regular file inside `content/`
+//! (a symlink is followed only when it leads to a file inside `content/`),
+//! no larger than the site's limit; a FIFO, a device (`/dev/zero`), a
+//! socket, or a link out of the site is refused with a diagnostic naming
+//! it, before anything is read. Two files for one id (`cost.yaml` and
+//! `cost.yml`, `site.yaml` and `site.yml`) are one error naming both. This
+//! module finds and reads bytes; it must not parse them.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::schema;
+
+/// One content file to read: its kind folder (`questions`, or `site`) and where it is.
+#[derive(Clone, Debug)]
+pub struct ContentFile {
+    pub kind: &'static str,
+    /// The path under `content/`, as found.
+    pub path: PathBuf,
+    /// What to open: the path itself, or for a symlink the file inside
+    /// `content/` it leads to.
+    pub open: PathBuf,
+    /// Whether `path` is a symlink (already checked to stay inside `content/`).
+    pub linked: bool,
+}
+
+pub use crate::model::MB;
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    Io(std::io::Error),
+    /// A FIFO, device, socket or folder: what it is.
+    NotRegular(&'static str),
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
+}
+
+impl ReadFailure {
+    /// The diagnostic for `file` (relative to the site); `setting` names the
+    /// `site.yaml` setting that raises the limit.
+    pub fn diagnostic(&self, file: &Path, setting: &str) -> Diagnostic {
+        match self {
+            ReadFailure::Io(error) => Diagnostic::error(Code::Unreadable, file, None)
+                .message(format!("cannot read this file: {error}")),
+            ReadFailure::NotRegular(what) => {
+                Diagnostic::error(Code::NotARegularFile, file, None)
+                    .message(format!("this is {what}, not a regular file: cited does not read it"))
+                    .help("content files are ordinary files saved by an editor; replace it with one, or move it out of content/")
+            }
+            ReadFailure::TooLarge { size, limit } => {
+                Diagnostic::error(Code::FileTooLarge, file, None)
+                    .message(format!(
+                        "this file is {}, more than the {} cited reads",
+                        megabytes(*size),
+                        megabytes(*limit)
+                    ))
+                    .help(format!(
+                        "check that it is the file you meant; if it is, raise `{setting}` in content/site.yaml"
+                    ))
+            }
+        }
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / MB as f64)
+}
+
+/// Reads a regular file of at most `limit` bytes, without blocking on a
+/// FIFO and without following a symlink unless `follow` (the caller has
+/// checked where it leads).
+pub fn read_file(path: &Path, limit: u64, follow: bool) -> Result<Vec<u8>, ReadFailure> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading blocks until a writer comes: never wait.
+        let mut flags = rustix::fs::OFlags::NONBLOCK;
+        if !follow {
+            flags |= rustix::fs::OFlags::NOFOLLOW;
+        }
+        options.custom_flags(flags.bits() as i32);
+    }
+    let file = options.open(path).map_err(|error| {
+        // ELOOP: the path became a symlink since it was found.
+        if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+            ReadFailure::NotRegular("a symlink")
+        } else {
+            ReadFailure::Io(error)
+        }
+    })?;
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular(describe(&meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadFailure::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Read one byte past the limit, in case the file grew since `metadata`.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn describe(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Every `.yaml` file of `content/`, sorted, with its kind. Files that cited
+/// would not read are reported, never skipped in silence.
+pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<ContentFile> {
+    let content_real = content_dir
+        .canonicalize()
+        .unwrap_or_else(|_| content_dir.to_path_buf());
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_editor_clutter(e.file_name().to_str().unwrap_or("")));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| "content".into());
+                diagnostics.push(
+                    Diagnostic::error(Code::Unreadable, path, None)
+                        .message(format!("cannot read this folder: {error}")),
+                );
+                continue;
+            }
+        };
+        // The root is `content/` itself, which may be a symlink: it is the site's.
+        if entry.depth() == 0 || entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = relative(root, path);
+        let mut open = path.to_path_buf();
+        let linked = entry.path_is_symlink();
+        if linked {
+            match path.canonicalize() {
+                Ok(real) if !real.starts_with(&content_real) => {
+                    diagnostics.push(
+                        Diagnostic::error(Code::SymlinkOutside, rel, None)
+                            .message(format!(
+                                "this is a link to {}, outside content/: cited does not read it",
+                                real.display()
+                            ))
+                            .help("copy the file into content/ instead of linking to it"),
+                    );
+                    continue;
+                }
+                Ok(real) if real.is_dir() => {
+                    diagnostics.push(
+                        Diagnostic::warning(Code::IgnoredFile, rel, None)
+                            .message("this is a link to a folder: cited does not follow it")
+                            .help("move the folder here instead of linking to it"),
+                    );
+                    continue;
+                }
+                Ok(real) => open = real,
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::error(Code::Unreadable, rel, None)
+                            .message(format!("this link leads nowhere: {error}"))
+                            .help("remove the link, or make it point at a file in content/"),
+                    );
+                    continue;
+                }
+            }
+        }
+        let inside: Vec<&str> = path
+            .strip_prefix(content_dir)
+            .unwrap_or(path)
+            .components()
+            .filter_map(|c| c.as_os_str().to_str())
+            .collect();
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        let kind = match inside.as_slice() {
+            ["site.yaml" | "site.yml"] => Some("site"),
+            [folder, _] if is_yaml => schema::kind_in_folder(folder).and_then(|k| k.folder),
+            _ => None,
+        };
+        match (kind, inside.as_slice()) {
+            (Some(kind), _) => found.push(ContentFile {
+                kind,
+                path: path.to_path_buf(),
+                open,
+                linked,
+            }),
+            // Archives sit beside the source that names them; they are read with it.
+            (None, ["sources", ..]) if !is_yaml => {}
+            (None, _) => diagnostics.push(
+                Diagnostic::warning(Code::IgnoredFile, rel, None)
+                    .message("cited does not read this file")
+                    .help(format!(
+                        "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
+                        schema::entity_folders().collect::<Vec<_>>().join(", ")
+                    )),
+            ),
+        }
+    }
+    drop_second_files_for_one_id(root, found, diagnostics)
+}
+
+/// `cost.yaml` and `cost.yml` (or `site.yaml` and `site.yml`) are two files
+/// for one id: one error naming both, and only the first is read, so the
+/// rest of the site is still checked against it.
+fn drop_second_files_for_one_id(
+    root: &Path,
+    found: Vec<ContentFile>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<ContentFile> {
+    let mut first: HashMap<(&'static str, String), PathBuf> = HashMap::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for file in found {
+        let stem = file
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        match first.get(&(file.kind, stem.clone())) {
+            Some(earlier) => diagnostics.push(
+                Diagnostic::error(Code::DuplicateId, relative(root, &file.path), None)
+                    .message(format!(
+                        "two files for one id: {} and {}",
+                        relative(root, earlier).display(),
+                        relative(root, &file.path).display()
+                    ))
+                    .help("keep one of them (cited reads only the first), and delete or rename the other"),
+            ),
+            None => {
+                first.insert((file.kind, stem), file.path.clone());
+                kept.push(file);
+            }
+        }
+    }
+    kept
+}
+
+/// Swap and backup files editors leave while saving; reading them would only
+/// produce noise in `cited serve`.
+fn is_editor_clutter(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp")
+}
+
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_regular_files_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "title: x\n").unwrap();
+        assert_eq!(read_file(&file, 100, false).unwrap(), b"title: x\n");
+        assert!(matches!(
+            read_file(&file, 4, false),
+            Err(ReadFailure::TooLarge { size: 9, limit: 4 })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_fifos_devices_and_unexpected_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.yaml");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert!(matches!(
+            read_file(&fifo, MB, false),
+            Err(ReadFailure::NotRegular(_))
+        ));
+        assert!(matches!(
+            read_file(Path::new("/dev/zero"), MB, true),
+            Err(ReadFailure::NotRegular(_))
+        ));
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+        assert!(matches!(
+            read_file(&link, MB, false),
+            Err(ReadFailure::NotRegular("a symlink"))
+        ));
+    }
+}
