@@ -9,11 +9,14 @@
 //! a fresh build would (`tests/session.rs` compares them byte for byte
 //! after random sequences of edits of every kind).
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::{BuildOptions, Diagnostics, link, load, markdown, model, render, search, write};
+use crate::{
+    BuildOptions, Code, Diagnostic, Diagnostics, link, load, markdown, model, render, search, write,
+};
 
 /// Successive builds of one site into one output, as `cited serve` makes
 /// them. A session keeps what the last build learned, so that after a small
@@ -61,9 +64,29 @@ struct PreviousBuild {
 impl Session {
     /// Builds the site, reusing what the previous build of this session can
     /// lend (see [`Session`]).
+    ///
+    /// A panic in the build (a bug in `cited`) does not unwind into the
+    /// caller: it is reported as an [`Code::InternalError`], and the session
+    /// starts again from nothing, since the panic may have left what it
+    /// keeps half-updated. (A panic before the write stage leaves the output
+    /// as it was; after one anywhere, the fresh session's next build replaces
+    /// the whole output.)
     pub fn build(&mut self, options: &BuildOptions) -> crate::Report {
         self.wait_for_search_index();
-        crate::run_build(self, options)
+        let started = std::time::Instant::now();
+        match panic::catch_unwind(AssertUnwindSafe(|| crate::run_build(self, options))) {
+            Ok(report) => report,
+            Err(payload) => {
+                // After a good build, the files changed since are the likely
+                // trigger; on a first build every file is "changed".
+                let changed = match self.previous {
+                    Some(_) => std::mem::take(&mut self.changed_since_last_build),
+                    None => Vec::new(),
+                };
+                *self = Session::default();
+                internal_error(payload.as_ref(), &changed, started)
+            }
+        }
     }
 
     /// The load stage, with the parse cache. The files it reports as
@@ -77,6 +100,8 @@ impl Session {
         self.changed_since_last_build.sort();
         self.changed_since_last_build.dedup();
         loaded.changed = self.changed_since_last_build.clone();
+        #[cfg(debug_assertions)]
+        panic_if_asked(&loaded);
         loaded
     }
 
@@ -106,8 +131,13 @@ impl Session {
 
     /// Waits until the search index of the previous build is written.
     pub fn wait_for_search_index(&mut self) {
-        if let Some(writer) = self.search_writer.take() {
-            let _ = writer.join();
+        if let Some(writer) = self.search_writer.take()
+            && writer.join().is_err()
+        {
+            // It panicked, maybe halfway through writing the index: the
+            // output is no longer what the previous build made, so the next
+            // build must make all of it.
+            self.previous = None;
         }
     }
 
@@ -200,6 +230,61 @@ impl Session {
             }
         }
         Some(scope)
+    }
+}
+
+/// The report of a build that panicked: one [`Code::InternalError`], on the
+/// first of the files `changed` since the last good build (most likely what
+/// set the bug off, and what the person reporting it needs to mention), or
+/// on `content` when there is none.
+pub(crate) fn internal_error(
+    payload: &(dyn std::any::Any + Send),
+    changed: &[PathBuf],
+    started: std::time::Instant,
+) -> crate::Report {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    let file = changed.first().cloned().unwrap_or_else(|| "content".into());
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(
+        Diagnostic::error(Code::InternalError, file, None)
+            .message(format!("cited failed while building the site: {what}"))
+            .help(
+                "this is a bug in cited, not a mistake in your content: please report it, \
+                 with this message and the change you made last. The next build starts afresh",
+            ),
+    );
+    crate::Report {
+        diagnostics,
+        elapsed: started.elapsed(),
+        ..crate::Report::default()
+    }
+}
+
+/// The environment variable that makes a debug build of `cited` panic while
+/// building content that holds its value, so that tests can check that a
+/// bug is survived (reported as an internal error; `cited serve` keeps
+/// going). Release builds never read it.
+#[cfg(debug_assertions)]
+const PANIC_FOR_TESTS: &str = "CITED_DEBUG_PANIC_ON";
+
+#[cfg(debug_assertions)]
+fn panic_if_asked(loaded: &load::Loaded) {
+    let Some(marker) = std::env::var_os(PANIC_FOR_TESTS) else {
+        return;
+    };
+    let marker = marker.to_string_lossy();
+    if !marker.is_empty()
+        && loaded
+            .content
+            .questions
+            .iter()
+            .any(|q| q.answer.contains(&*marker))
+    {
+        panic!("{PANIC_FOR_TESTS}: an answer holds `{marker}`");
     }
 }
 

@@ -25,6 +25,9 @@ const QUESTION_FILE: &str = "content/questions/are-at-home-derma-rollers-safe.ya
 const QUESTION_URL: &str = "/questions/are-at-home-derma-rollers-safe/";
 const OTHER_URL: &str = "/questions/are-serious-side-effects-rare/";
 
+/// Text that makes a (debug) build panic, standing for any bug in cited.
+const PANIC_MARKER: &str = "PANIC-MARKER-QX";
+
 /// A copy of the bundled site in a temporary folder, and a temporary folder
 /// to stand for the system's (TMPDIR), so a test can see what the server
 /// leaves there.
@@ -76,9 +79,18 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// Starts `cited serve` with more command-line arguments.
+    fn start_with(site: &Site, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cited"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root.path())
+            .args(args)
+            // A debug build of cited panics while building an answer that
+            // holds this text, so a test can see a bug survived.
+            .env("CITED_DEBUG_PANIC_ON", PANIC_MARKER)
             .env("TMPDIR", site.tmp.path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -618,6 +630,69 @@ fn a_save_without_changes_does_not_rebuild() {
     assert_eq!(
         server.log().matches("Rebuilt in").count(),
         1,
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn a_panic_in_a_rebuild_is_reported_and_the_preview_keeps_watching() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let good = site.read(QUESTION_FILE);
+    let with_bug = good.replacen("One excerpt says", &format!("{PANIC_MARKER} says"), 1);
+    assert_ne!(with_bug, good);
+
+    // Twice: the preview must survive one panic, and then another.
+    let mut last_good = "One excerpt says".to_string();
+    for round in ["first", "second"] {
+        site.write(QUESTION_FILE, &with_bug);
+        let data = events.wait_for("diagnostics", CHANGE_DEADLINE);
+        assert!(
+            data.contains("internal-error"),
+            "{round}: the overlay hears of it: {data}"
+        );
+        let errors = server.errors_in(QUESTION_FILE);
+        assert_eq!(errors.len(), 1, "{round}: {errors:?}\n{}", server.log());
+        assert_eq!(errors[0]["code"], "internal-error");
+        assert!(
+            errors[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(PANIC_MARKER),
+            "{round}: the message says what failed: {errors:?}"
+        );
+        assert!(
+            errors[0]["help"].as_str().unwrap().contains("report it"),
+            "{round}: the help says what to do: {errors:?}"
+        );
+        eventually(CHANGE_DEADLINE, "the terminal reporting it", || {
+            server.log().contains("error[internal-error]")
+        });
+        // The last good site is still served.
+        let page = server.get(QUESTION_URL);
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&last_good),
+            "{round}: the last good page"
+        );
+
+        // The next edit is built, and lands.
+        let marker = format!("marker {round} RCV");
+        let fixed = good.replacen(
+            "One excerpt says",
+            &format!("One excerpt ({marker}) says"),
+            1,
+        );
+        site.write(QUESTION_FILE, &fixed);
+        events.wait_for("reload", CHANGE_DEADLINE);
+        assert!(server.get(QUESTION_URL).body.contains(&marker), "{round}");
+        assert!(server.errors_in(QUESTION_FILE).is_empty(), "{round}");
+        last_good = marker;
+    }
+    assert!(
+        server.log().contains("please report it"),
         "{}",
         server.log()
     );

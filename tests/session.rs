@@ -1171,3 +1171,50 @@ fn pick_of(model: &Model, id: &str) -> Pick {
     let position = ids.iter().position(|x| *x == id).unwrap();
     Pick::at(position, ids.len())
 }
+
+/// A bug that makes a build panic is reported as an internal error, with a
+/// plain exit code, and writes nothing. (A debug build of cited panics on
+/// an answer holding the text in `CITED_DEBUG_PANIC_ON`, standing for any
+/// bug.)
+#[test]
+fn a_panic_in_a_build_is_reported_as_an_internal_error() {
+    let mut model = Model::fixture();
+    model
+        .questions
+        .get_mut("does-bread-go-stale")
+        .unwrap()
+        .answer
+        .words = "PANIC-MARKER-QX";
+    let mut world = World::new();
+    world.write(&model);
+    let out = world.root.join("public");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cited"))
+        .args(["build", "--root"])
+        .arg(&world.root)
+        .env("CITED_DEBUG_PANIC_ON", "PANIC-MARKER-QX")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("error[internal-error]"), "{printed}");
+    assert!(printed.contains("please report it"), "{printed}");
+    assert!(!out.exists(), "nothing is written");
+
+    // Without the marker, the same site builds.
+    model
+        .questions
+        .get_mut("does-bread-go-stale")
+        .unwrap()
+        .answer
+        .words = WORDS[0];
+    world.write(&model);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cited"))
+        .args(["build", "--root"])
+        .arg(&world.root)
+        .env("CITED_DEBUG_PANIC_ON", "PANIC-MARKER-QX")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(out.join("index.html").is_file());
+}
