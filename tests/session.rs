@@ -19,6 +19,7 @@ use std::sync::{Mutex, OnceLock};
 use cited::{BuildOptions, Report, render::RenderOptions};
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 const TODAY: Date = date(2026, 2, 1);
 
@@ -1075,6 +1076,9 @@ fn session_rebuilds_equal_fresh_builds() {
     let config = ProptestConfig {
         cases: 200,
         max_shrink_iters: 500,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
         source_file: Some(file!()),
         ..ProptestConfig::default()
     };
