@@ -97,7 +97,7 @@ pub fn build(options: &BuildOptions) -> Report {
 /// which lends its parse cache and narrows what is rendered after an edit.
 fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let mut run = Run::start();
-    let loaded = load::load_cached(&options.root, session.cache(), &mut run.diagnostics);
+    let loaded = session.load(&options.root, &mut run.diagnostics);
     run.stage("load");
     let theme = check_all(&options.root, &loaded, options.today, &mut run.diagnostics);
     let out = write::check_output(

@@ -6,30 +6,38 @@
 //! the last build learned (parsed files, the content, the output) and works
 //! out the [`render::Scope`] of a change. It must not check or render
 //! anything itself, and whatever it skips must leave the output exactly as
-//! a fresh build would (a test compares them byte for byte).
+//! a fresh build would (`tests/session.rs` compares them byte for byte
+//! after random sequences of edits of every kind).
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::{BuildOptions, link, load, markdown, model, render, search, write};
+use crate::{
+    BuildOptions, Code, Diagnostic, Diagnostics, link, load, markdown, model, render, search, write,
+};
 
 /// Successive builds of one site into one output, as `cited serve` makes
 /// them. A session keeps what the last build learned, so that after a small
 /// edit the next build redoes only what the edit can affect:
 ///
 /// - files whose text did not change are not parsed again;
-/// - when the only change is inside questions, in what no other page shows
-///   (answer, facts, quotes, data blocks), only those questions' pages, the
-///   pages of the sources they quote, and the site-wide files (search index,
-///   sitemap, feed) are rendered again, and written in place.
+/// - when the only change is inside questions and leaves their place in the
+///   link graph as it was (topic, order, tags, related, cautions, links),
+///   only those questions' pages, the pages of the sources they quote, and
+///   the site-wide files (search index, sitemap, feed) are rendered again,
+///   and written in place; plus, when a title or summary changed, every page
+///   that shows it (see [`Session::scope_of_change`]).
 ///
-/// Any other change (a title, a summary, a topic, tags, links, a review
-/// date, a new or deleted file, a template, the site settings) rebuilds
+/// Any other change (a topic, tags, links, a new, deleted or renamed file, a
+/// template, the site settings, any file but a question) rebuilds
 /// everything. Checks always run on the whole site.
 #[derive(Default)]
 pub struct Session {
     cache: load::ParseCache,
+    /// Content files changed since the last good build (see [`Session::load`]).
+    changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
     /// The search index of the last scoped build, being written in the
     /// background; the next build waits for it.
@@ -56,14 +64,45 @@ struct PreviousBuild {
 impl Session {
     /// Builds the site, reusing what the previous build of this session can
     /// lend (see [`Session`]).
+    ///
+    /// A panic in the build (a bug in `cited`) does not unwind into the
+    /// caller: it is reported as an [`Code::InternalError`], and the session
+    /// starts again from nothing, since the panic may have left what it
+    /// keeps half-updated. (A panic before the write stage leaves the output
+    /// as it was; after one anywhere, the fresh session's next build replaces
+    /// the whole output.)
     pub fn build(&mut self, options: &BuildOptions) -> crate::Report {
         self.wait_for_search_index();
-        crate::run_build(self, options)
+        let started = std::time::Instant::now();
+        match panic::catch_unwind(AssertUnwindSafe(|| crate::run_build(self, options))) {
+            Ok(report) => report,
+            Err(payload) => {
+                // After a good build, the files changed since are the likely
+                // trigger; on a first build every file is "changed".
+                let changed = match self.previous {
+                    Some(_) => std::mem::take(&mut self.changed_since_last_build),
+                    None => Vec::new(),
+                };
+                *self = Session::default();
+                internal_error(payload.as_ref(), &changed, started)
+            }
+        }
     }
 
-    /// The parse cache, for the load stage.
-    pub(crate) fn cache(&mut self) -> &mut load::ParseCache {
-        &mut self.cache
+    /// The load stage, with the parse cache. The files it reports as
+    /// changed are those changed since the last *good* build, not since the
+    /// last load: a failed build writes nothing, so what changed while the
+    /// site did not build (a fix, and any edits made meanwhile to other
+    /// files) is all still to be done by the next good one.
+    pub(crate) fn load(&mut self, root: &Path, diagnostics: &mut Diagnostics) -> load::Loaded {
+        let mut loaded = load::load_cached(root, &mut self.cache, diagnostics);
+        self.changed_since_last_build.append(&mut loaded.changed);
+        self.changed_since_last_build.sort();
+        self.changed_since_last_build.dedup();
+        loaded.changed = self.changed_since_last_build.clone();
+        #[cfg(debug_assertions)]
+        panic_if_asked(&loaded);
+        loaded
     }
 
     /// Keeps what a successful build produced, for the next one to compare against.
@@ -80,6 +119,7 @@ impl Session {
                 write_search_index(&out, &documents)
             }));
         }
+        self.changed_since_last_build.clear();
         self.previous = Some(PreviousBuild {
             content,
             out: options.out.clone(),
@@ -91,8 +131,13 @@ impl Session {
 
     /// Waits until the search index of the previous build is written.
     pub fn wait_for_search_index(&mut self) {
-        if let Some(writer) = self.search_writer.take() {
-            let _ = writer.join();
+        if let Some(writer) = self.search_writer.take()
+            && writer.join().is_err()
+        {
+            // It panicked, maybe halfway through writing the index: the
+            // output is no longer what the previous build made, so the next
+            // build must make all of it.
+            self.previous = None;
         }
     }
 
@@ -162,18 +207,16 @@ impl Session {
                 scope.entities.extend(cited(new));
                 let related = graph.related.get(id).into_iter().flatten();
                 scope.entities.extend(related.map(|q| q.origin.id.clone()));
-                // Pages that link to it show its title; pages it links to list it
-                // under "Pages that link here".
-                let targets: Vec<String> = markdown::internal_links(&new.answer)
-                    .into_iter()
-                    .map(|l| l.id)
-                    .collect();
-                let linking = graph.backlinks.get(id).into_iter().flatten().copied();
-                for from in linking.chain(targets.iter().map(String::as_str)) {
-                    match graph.entities.get(from).map(|e| e.kind) {
+                // Text that links to it shows its title, wherever that text is shown.
+                for from in graph.backlinks.get(id).into_iter().flatten() {
+                    add_pages_showing_markdown_of(from, graph, &mut scope);
+                }
+                // Pages it links to list it under "Pages that link here".
+                for target in markdown::internal_links(&new.answer) {
+                    match graph.entities.get(target.id.as_str()).map(|e| e.kind) {
                         Some(model::Kind::Glossary) => scope.glossary = true,
                         _ => {
-                            scope.entities.insert(from.to_string());
+                            scope.entities.insert(target.id);
                         }
                     }
                 }
@@ -187,6 +230,90 @@ impl Session {
             }
         }
         Some(scope)
+    }
+}
+
+/// The report of a build that panicked: one [`Code::InternalError`], on the
+/// first of the files `changed` since the last good build (most likely what
+/// set the bug off, and what the person reporting it needs to mention), or
+/// on `content` when there is none.
+pub(crate) fn internal_error(
+    payload: &(dyn std::any::Any + Send),
+    changed: &[PathBuf],
+    started: std::time::Instant,
+) -> crate::Report {
+    let what = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    let file = changed.first().cloned().unwrap_or_else(|| "content".into());
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(
+        Diagnostic::error(Code::InternalError, file, None)
+            .message(format!("cited failed while building the site: {what}"))
+            .help(
+                "this is a bug in cited, not a mistake in your content: please report it, \
+                 with this message and the change you made last. The next build starts afresh",
+            ),
+    );
+    crate::Report {
+        diagnostics,
+        elapsed: started.elapsed(),
+        ..crate::Report::default()
+    }
+}
+
+/// The environment variable that makes a debug build of `cited` panic while
+/// building content that holds its value, so that tests can check that a
+/// bug is survived (reported as an internal error; `cited serve` keeps
+/// going). Release builds never read it.
+#[cfg(debug_assertions)]
+const PANIC_FOR_TESTS: &str = "CITED_DEBUG_PANIC_ON";
+
+#[cfg(debug_assertions)]
+fn panic_if_asked(loaded: &load::Loaded) {
+    let Some(marker) = std::env::var_os(PANIC_FOR_TESTS) else {
+        return;
+    };
+    let marker = marker.to_string_lossy();
+    if !marker.is_empty()
+        && loaded
+            .content
+            .questions
+            .iter()
+            .any(|q| q.answer.contains(&*marker))
+    {
+        panic!("{PANIC_FOR_TESTS}: an answer holds `{marker}`");
+    }
+}
+
+/// Adds to `scope` every page that shows the markdown of entity `id` (an
+/// answer, a topic's intro, a caution's message, a definition, a page's
+/// body), as render puts it in the pages' contexts: a link in that text shows
+/// the linked entity's title on each of them. (The site's disclaimer, on
+/// every page, is the caller's case: it needs a full build.)
+fn add_pages_showing_markdown_of(id: &str, graph: &link::Graph, scope: &mut render::Scope) {
+    match graph.entities.get(id).map(|e| e.kind) {
+        // The glossary page shows every definition.
+        Some(model::Kind::Glossary) => scope.glossary = true,
+        // A caution's message: on its own page, in the home page's list of
+        // cautions, and in the callout of each question that carries it.
+        Some(model::Kind::Caution) => {
+            scope.home = true;
+            scope.entities.insert(id.to_string());
+            let carrying = graph.caution_questions.get(id).into_iter().flatten();
+            scope.entities.extend(carrying.map(|q| q.origin.id.clone()));
+        }
+        // A topic's intro: on its page and in the home page's list of topics.
+        Some(model::Kind::Topic) => {
+            scope.home = true;
+            scope.entities.insert(id.to_string());
+        }
+        // An answer or a page's body: on its own page only.
+        _ => {
+            scope.entities.insert(id.to_string());
+        }
     }
 }
 

@@ -25,6 +25,9 @@ const QUESTION_FILE: &str = "content/questions/are-at-home-derma-rollers-safe.ya
 const QUESTION_URL: &str = "/questions/are-at-home-derma-rollers-safe/";
 const OTHER_URL: &str = "/questions/are-serious-side-effects-rare/";
 
+/// Text that makes a (debug) build panic, standing for any bug in cited.
+const PANIC_MARKER: &str = "PANIC-MARKER-QX";
+
 /// A copy of the bundled site in a temporary folder, and a temporary folder
 /// to stand for the system's (TMPDIR), so a test can see what the server
 /// leaves there.
@@ -76,9 +79,18 @@ struct Server {
 
 impl Server {
     fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// Starts `cited serve` with more command-line arguments.
+    fn start_with(site: &Site, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cited"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root.path())
+            .args(args)
+            // A debug build of cited panics while building an answer that
+            // holds this text, so a test can see a bug survived.
+            .env("CITED_DEBUG_PANIC_ON", PANIC_MARKER)
             .env("TMPDIR", site.tmp.path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -170,15 +182,19 @@ impl Response {
 
 /// One HTTP/1.1 GET, with `path` sent exactly as given.
 fn get(address: SocketAddr, path: &str) -> Response {
+    request(
+        address,
+        &format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `raw` as it is, and reads the response until the server closes.
+fn request(address: SocketAddr, raw: &str) -> Response {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let raw = String::from_utf8_lossy(&raw);
@@ -621,4 +637,316 @@ fn a_save_without_changes_does_not_rebuild() {
         "{}",
         server.log()
     );
+}
+
+#[test]
+fn a_panic_in_a_rebuild_is_reported_and_the_preview_keeps_watching() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+    let good = site.read(QUESTION_FILE);
+    let with_bug = good.replacen("One excerpt says", &format!("{PANIC_MARKER} says"), 1);
+    assert_ne!(with_bug, good);
+
+    // Twice: the preview must survive one panic, and then another.
+    let mut last_good = "One excerpt says".to_string();
+    for round in ["first", "second"] {
+        site.write(QUESTION_FILE, &with_bug);
+        let data = events.wait_for("diagnostics", CHANGE_DEADLINE);
+        assert!(
+            data.contains("internal-error"),
+            "{round}: the overlay hears of it: {data}"
+        );
+        let errors = server.errors_in(QUESTION_FILE);
+        assert_eq!(errors.len(), 1, "{round}: {errors:?}\n{}", server.log());
+        assert_eq!(errors[0]["code"], "internal-error");
+        assert!(
+            errors[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(PANIC_MARKER),
+            "{round}: the message says what failed: {errors:?}"
+        );
+        assert!(
+            errors[0]["help"].as_str().unwrap().contains("report it"),
+            "{round}: the help says what to do: {errors:?}"
+        );
+        eventually(CHANGE_DEADLINE, "the terminal reporting it", || {
+            server.log().contains("error[internal-error]")
+        });
+        // The last good site is still served.
+        let page = server.get(QUESTION_URL);
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&last_good),
+            "{round}: the last good page"
+        );
+
+        // The next edit is built, and lands.
+        let marker = format!("marker {round} RCV");
+        let fixed = good.replacen(
+            "One excerpt says",
+            &format!("One excerpt ({marker}) says"),
+            1,
+        );
+        site.write(QUESTION_FILE, &fixed);
+        events.wait_for("reload", CHANGE_DEADLINE);
+        assert!(server.get(QUESTION_URL).body.contains(&marker), "{round}");
+        assert!(server.errors_in(QUESTION_FILE).is_empty(), "{round}");
+        last_good = marker;
+    }
+    assert!(
+        server.log().contains("please report it"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn long_paths_get_the_404_page_and_over_long_uris_414() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let long = "a".repeat(300);
+    let many_segments = format!("/{}", vec!["b".repeat(200); 30].join("/"));
+    for path in [
+        format!("/{long}"),
+        format!("/{long}/"),
+        format!("/questions/{long}/index.html"),
+        format!("/{}", "%61".repeat(300)),
+        // Longer in all than a path may be (4096 bytes on Linux).
+        many_segments,
+        // Through a file, as if it were a folder.
+        "/index.html/x".to_string(),
+        "/404.html/".to_string(),
+    ] {
+        let response = server.get(&path);
+        assert_eq!(response.status, 404, "{}…", &path[..40.min(path.len())]);
+        assert!(
+            response.body.contains("Page not found"),
+            "the site's 404 page"
+        );
+    }
+    for length in [20_000, 100_000] {
+        let path = format!("/{}", "c".repeat(length));
+        let response = server.get(&path);
+        assert_eq!(response.status, 414, "a URI of {length} bytes");
+    }
+    assert_eq!(server.get("/").status, 200, "still serving");
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+}
+
+/// Whether the server closes `stream` while the client goes on with
+/// `trickle` (one byte a second, looping), within `deadline`. Any answer
+/// the server sends before closing is returned.
+fn closed_while_trickling(
+    mut stream: TcpStream,
+    trickle: &[u8],
+    deadline: Duration,
+) -> Option<String> {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .unwrap();
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut next = trickle.iter().cycle();
+    while started.elapsed() < deadline {
+        if !trickle.is_empty() && stream.write_all(&[*next.next().unwrap()]).is_err() {
+            return Some(String::from_utf8_lossy(&received).into_owned());
+        }
+        let mut buffer = [0; 4096];
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(String::from_utf8_lossy(&received).into_owned()),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            // Reset by the server: closed too.
+            Err(_) => return Some(String::from_utf8_lossy(&received).into_owned()),
+        }
+    }
+    None
+}
+
+#[test]
+fn slow_and_idle_connections_are_cut_off() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let address = server.address;
+    // Far longer than the server allows, far shorter than forever.
+    let deadline = Duration::from_secs(40);
+    let connect = move || TcpStream::connect(address).unwrap();
+
+    let slowloris = std::thread::spawn(move || {
+        let mut stream = connect();
+        stream.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+        closed_while_trickling(stream, b"X-Slow: 1234567890abcdef\r\n", deadline)
+    });
+    let silent = std::thread::spawn(move || closed_while_trickling(connect(), b"", deadline));
+    let idle_after_a_request = std::thread::spawn(move || {
+        let mut stream = connect();
+        write!(
+            stream,
+            "GET /robots.txt HTTP/1.1\r\nHost: {address}\r\n\r\n"
+        )
+        .unwrap();
+        closed_while_trickling(stream, b"", deadline)
+    });
+    let slow_body = std::thread::spawn(move || {
+        let mut stream = connect();
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Length: 100000\r\n\r\n"
+        )
+        .unwrap();
+        closed_while_trickling(stream, b"x", deadline)
+    });
+
+    let answer = slowloris.join().unwrap();
+    assert!(
+        answer.is_some(),
+        "a client sending its headers a byte a second is cut off"
+    );
+    assert!(!answer.unwrap().starts_with("HTTP/1.1 200"));
+    assert!(
+        silent.join().unwrap().is_some(),
+        "a connection that sends nothing is closed"
+    );
+    let answer = idle_after_a_request.join().unwrap();
+    let answer = answer.expect("an idle kept-alive connection is closed");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "after its answer: {answer}"
+    );
+    assert!(
+        slow_body.join().unwrap().is_some(),
+        "a client sending its body a byte a second is cut off"
+    );
+    assert_eq!(server.get("/").status, 200, "still serving");
+}
+
+/// A request for `path` naming `host` in its `Host` header (none if `None`).
+fn with_host(address: SocketAddr, path: &str, host: Option<&str>) -> Response {
+    let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    request(
+        address,
+        &format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn only_loopback_names_and_the_served_address_are_answered() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let address = server.address;
+    let port = address.port();
+    for host in [
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        "LocalHost".to_string(),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".to_string(),
+        format!("[::1]:{port}"),
+        "[::1]".to_string(),
+        // Another port: the preview may be reached through a forwarded one.
+        "localhost:8080".to_string(),
+    ] {
+        let response = with_host(address, "/", Some(&host));
+        assert_eq!(response.status, 200, "Host: {host}");
+    }
+    for host in [
+        Some("evil.example".to_string()),
+        Some(format!("evil.example:{port}")),
+        Some("localhost.evil.example".to_string()),
+        Some("127.0.0.1.evil.example".to_string()),
+        Some("localhost.".to_string()),
+        Some("10.1.2.3".to_string()),
+        Some(String::new()),
+        None,
+    ] {
+        for path in [
+            "/",
+            QUESTION_URL,
+            "/__cited/diagnostics",
+            "/__cited/live.js",
+            "/__cited/events",
+        ] {
+            let response = with_host(address, path, host.as_deref());
+            assert!(
+                response.status == 421,
+                "Host: {host:?} {path}: status {}",
+                response.status
+            );
+            assert!(response.header("content-type").starts_with("text/plain"));
+            assert!(
+                response.body.contains("localhost"),
+                "says what works: {}",
+                response.body
+            );
+            assert!(!response.body.contains("derma"), "nothing of the site");
+        }
+    }
+    // A request naming another host in its target, whatever its Host header.
+    let response = request(
+        address,
+        &format!(
+            "GET http://evil.example/ HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(response.status, 421);
+}
+
+/// The machine's address on its network, if it has one (the one it would
+/// use to reach the outside: nothing is sent).
+fn network_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn served_on_every_interface_it_answers_the_machines_own_address() {
+    let site = Site::new();
+    let server = Server::start_with(&site, &["--interface", "0.0.0.0"]);
+    let port = server.address.port();
+    let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+    assert_eq!(
+        with_host(loopback, "/", Some(&format!("localhost:{port}"))).status,
+        200
+    );
+    assert_eq!(with_host(loopback, "/", Some("evil.example")).status, 421);
+    let Some(ip) = network_address() else {
+        eprintln!("this machine has no network address: only loopback was tried");
+        return;
+    };
+    // As a phone on the same network reaches it.
+    let lan = SocketAddr::new(ip, port);
+    assert_eq!(
+        with_host(lan, "/", Some(&lan.to_string())).status,
+        200,
+        "Host: {lan}"
+    );
+    assert_eq!(
+        with_host(lan, "/", Some(&ip.to_string())).status,
+        200,
+        "Host: {ip}"
+    );
+    assert_eq!(with_host(lan, "/", Some("evil.example")).status, 421);
+    // The address of the interface a request arrives on, not any address.
+    assert_eq!(with_host(loopback, "/", Some(&lan.to_string())).status, 421);
+}
+
+#[test]
+fn the_reload_channel_outlives_the_timeout_for_idle_connections() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+    // Longer than a connection may stay idle between requests: an open
+    // reload channel is not idle, it is answering.
+    std::thread::sleep(Duration::from_secs(8));
+    replace_summary(&site, "Home rollers can hurt your skin, says marker LNG.");
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker LNG"));
 }

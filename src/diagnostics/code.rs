@@ -213,6 +213,11 @@ codes! {
         /// The output could not be written (no space, no permission). The
         /// previous output is left as it was.
         WriteFailed = "write-failed",
+        /// `cited` itself failed while building (it panicked): a bug in `cited`,
+        /// not a mistake in the content. Please report it, with the message and
+        /// the change that led to it. The next build starts afresh, and
+        /// `cited serve` keeps serving the last good site meanwhile.
+        InternalError = "internal-error",
     }
 }
 

@@ -4,10 +4,24 @@
 //!
 //! Only files inside the output folder are ever served: `..` (plain or
 //! percent-encoded) is refused, and so is any path whose real location,
-//! symlinks followed, lies outside it. Unknown paths get the site's own
-//! `404.html` with status 404.
+//! symlinks followed, lies outside it. Any path that does not lead to a file
+//! of the site, for whatever reason (missing, a name too long, through a
+//! file), gets the site's own `404.html` with status 404; a URI over 8 KiB
+//! gets 414.
+//!
+//! Only requests addressed to this machine are answered: the `Host` must be
+//! a loopback name or address, or the address the request arrived on (so a
+//! phone can reach `--interface 0.0.0.0` by the machine's network address).
+//! Anything else, such as a web page's own name that a DNS rebinding attack
+//! points at this machine, gets 421. A client gets a few seconds to send a
+//! request's head, and to send each piece of its body; an idle connection is
+//! closed after as long, so slow or silent clients cannot hold the server.
+//!
+//! This module answers requests; it must not build anything, or serve
+//! anything but the output folder and its own few files.
 
 use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,13 +29,17 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::{oneshot, watch};
 use tower::ServiceExt as _;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::RequestBodyTimeout;
 
 use super::LIVE_SCRIPT_URL;
 use super::rebuild::LiveState;
@@ -31,6 +49,21 @@ const LIVE_STYLE: &str = include_str!("live.css");
 const LIVE_STYLE_URL: &str = "/__cited/live.css";
 const EVENTS_URL: &str = "/__cited/events";
 const DIAGNOSTICS_URL: &str = "/__cited/diagnostics";
+
+/// How long a client has to send a request's head (its line and headers),
+/// from when it connects or from the end of its previous request on the same
+/// connection: so also how long an idle connection stays open (a browser
+/// opens another when it needs one). Browsers send a head at once; a client
+/// that trickles it (slowloris) or sends nothing is cut off.
+const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a request's body may pause between two pieces. (No handler reads
+/// a body today; a body left unread closes its connection after the answer.)
+const REQUEST_BODY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest URI answered, as common servers allow (nginx: 8 KiB); a
+/// longer one gets 414. No page of a site has an address anywhere near it.
+const MAX_URI_BYTES: usize = 8 * 1024;
 
 /// The same policy the site's pages declare, for the pages this server
 /// makes itself.
@@ -54,25 +87,124 @@ impl App {
     }
 }
 
+/// The local address a request's connection arrived on, which its `Host`
+/// may name.
+#[derive(Clone, Copy, Debug)]
+struct ArrivedOn(SocketAddr);
+
 /// Serves until `stop` fires (or its sender is dropped), then finishes the
 /// requests in flight.
-pub async fn serve(listener: tokio::net::TcpListener, app: App, stop: oneshot::Receiver<()>) {
+pub async fn serve(listener: tokio::net::TcpListener, app: App, mut stop: oneshot::Receiver<()>) {
     let router = Router::new()
         .route(LIVE_SCRIPT_URL, get(live_script))
         .route(LIVE_STYLE_URL, get(live_style))
         .route(EVENTS_URL, get(events))
         .route(DIAGNOSTICS_URL, get(diagnostics))
         .fallback(site_file)
+        .layer(middleware::from_fn(refuse_what_is_not_for_us))
         .with_state(app);
-    let shutdown = async {
-        let _ = stop.await;
-    };
-    if let Err(error) = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        eprintln!("error: the preview server stopped: {error}");
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(REQUEST_HEAD_TIMEOUT);
+    let connections = GracefulShutdown::new();
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => {
+                    // Out of file descriptors, or a connection that failed
+                    // while being accepted: try again shortly, not in a spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let Ok(local) = stream.local_addr() else {
+            continue;
+        };
+        let service = RequestBodyTimeout::new(router.clone(), REQUEST_BODY_TIMEOUT);
+        let service = hyper::service::service_fn(move |mut request: Request<_>| {
+            request.extensions_mut().insert(ArrivedOn(local));
+            service.clone().oneshot(request)
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        tokio::spawn(connections.watch(connection));
     }
+    drop(listener);
+    connections.shutdown().await;
+}
+
+/// Answers 421 to a request not addressed to this machine, 414 to one whose
+/// URI is too long; passes the others on.
+async fn refuse_what_is_not_for_us(request: Request, next: Next) -> Response {
+    let arrived_on = request.extensions().get::<ArrivedOn>().copied();
+    if !addressed_here(&request, arrived_on) {
+        let port = arrived_on.map_or(0, |a| a.0.port());
+        return plain_text(
+            StatusCode::MISDIRECTED_REQUEST,
+            format!(
+                "This preview answers only requests addressed to this machine: \
+                 open http://localhost:{port}/ here, or http://<this machine's address>:{port}/ \
+                 from another device. (Other names are refused, so that no web page can \
+                 read the preview through a name of its own.)\n"
+            ),
+        );
+    }
+    if request.uri().to_string().len() > MAX_URI_BYTES {
+        return plain_text(
+            StatusCode::URI_TOO_LONG,
+            format!("This address is longer than the preview answers ({MAX_URI_BYTES} bytes).\n"),
+        );
+    }
+    next.run(request).await
+}
+
+/// Whether the request names this machine: `localhost`, a loopback address,
+/// or the address it arrived on, with any port (it may come through a
+/// forwarded one). The target's own authority, when it has one, is what
+/// counts; otherwise the `Host` header, which HTTP/1.1 requires.
+fn addressed_here(request: &Request, arrived_on: Option<ArrivedOn>) -> bool {
+    let named = match request.uri().authority() {
+        Some(authority) => Some(authority.clone()),
+        None => request
+            .headers()
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .and_then(|host| host.parse::<axum::http::uri::Authority>().ok()),
+    };
+    let Some(named) = named else {
+        return false;
+    };
+    let host = named.host();
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => {
+            ip.is_loopback()
+                || arrived_on.is_some_and(|local| local.0.ip().to_canonical() == ip.to_canonical())
+        }
+        Err(_) => false,
+    }
+}
+
+fn plain_text(status: StatusCode, text: String) -> Response {
+    let mut response = (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+        .into_response();
+    with_security_headers(&mut response);
+    response
 }
 
 async fn live_script() -> Response {
@@ -163,7 +295,7 @@ async fn site_file(State(app): State<App>, request: Request) -> Response {
     if !app.state.borrow().has_site() {
         return not_built_yet();
     }
-    let mut response = if stays_inside(&app.site_dir, request.uri().path()) {
+    let mut response = if is_site_file(&app.site_dir, request.uri().path()) {
         ServeDir::new(&*app.site_dir)
             .not_found_service(not_found_page(&app.site_dir))
             .oneshot(request)
@@ -189,10 +321,12 @@ fn not_found_page(site_dir: &Path) -> ServeFile {
     ServeFile::new(site_dir.join("404.html"))
 }
 
-/// Whether the file a URL path names lies inside `site_dir` once decoded and
-/// with symlinks followed. A path that does not exist passes: the file
-/// server answers it with the 404 page.
-fn stays_inside(site_dir: &Path, url_path: &str) -> bool {
+/// Whether a URL path, once decoded and with symlinks followed, leads to a
+/// file or folder (with its `index.html`) inside `site_dir`. Anything else
+/// is not a page of the site, whatever the reason the path leads nowhere: it
+/// does not exist, a name in it is longer than the file system allows, it
+/// goes through a file or round a loop of links, or it leaves the site.
+fn is_site_file(site_dir: &Path, url_path: &str) -> bool {
     let Ok(decoded) = percent_encoding::percent_decode_str(url_path).decode_utf8() else {
         return false;
     };
@@ -206,12 +340,20 @@ fn stays_inside(site_dir: &Path, url_path: &str) -> bool {
             _ => candidate.push(part),
         }
     }
-    let inside = |path: &Path| match path.canonicalize() {
-        Ok(real) => real.starts_with(site_dir),
-        Err(_) => !path.is_symlink(), // A dangling link is refused outright.
+    let inside = |path: &Path| {
+        path.canonicalize()
+            .is_ok_and(|real| real.starts_with(site_dir))
     };
-    // A folder is served as its index.html, which could be a link too.
-    inside(&candidate) && (!candidate.is_dir() || inside(&candidate.join("index.html")))
+    if !inside(&candidate) {
+        return false;
+    }
+    if candidate.is_dir() {
+        // A folder is served as its index.html, which could be a link too.
+        inside(&candidate.join("index.html"))
+    } else {
+        // `page.html/` names a folder, and there is none.
+        !decoded.ends_with('/')
+    }
 }
 
 /// What every page shows while no build has succeeded yet: the overlay
@@ -270,10 +412,26 @@ mod tests {
     #[test]
     fn files_and_folders_inside_pass() {
         let (_temp, site) = site();
-        assert!(stays_inside(&site, "/"));
-        assert!(stays_inside(&site, "/questions/cost/"));
-        assert!(stays_inside(&site, "/questions/cost/index.html"));
-        assert!(stays_inside(&site, "/no/such/page/"));
+        assert!(is_site_file(&site, "/questions/cost/"));
+        assert!(is_site_file(&site, "/questions/cost"));
+        assert!(is_site_file(&site, "/questions/cost/index.html"));
+    }
+
+    #[test]
+    fn paths_that_lead_nowhere_are_not_site_files() {
+        let (_temp, site) = site();
+        let long = "a".repeat(300);
+        for path in [
+            "/no/such/page/".to_string(),
+            "/questions/".to_string(), // A folder without an index.html.
+            "/questions/cost/index.html/more".to_string(),
+            "/questions/cost/index.html/".to_string(),
+            format!("/{long}"),
+            format!("/questions/{long}/"),
+            format!("/{}", ["b"; 3000].join("/")),
+        ] {
+            assert!(!is_site_file(&site, &path), "{path}");
+        }
     }
 
     #[test]
@@ -288,7 +446,7 @@ mod tests {
             "/..%5csecret.txt",
             "/%ff",
         ] {
-            assert!(!stays_inside(&site, path), "{path}");
+            assert!(!is_site_file(&site, path), "{path}");
         }
     }
 
@@ -302,10 +460,13 @@ mod tests {
         std::fs::create_dir(site.join("folder")).unwrap();
         std::os::unix::fs::symlink(&outside, site.join("folder/index.html")).unwrap();
         std::os::unix::fs::symlink(temp.path().join("gone"), site.join("dangling")).unwrap();
-        assert!(!stays_inside(&site, "/leak.txt"));
-        assert!(!stays_inside(&site, "/up/secret.txt"));
-        assert!(!stays_inside(&site, "/folder/"));
-        assert!(!stays_inside(&site, "/dangling"));
+        std::os::unix::fs::symlink(site.join("loop-b"), site.join("loop-a")).unwrap();
+        std::os::unix::fs::symlink(site.join("loop-a"), site.join("loop-b")).unwrap();
+        assert!(!is_site_file(&site, "/leak.txt"));
+        assert!(!is_site_file(&site, "/up/secret.txt"));
+        assert!(!is_site_file(&site, "/folder/"));
+        assert!(!is_site_file(&site, "/dangling"));
+        assert!(!is_site_file(&site, "/loop-a"));
     }
 
     #[test]

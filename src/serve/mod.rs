@@ -177,9 +177,17 @@ impl Preview {
         self.address
     }
 
-    /// The preview's home page, e.g. `http://127.0.0.1:1111/`.
+    /// The preview's home page, e.g. `http://127.0.0.1:1111/`. Served on
+    /// every interface (`0.0.0.0`), it is this machine's loopback address: a
+    /// browser sends the name it was given as `Host`, and the server answers
+    /// only loopback names and the addresses it listens on.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.address)
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.address.port()))
     }
 
     /// Blocks until Ctrl-C (or, on Unix, SIGTERM).

@@ -3,10 +3,11 @@
 //! into events for the open pages.
 
 use std::io::Write as _;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use jiff::civil::Date;
 use notify_debouncer_full::DebounceEventResult;
@@ -114,7 +115,36 @@ impl Builder {
 
     /// Builds once, prints the outcome, and updates the state the pages
     /// follow. `changed` names the files that caused it (empty at start).
+    ///
+    /// Never panics: the preview must go on watching whatever happens. The
+    /// build reports its own panics as internal errors; one anywhere else
+    /// (printing or publishing the outcome) is reported the same way, and
+    /// the next build starts from a fresh session.
     pub fn build_and_publish(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.build_once(state, changed)));
+        if let Err(payload) = outcome {
+            self.session = crate::Session::default();
+            self.last_read = SourceFiles::default();
+            let relative: Vec<PathBuf> = changed
+                .iter()
+                .map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf())
+                .collect();
+            let report =
+                crate::session::internal_error(payload.as_ref(), &relative, Instant::now());
+            publish(state, &report);
+            for problem in report.diagnostics.iter() {
+                eprintln!("error[{}]: {}", problem.code, problem.message);
+            }
+            let serving = if state.borrow().has_site() {
+                "Still serving the last good site."
+            } else {
+                "Pages show the problem until a build succeeds."
+            };
+            eprintln!("This is a bug in cited: please report it. {serving}");
+        }
+    }
+
+    fn build_once(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
         let report = self.session.build(&BuildOptions {
             root: self.root.clone(),
             out: self.out.clone(),
