@@ -28,6 +28,7 @@ pub mod search;
 pub mod serve;
 mod session;
 pub mod theme;
+pub mod urls;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -75,9 +76,9 @@ impl Report {
 /// Runs every check; writes nothing.
 pub fn check(root: &Path, today: Date) -> Report {
     let mut run = Run::start();
-    let loaded = load::load(root, &mut run.diagnostics);
+    let mut loaded = load::load(root, &mut run.diagnostics);
     run.stage("load");
-    check_all(root, &loaded, today, &mut run.diagnostics);
+    check_all(root, &mut loaded, today, &mut run.diagnostics);
     run.stage("check");
     run.finish(loaded.files)
 }
@@ -92,9 +93,14 @@ pub fn build(options: &BuildOptions) -> Report {
 /// which lends its parse cache and narrows what is rendered after an edit.
 fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let mut run = Run::start();
-    let loaded = load::load_cached(&options.root, session.cache(), &mut run.diagnostics);
+    let mut loaded = load::load_cached(&options.root, session.cache(), &mut run.diagnostics);
     run.stage("load");
-    let theme = check_all(&options.root, &loaded, options.today, &mut run.diagnostics);
+    let theme = check_all(
+        &options.root,
+        &mut loaded,
+        options.today,
+        &mut run.diagnostics,
+    );
     check_output_folder(options, &mut run.diagnostics);
     run.stage("check");
     let content = &loaded.content;
@@ -105,7 +111,10 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         return run.finish(loaded.files);
     }
 
-    let graph = link::Graph::new(content, &site_root_path(&site.base_url));
+    let Ok(urls) = urls::SiteUrls::new(&site.base_url) else {
+        return run.finish(loaded.files); // check has reported why.
+    };
+    let graph = link::Graph::new(content, urls);
     run.stage("link");
 
     let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);
@@ -163,18 +172,28 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     }
 }
 
-/// The check stage: every check on the loaded content, and the theme loaded
-/// (so a template that does not parse is reported by `check` too).
+/// The check stage: every check on the loaded content, the theme loaded (so
+/// a template that does not parse is reported by `check` too, its text kept
+/// to show the line at fault), and, when the content is sound, each page
+/// template rendered on a few sample pages without writing anything, so
+/// that `check` finds the template mistakes a build would.
 fn check_all(
     root: &Path,
-    loaded: &load::Loaded,
+    loaded: &mut load::Loaded,
     today: Date,
     diagnostics: &mut Diagnostics,
 ) -> Option<theme::Theme> {
     check::check(&loaded.content, &loaded.files, today, diagnostics);
     check_output_names(&loaded.content, diagnostics);
-    let site = loaded.content.site.as_ref()?;
-    theme::load(root, &site_root_path(&site.base_url), diagnostics)
+    let mut theme = theme::load(root, &mut loaded.files, diagnostics)?;
+    if let Some(site) = &loaded.content.site
+        && !diagnostics.has_errors()
+        && let Ok(urls) = urls::SiteUrls::new(&site.base_url)
+    {
+        let graph = link::Graph::new(&loaded.content, urls);
+        render::check_templates(&graph, &mut theme, today, diagnostics);
+    }
+    Some(theme)
 }
 
 /// One run of the pipeline: the problems found so far and the time each
@@ -215,22 +234,6 @@ impl Run {
             elapsed: self.started.elapsed(),
             timings: self.timings,
         }
-    }
-}
-
-/// The path part of `base_url`, always starting and ending with `/`:
-/// pages link to each other under it.
-pub fn site_root_path(base_url: &str) -> String {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    let path = base_url[after_scheme..]
-        .find('/')
-        .map_or("/", |i| &base_url[after_scheme + i..]);
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{trimmed}/")
     }
 }
 
