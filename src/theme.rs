@@ -72,7 +72,7 @@ pub struct Theme {
 }
 
 /// A template mistake, placed in the file that holds it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateError {
     /// The site's `templates/<name>`, or `built-in template <name>`.
     pub file: PathBuf,
@@ -199,17 +199,22 @@ pub fn load(root: &Path, files: &mut SourceFiles, diagnostics: &mut Diagnostics)
         .iter()
         .map(|(name, file)| (name.as_str(), &*file.text));
     if let Err(error) = tera.add_raw_templates(named) {
-        let error = templates.locate(&error, None);
-        let help = if error.overridden {
-            "fix the template syntax (Tera 2), or delete the file to use the built-in template"
-        } else {
-            "a template of the site's names a built-in one that does not exist or cannot be used this way: check its `extends` and `include`"
-        };
-        diagnostics.push(
-            Diagnostic::error(Code::TemplateSyntax, error.file, error.span)
-                .message(format!("this template does not parse: {}", error.message))
-                .help(help),
-        );
+        let mut found = templates.locate_all(&error);
+        if found.is_empty() {
+            found.push(templates.locate(&error, None));
+        }
+        for error in found {
+            let help = if error.overridden {
+                "fix the template (Tera 2 syntax); if it replaces a built-in template, deleting it brings that back"
+            } else {
+                "this built-in template relies on the site's own templates (a block of its base.html, a partial it includes): check those"
+            };
+            diagnostics.push(
+                Diagnostic::error(Code::TemplateSyntax, error.file, error.span)
+                    .message(format!("this template does not parse: {}", error.message))
+                    .help(help),
+            );
+        }
         return None;
     }
     Some(Theme {
@@ -231,16 +236,18 @@ impl Theme {
 }
 
 impl TemplateFiles {
+    /// The template mistake `error` is about, in the file that holds it.
     fn locate(&self, error: &tera::Error, rendering: Option<&str>) -> TemplateError {
-        let in_template = |name: &str, span: Option<Span>, message: String| {
-            let file = self.0.get(name);
-            TemplateError {
-                file: file.map_or_else(|| PathBuf::from("templates"), |f| f.path.clone()),
-                span,
-                message,
-                overridden: file.is_some_and(|f| f.overridden),
-            }
-        };
+        self.locate_all(error)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.error_in(rendering.unwrap_or(""), None, error_chain(error)))
+    }
+
+    /// Every template mistake `error` reports (a failed load can list several,
+    /// in several files), each in the file that holds it, with its place when
+    /// Tera gives one.
+    fn locate_all(&self, error: &tera::Error) -> Vec<TemplateError> {
         // Tera may wrap the error that knows the place in others.
         let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
         while let Some(cause) = current {
@@ -252,21 +259,78 @@ impl TemplateFiles {
                             let range = &report.span().range;
                             LineIndex::new(&file.text).span(range.start, range.end)
                         });
-                        return in_template(report.filename(), span, report.message().to_string());
+                        let message = report.message().to_string();
+                        return vec![self.error_in(report.filename(), span, message)];
                     }
-                    tera::ErrorKind::MissingParent { current, .. } => {
-                        return in_template(current, None, tera_error.to_string());
+                    tera::ErrorKind::MissingParent { current, parent } => {
+                        let span = self.find(current, &format!("\"{parent}\""));
+                        return vec![self.error_in(current, span, tera_error.to_string())];
                     }
                     tera::ErrorKind::CircularExtend { tpl, .. }
                     | tera::ErrorKind::CircularInclude { tpl, .. } => {
-                        return in_template(tpl, None, tera_error.to_string());
+                        return vec![self.error_in(tpl, None, tera_error.to_string())];
+                    }
+                    tera::ErrorKind::Msg(text) => {
+                        // Unknown filters, includes and blocks come as reports
+                        // Tera has already written out as text.
+                        let found: Vec<TemplateError> = text
+                            .split("\n\n")
+                            .filter_map(|report| self.parse_report(report))
+                            .collect();
+                        if !found.is_empty() {
+                            return found;
+                        }
                     }
                     _ => {}
                 }
             }
             current = cause.source();
         }
-        in_template(rendering.unwrap_or(""), None, error_chain(error))
+        Vec::new()
+    }
+
+    fn error_in(&self, name: &str, span: Option<Span>, message: String) -> TemplateError {
+        let file = self.0.get(name);
+        TemplateError {
+            file: file.map_or_else(|| PathBuf::from("templates"), |f| f.path.clone()),
+            span,
+            message,
+            overridden: file.is_some_and(|f| f.overridden),
+        }
+    }
+
+    /// The first place `needle` occurs in template `name`.
+    fn find(&self, name: &str, needle: &str) -> Option<Span> {
+        let text = &self.0.get(name)?.text;
+        let start = text.find(needle)?;
+        Some(LineIndex::new(text).span(start, start + needle.len()))
+    }
+
+    /// A report as Tera writes it:
+    ///
+    /// ```text
+    /// error: Unknown filter `rnd`
+    ///  --> page.html:3:19
+    ///   |
+    /// 3 | {{ x | rnd }}
+    ///   |        ^^^
+    /// ```
+    fn parse_report(&self, report: &str) -> Option<TemplateError> {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let file = self.0.get(name)?;
+        let width = lines
+            .nth(2)
+            .map_or(1, |underline| underline.matches('^').count());
+        let index = LineIndex::new(&file.text);
+        let start = index.offset(line, column);
+        let end = index.offset(line, column + width.max(1));
+        Some(self.error_in(name, Some(index.span(start, end)), message.to_string()))
     }
 }
 

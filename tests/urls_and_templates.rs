@@ -511,39 +511,44 @@ fn template_errors(report: &Report) -> Vec<&Diagnostic> {
 /// once, in base.html at its line, with the number of pages.
 #[test]
 fn a_typo_in_base_html_is_one_diagnostic_in_base_html_from_check_and_build() {
-    let (base, line) = built_in_with("base.html", "<main id=\"main\"", "{{ site.emial }}");
-    let site = site_with(&[("templates/base.html", &base)]);
     let pages = pages_of_the_fixture();
-
-    let checked = cited::check(site.path(), TODAY);
-    let out = site.path().join("public");
-    let built = build(site.path(), &out);
-    assert!(!out.exists(), "a failed build wrote output");
-    assert!(!site.path().join("public").exists());
-    for (what, report) in [("check", &checked), ("build", &built)] {
-        let found = template_errors(report);
-        let [d] = found.as_slice() else {
-            panic!("{what}: expected one template diagnostic, got {found:#?}");
-        };
-        assert_eq!(d.code, "template-render", "{what}");
-        assert_eq!(d.file, Path::new("templates/base.html"), "{what}");
-        let span = d.span.unwrap_or_else(|| panic!("{what}: no line"));
-        assert_eq!(span.line, line, "{what}");
+    // A misspelt field, and a misspelt variable (whose message lists each
+    // page template's own variables, so differs from page to page).
+    for (typo, words) in [
+        ("{{ site.emial }}", "`emial`"),
+        ("{{ siet.title }}", "`siet`"),
+    ] {
+        let (base, line) = built_in_with("base.html", "<main id=\"main\"", typo);
+        let site = site_with(&[("templates/base.html", &base)]);
+        let checked = cited::check(site.path(), TODAY);
+        let out = site.path().join("public");
+        let built = build(site.path(), &out);
+        assert!(!out.exists(), "a failed build wrote output");
+        for (what, report) in [("check", &checked), ("build", &built)] {
+            let found = template_errors(report);
+            let [d] = found.as_slice() else {
+                panic!("{typo} {what}: expected one template diagnostic, got {found:#?}");
+            };
+            assert_eq!(d.code, "template-render", "{typo} {what}");
+            assert_eq!(d.file, Path::new("templates/base.html"), "{typo} {what}");
+            let span = d.span.unwrap_or_else(|| panic!("{typo} {what}: no line"));
+            assert_eq!(span.line, line, "{typo} {what}");
+            assert!(
+                d.message
+                    .starts_with(&format!("rendering {pages} pages failed (the first: ")),
+                "{typo} {what}: {}",
+                d.message
+            );
+            assert!(d.message.contains(words), "{typo} {what}: {}", d.message);
+        }
+        // The terminal output shows the line at fault.
+        let shown = checked.diagnostics.render(&checked.files, false);
+        assert!(shown.contains(typo), "{shown}");
         assert!(
-            d.message
-                .starts_with(&format!("rendering {pages} pages failed (the first: ")),
-            "{what}: {}",
-            d.message
+            shown.contains(&format!("templates/base.html:{line}:")),
+            "{shown}"
         );
-        assert!(d.message.contains("`emial`"), "{what}: {}", d.message);
     }
-    // The terminal output shows the line at fault.
-    let shown = checked.diagnostics.render(&checked.files, false);
-    assert!(shown.contains("{{ site.emial }}"), "{shown}");
-    assert!(
-        shown.contains(&format!("templates/base.html:{line}:")),
-        "{shown}"
-    );
 }
 
 /// A mistake in an included partial is in the partial, not in the page
@@ -569,23 +574,61 @@ fn a_mistake_in_an_included_partial_names_the_partial() {
     }
 }
 
-/// A template of the site's that does not parse is named with its line.
+/// A template that does not load is named with its line, whatever Tera's
+/// kind of error: bad syntax, an unknown filter or include, a missing parent.
 #[test]
-fn a_syntax_error_names_the_file_and_line() {
-    let (page_html, _) = built_in_with("page.html", "{% block main %}", "");
-    let (quote, line) = built_in_with("partials/quote.html", "<figcaption>", "{{ quote.text }");
-    let site = site_with(&[
-        ("templates/page.html", &page_html),
-        ("templates/partials/quote.html", &quote),
-    ]);
-    let report = cited::check(site.path(), TODAY);
-    let found = template_errors(&report);
-    let [d] = found.as_slice() else {
-        panic!("expected one template diagnostic, got {found:#?}");
-    };
-    assert_eq!(d.code, "template-syntax");
-    assert_eq!(d.file, Path::new("templates/partials/quote.html"));
-    assert_eq!(d.span.map(|s| s.line), Some(line));
+fn a_template_that_does_not_load_is_named_with_its_line() {
+    let (page_html, page_line) = built_in_with("page.html", "{% block main %}", "");
+    let (quote, quote_line) =
+        built_in_with("partials/quote.html", "<figcaption>", "{{ quote.text }");
+    let (unknown_filter, filter_line) =
+        built_in_with("page.html", "{% block main %}", "{{ page.title | rnd }}");
+    let (unknown_include, include_line) = built_in_with(
+        "page.html",
+        "{% block main %}",
+        r#"{% include "partials/nope.html" %}"#,
+    );
+    let missing_parent = r#"{% extends "bse.html" %}{% block main %}{% endblock main %}"#;
+    let cases = [
+        (
+            "templates/partials/quote.html",
+            quote.as_str(),
+            quote_line,
+            "expected",
+        ),
+        (
+            "templates/page.html",
+            unknown_filter.as_str(),
+            filter_line,
+            "Unknown filter `rnd`",
+        ),
+        (
+            "templates/page.html",
+            unknown_include.as_str(),
+            include_line,
+            "partials/nope.html",
+        ),
+        ("templates/page.html", missing_parent, 1, "bse.html"),
+    ];
+    let mut failures = Vec::new();
+    for (file, text, line, words) in cases {
+        let mut changes = vec![(file, text)];
+        if file != "templates/page.html" {
+            changes.push(("templates/page.html", page_html.as_str()));
+            assert!(page_line > 0);
+        }
+        let site = site_with(&changes);
+        let report = cited::check(site.path(), TODAY);
+        let found = template_errors(&report);
+        let ok = matches!(found.as_slice(), [d] if d.code == "template-syntax"
+            && d.file == Path::new(file)
+            && d.span.map(|s| s.line) == Some(line)
+            && d.message.contains(words));
+        if !ok {
+            failures.push(format!("{file} ({words}): {found:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// A mistake inside `{% if question.cost %}` fails only on pages with a

@@ -15,13 +15,15 @@
 //! [`json_for_html`]. Nothing here checks content: a build that reaches this
 //! stage has passed `check`.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span};
 use crate::link::{Graph, by_title};
 use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
@@ -229,7 +231,7 @@ impl PageProblems {
                 [] => "rendering failed".to_string(),
             };
             let help = if error.overridden {
-                "fix the template, or delete it to use the built-in one"
+                "fix the template (if it replaces a built-in one, deleting it brings that back)"
             } else {
                 "the built-in template was given values it does not expect: check the site's templates that extend or include it"
             };
@@ -280,15 +282,19 @@ fn render_pages(
         failed_templates: BTreeSet::new(),
         write_failures: Vec::new(),
     };
-    let mut index: HashMap<TemplateError, usize> = HashMap::new();
+    // One mistake is one place in one file. Tera's message may still differ
+    // from page to page (it lists the variables of each page's template),
+    // so the place alone decides, when Tera gives one.
+    let mut index: HashMap<(PathBuf, Result<Span, String>), usize> = HashMap::new();
     for failure in failures {
         match failure {
             Failure::Template(template, error, path) => {
                 problems.failed_templates.insert(template);
-                match index.get(&error) {
-                    Some(&i) => problems.template_errors[i].1.push(path),
-                    None => {
-                        index.insert(error.clone(), problems.template_errors.len());
+                let place = error.span.ok_or_else(|| error.message.clone());
+                match index.entry((error.file.clone(), place)) {
+                    Entry::Occupied(i) => problems.template_errors[*i.get()].1.push(path),
+                    Entry::Vacant(slot) => {
+                        slot.insert(problems.template_errors.len());
                         problems.template_errors.push((error, vec![path]));
                     }
                 }
