@@ -78,7 +78,13 @@ pub fn check(root: &Path, today: Date) -> Report {
     let mut run = Run::start();
     let mut loaded = load::load(root, &mut run.diagnostics);
     run.stage("load");
-    check_all(root, &mut loaded, today, &mut run.diagnostics);
+    check_all(
+        root,
+        &mut loaded,
+        today,
+        Templates::RenderSamples,
+        &mut run.diagnostics,
+    );
     run.stage("check");
     run.finish(loaded.files)
 }
@@ -99,6 +105,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         &options.root,
         &mut loaded,
         options.today,
+        Templates::LoadOnly,
         &mut run.diagnostics,
     );
     check_output_folder(options, &mut run.diagnostics);
@@ -172,21 +179,33 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     }
 }
 
-/// The check stage: every check on the loaded content, the theme loaded (so
-/// a template that does not parse is reported by `check` too, its text kept
-/// to show the line at fault), and, when the content is sound, each page
-/// template rendered on a few sample pages without writing anything, so
-/// that `check` finds the template mistakes a build would.
+/// How far the check stage goes with the templates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Templates {
+    /// Load and parse them: a build then renders every page and reports
+    /// what fails there.
+    LoadOnly,
+    /// Also render each on a few sample pages, writing nothing, so that
+    /// `check` finds the template mistakes a build would.
+    RenderSamples,
+}
+
+/// The check stage: every check on the loaded content, and the theme loaded
+/// (so a template that does not parse is reported by `check` too, its text
+/// kept to show the line at fault) and, for `check`, tried on sample pages
+/// when the content is sound.
 fn check_all(
     root: &Path,
     loaded: &mut load::Loaded,
     today: Date,
+    templates: Templates,
     diagnostics: &mut Diagnostics,
 ) -> Option<theme::Theme> {
     check::check(&loaded.content, &loaded.files, today, diagnostics);
     check_output_names(&loaded.content, diagnostics);
     let mut theme = theme::load(root, &mut loaded.files, diagnostics)?;
-    if let Some(site) = &loaded.content.site
+    if templates == Templates::RenderSamples
+        && let Some(site) = &loaded.content.site
         && !diagnostics.has_errors()
         && let Ok(urls) = urls::SiteUrls::new(&site.base_url)
     {
