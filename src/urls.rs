@@ -245,6 +245,18 @@ impl SiteUrls {
         }
     }
 
+    /// [`SiteUrls::absolute`] with a fragment: a part of that page, such as
+    /// the FAQ in its structured data.
+    pub fn absolute_with_fragment(&self, root_relative: &str, fragment: &str) -> String {
+        match self.base.join(root_relative) {
+            Ok(mut url) => {
+                url.set_fragment(Some(fragment));
+                url.into()
+            }
+            Err(_) => self.base.to_string(),
+        }
+    }
+
     /// `segments` as folders under the root, with the trailing `/` pretty URLs have.
     fn folder(&self, segments: &[&str]) -> Url {
         let mut url = self.file(segments);
@@ -391,6 +403,10 @@ mod tests {
         assert_eq!(top.root(), "/");
         assert_eq!(top.entity(Kind::Source, "who"), "/sources/who/");
         assert_eq!(top.absolute(top.root()), "https://example.org/");
+        assert_eq!(
+            site.absolute_with_fragment("/kitchen/questions/cost/", "faq"),
+            "https://example.org/kitchen/questions/cost/#faq"
+        );
     }
 
     #[test]

@@ -673,7 +673,7 @@ impl<'g> PageRenderer<'g> {
             "@graph": [
                 {
                     "@type": "FAQPage",
-                    "@id": format!("{url}#faq"),
+                    "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
                     "mainEntity": [{
                         "@type": "Question",
                         "name": q.question,
