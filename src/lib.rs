@@ -29,6 +29,7 @@ pub mod search;
 pub mod serve;
 mod session;
 pub mod theme;
+pub mod urls;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -80,9 +81,15 @@ impl Report {
 /// Runs every check; writes nothing.
 pub fn check(root: &Path, today: Date) -> Report {
     let mut run = Run::start();
-    let loaded = load::load(root, &mut run.diagnostics);
+    let mut loaded = load::load(root, &mut run.diagnostics);
     run.stage("load");
-    check_all(root, &loaded, today, &mut run.diagnostics);
+    check_all(
+        root,
+        &mut loaded,
+        today,
+        Templates::RenderSamples,
+        &mut run.diagnostics,
+    );
     run.stage("check");
     run.finish(loaded.files)
 }
@@ -97,9 +104,15 @@ pub fn build(options: &BuildOptions) -> Report {
 /// which lends its parse cache and narrows what is rendered after an edit.
 fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let mut run = Run::start();
-    let loaded = session.load(&options.root, &mut run.diagnostics);
+    let mut loaded = session.load(&options.root, &mut run.diagnostics);
     run.stage("load");
-    let theme = check_all(&options.root, &loaded, options.today, &mut run.diagnostics);
+    let theme = check_all(
+        &options.root,
+        &mut loaded,
+        options.today,
+        Templates::LoadOnly,
+        &mut run.diagnostics,
+    );
     let out = write::check_output(
         &options.root,
         &options.out,
@@ -115,7 +128,10 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         return run.finish(loaded.files);
     }
 
-    let graph = link::Graph::new(content, &site_root_path(&site.base_url));
+    let Ok(urls) = urls::SiteUrls::new(&site.base_url) else {
+        return run.finish(loaded.files); // check has reported why.
+    };
+    let graph = link::Graph::new(content, urls);
     run.stage("link");
 
     let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);
@@ -173,17 +189,39 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     }
 }
 
+/// How far the check stage goes with the templates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Templates {
+    /// Load and parse them: a build then renders every page and reports
+    /// what fails there.
+    LoadOnly,
+    /// Also render each on a few sample pages, writing nothing, so that
+    /// `check` finds the template mistakes a build would.
+    RenderSamples,
+}
+
 /// The check stage: every check on the loaded content, and the theme loaded
-/// (so a template that does not parse is reported by `check` too).
+/// (so a template that does not parse is reported by `check` too, its text
+/// kept to show the line at fault) and, for `check`, tried on sample pages
+/// when the content is sound.
 fn check_all(
     root: &Path,
-    loaded: &load::Loaded,
+    loaded: &mut load::Loaded,
     today: Date,
+    templates: Templates,
     diagnostics: &mut Diagnostics,
 ) -> Option<theme::Theme> {
     check::check(&loaded.content, &loaded.files, today, diagnostics);
-    let site = loaded.content.site.as_ref()?;
-    theme::load(root, &site_root_path(&site.base_url), diagnostics)
+    let mut theme = theme::load(root, &mut loaded.files, diagnostics)?;
+    if templates == Templates::RenderSamples
+        && let Some(site) = &loaded.content.site
+        && !diagnostics.has_errors()
+        && let Ok(urls) = urls::SiteUrls::new(&site.base_url)
+    {
+        let graph = link::Graph::new(&loaded.content, urls);
+        render::check_templates(&graph, &mut theme, today, diagnostics);
+    }
+    Some(theme)
 }
 
 /// One run of the pipeline: the problems found so far and the time each
@@ -224,21 +262,5 @@ impl Run {
             elapsed: self.started.elapsed(),
             timings: self.timings,
         }
-    }
-}
-
-/// The path part of `base_url`, always starting and ending with `/`:
-/// pages link to each other under it.
-pub fn site_root_path(base_url: &str) -> String {
-    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
-    let path = base_url[after_scheme..]
-        .find('/')
-        .map_or("/", |i| &base_url[after_scheme + i..]);
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{trimmed}/")
     }
 }

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::markdown::{self, GlossaryMatcher};
 use crate::model::*;
+use crate::urls::SiteUrls;
 
 /// An entity as other pages see it.
 #[derive(Clone, Debug)]
@@ -30,8 +31,8 @@ pub struct Citation<'a> {
 
 pub struct Graph<'a> {
     pub content: &'a Content,
-    /// The path the site lives under, from `base_url`: "/" or "/docs/".
-    pub root: String,
+    /// Every URL of the site, from its validated `base_url`.
+    pub urls: SiteUrls,
     pub entities: HashMap<&'a str, EntityRef<'a>>,
     pub topics: Vec<&'a Topic>,
     pub topic_questions: HashMap<&'a str, Vec<&'a Question>>,
@@ -46,11 +47,10 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    pub fn new(content: &'a Content, root: &str) -> Self {
-        let root = root.to_string();
+    pub fn new(content: &'a Content, urls: SiteUrls) -> Self {
         let mut entities = HashMap::new();
         let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
-            let url = url_for(&root, kind, &origin.id);
+            let url = urls.entity(kind, &origin.id);
             entities.insert(
                 origin.id.as_str(),
                 EntityRef {
@@ -214,7 +214,7 @@ impl<'a> Graph<'a> {
 
         Graph {
             content,
-            root,
+            urls,
             entities,
             topics,
             topic_questions,
@@ -229,20 +229,10 @@ impl<'a> Graph<'a> {
         }
     }
 
-    pub fn tag_url(&self, tag: &str) -> String {
-        format!("{}tags/{tag}/", self.root)
-    }
-}
-
-/// The URL of an entity's page, under the site's root path.
-pub fn url_for(root: &str, kind: Kind, id: &str) -> String {
-    match kind {
-        Kind::Source => format!("{root}sources/{id}/"),
-        Kind::Topic => format!("{root}topics/{id}/"),
-        Kind::Question => format!("{root}questions/{id}/"),
-        Kind::Caution => format!("{root}cautions/{id}/"),
-        Kind::Glossary => format!("{root}glossary/#{id}"),
-        Kind::Page => format!("{root}{id}/"),
+    /// The root-relative URL of an entity's page, worked out once in
+    /// [`Graph::new`]; `None` for an id that names nothing.
+    pub fn url(&self, id: &str) -> Option<&str> {
+        self.entities.get(id).map(|e| e.url.as_str())
     }
 }
 

@@ -81,7 +81,7 @@ pub struct Site {
     pub origin: Origin,
     pub title: String,
     pub base_url: Spanned<String>,
-    pub language: String,
+    pub language: Spanned<String>,
     pub description: String,
     pub disclaimer: Markdown,
     pub review_max_age_days: Option<Spanned<i64>>,

@@ -7,11 +7,12 @@
 //! loads and parses; it does not decide what a page contains.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, LineIndex, SourceFiles, Span};
 
 /// The default theme's templates, by name.
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
@@ -62,17 +63,56 @@ pub struct Theme {
     /// Changes whenever a template or asset does, so a rebuild knows whether
     /// pages rendered with the previous theme can be kept.
     pub fingerprint: u64,
-    /// Asset file name → URL of its hashed copy, e.g. "style.css" → "/assets/style.1a2b3c4d.css".
-    pub asset_urls: BTreeMap<String, String>,
+    /// Asset file name → path of its hashed copy under the output, e.g.
+    /// "style.css" → "assets/style.1a2b3c4d5e.css". Render makes the URLs.
+    pub asset_paths: BTreeMap<String, String>,
     pub assets: Vec<Asset>,
+    /// Each template's file, to name the one holding a mistake.
+    files: TemplateFiles,
+}
+
+/// A template mistake, placed in the file that holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The site's `templates/<name>`, or `built-in template <name>`.
+    pub file: PathBuf,
+    /// Where Tera found the mistake, when it says.
+    pub span: Option<Span>,
+    /// Tera's message, without its own copy of the source line.
+    pub message: String,
+    /// Whether the file is the site's own (else the built-in theme's).
+    pub overridden: bool,
+}
+
+/// Template name → where it came from and its text.
+#[derive(Default)]
+struct TemplateFiles(BTreeMap<String, TemplateFile>);
+
+struct TemplateFile {
+    /// The path diagnostics show: `templates/page.html` for the site's own,
+    /// `built-in template page.html` for the default theme's.
+    path: PathBuf,
+    text: Arc<str>,
+    overridden: bool,
 }
 
 /// Loads the built-in theme with the site's overrides from `root/templates/`.
-pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) -> Option<Theme> {
-    let mut templates: BTreeMap<String, (String, Option<String>)> = BUILT_IN_TEMPLATES
-        .iter()
-        .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
-        .collect();
+/// Every template's text goes into `files`, so that a diagnostic can show
+/// the line at fault, also in a built-in template.
+pub fn load(root: &Path, files: &mut SourceFiles, diagnostics: &mut Diagnostics) -> Option<Theme> {
+    let mut templates = TemplateFiles(
+        BUILT_IN_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                let file = TemplateFile {
+                    path: PathBuf::from(format!("built-in template {name}")),
+                    text: Arc::from(*text),
+                    overridden: false,
+                };
+                (name.to_string(), file)
+            })
+            .collect(),
+    );
     let mut asset_files: BTreeMap<String, Vec<u8>> = BUILT_IN_ASSETS
         .iter()
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
@@ -110,10 +150,12 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
                 }
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => {
-                        templates.insert(
-                            name.clone(),
-                            (text, Some(relative.to_string_lossy().into_owned())),
-                        );
+                        let file = TemplateFile {
+                            path: relative,
+                            text: Arc::from(text),
+                            overridden: true,
+                        };
+                        templates.0.insert(name, file);
                     }
                     Err(_) => diagnostics.push(
                         Diagnostic::error(Code::NotUtf8, relative, None)
@@ -128,54 +170,168 @@ pub fn load(root: &Path, site_root_path: &str, diagnostics: &mut Diagnostics) ->
             }
         }
     }
+    for file in templates.0.values() {
+        files.insert(file.path.clone(), file.text.clone());
+    }
 
     let fingerprint = {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
         templates
+            .0
             .iter()
-            .for_each(|(name, (text, _))| (name, text).hash(&mut hasher));
+            .for_each(|(name, file)| (name, &*file.text).hash(&mut hasher));
         asset_files.hash(&mut hasher);
         hasher.finish()
     };
-    let mut asset_urls = BTreeMap::new();
+    let mut asset_paths = BTreeMap::new();
     let mut assets = Vec::new();
     for (name, bytes) in asset_files {
         let path = format!("assets/{}", hashed_name(&name, &bytes));
-        asset_urls.insert(name, format!("{site_root_path}{path}"));
+        asset_paths.insert(name, path.clone());
         assets.push(Asset { path, bytes });
     }
 
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let named: Vec<(String, String)> = templates
+    let named = templates
+        .0
         .iter()
-        .map(|(n, (t, _))| (n.clone(), t.clone()))
-        .collect();
+        .map(|(name, file)| (name.as_str(), &*file.text));
     if let Err(error) = tera.add_raw_templates(named) {
-        // Tera names the template at fault; point at the site's file when it is one.
-        let message = error_chain(&error);
-        let file = templates
-            .iter()
-            .find(|(name, _)| message.contains(name.as_str()))
-            .map(|(name, (_, path))| {
-                path.clone()
-                    .unwrap_or_else(|| format!("built-in template {name}"))
-            })
-            .unwrap_or_else(|| "templates".to_string());
-        diagnostics.push(
-            Diagnostic::error(Code::TemplateSyntax, file, None)
-                .message(format!("a template does not parse: {message}"))
-                .help("fix the template syntax (Tera 2), or delete the override to use the built-in one"),
-        );
+        let mut found = templates.locate_all(&error);
+        if found.is_empty() {
+            found.push(templates.locate(&error, None));
+        }
+        for error in found {
+            let help = if error.overridden {
+                "fix the template (Tera 2 syntax); if it replaces a built-in template, deleting it brings that back"
+            } else {
+                "this built-in template relies on the site's own templates (a block of its base.html, a partial it includes): check those"
+            };
+            diagnostics.push(
+                Diagnostic::error(Code::TemplateSyntax, error.file, error.span)
+                    .message(format!("this template does not parse: {}", error.message))
+                    .help(help),
+            );
+        }
         return None;
     }
     Some(Theme {
         tera,
         fingerprint,
-        asset_urls,
+        asset_paths,
         assets,
+        files: templates,
     })
+}
+
+impl Theme {
+    /// Where a rendering error is: the template file holding the mistake
+    /// (which may be a parent or an included partial of `rendering`, the
+    /// page's template), with the line Tera gives.
+    pub fn locate(&self, error: &tera::Error, rendering: &str) -> TemplateError {
+        self.files.locate(error, Some(rendering))
+    }
+}
+
+impl TemplateFiles {
+    /// The template mistake `error` is about, in the file that holds it.
+    fn locate(&self, error: &tera::Error, rendering: Option<&str>) -> TemplateError {
+        self.locate_all(error)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| self.error_in(rendering.unwrap_or(""), None, error_chain(error)))
+    }
+
+    /// Every template mistake `error` reports (a failed load can list several,
+    /// in several files), each in the file that holds it, with its place when
+    /// Tera gives one.
+    fn locate_all(&self, error: &tera::Error) -> Vec<TemplateError> {
+        // Tera may wrap the error that knows the place in others.
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(cause) = current {
+            if let Some(tera_error) = cause.downcast_ref::<tera::Error>() {
+                match tera_error.kind() {
+                    tera::ErrorKind::SyntaxError(report)
+                    | tera::ErrorKind::RenderingError(report) => {
+                        let span = self.0.get(report.filename()).map(|file| {
+                            let range = &report.span().range;
+                            LineIndex::new(&file.text).span(range.start, range.end)
+                        });
+                        let message = report.message().to_string();
+                        return vec![self.error_in(report.filename(), span, message)];
+                    }
+                    tera::ErrorKind::MissingParent { current, parent } => {
+                        let span = self.find(current, &format!("\"{parent}\""));
+                        return vec![self.error_in(current, span, tera_error.to_string())];
+                    }
+                    tera::ErrorKind::CircularExtend { tpl, .. }
+                    | tera::ErrorKind::CircularInclude { tpl, .. } => {
+                        return vec![self.error_in(tpl, None, tera_error.to_string())];
+                    }
+                    tera::ErrorKind::Msg(text) => {
+                        // Unknown filters, includes and blocks come as reports
+                        // Tera has already written out as text.
+                        let found: Vec<TemplateError> = text
+                            .split("\n\n")
+                            .filter_map(|report| self.parse_report(report))
+                            .collect();
+                        if !found.is_empty() {
+                            return found;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            current = cause.source();
+        }
+        Vec::new()
+    }
+
+    fn error_in(&self, name: &str, span: Option<Span>, message: String) -> TemplateError {
+        let file = self.0.get(name);
+        TemplateError {
+            file: file.map_or_else(|| PathBuf::from("templates"), |f| f.path.clone()),
+            span,
+            message,
+            overridden: file.is_some_and(|f| f.overridden),
+        }
+    }
+
+    /// The first place `needle` occurs in template `name`.
+    fn find(&self, name: &str, needle: &str) -> Option<Span> {
+        let text = &self.0.get(name)?.text;
+        let start = text.find(needle)?;
+        Some(LineIndex::new(text).span(start, start + needle.len()))
+    }
+
+    /// A report as Tera writes it:
+    ///
+    /// ```text
+    /// error: Unknown filter `rnd`
+    ///  --> page.html:3:19
+    ///   |
+    /// 3 | {{ x | rnd }}
+    ///   |        ^^^
+    /// ```
+    fn parse_report(&self, report: &str) -> Option<TemplateError> {
+        let mut lines = report.lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = place.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let file = self.0.get(name)?;
+        let width = lines
+            .nth(2)
+            .map_or(1, |underline| underline.matches('^').count());
+        let index = LineIndex::new(&file.text);
+        let start = index.offset(line, column);
+        let end = index.offset(line, column + width.max(1));
+        Some(self.error_in(name, Some(index.span(start, end)), message.to_string()))
+    }
 }
 
 /// `style.css` with content hash `1a2b3c4d…` becomes `style.1a2b3c4d.css`.

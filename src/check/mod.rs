@@ -21,6 +21,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span, did_y
 use crate::load::is_valid_id;
 use crate::markdown;
 use crate::model::*;
+use crate::urls::SiteUrls;
 use quotes::Archive;
 
 /// Reviews are due this many days after `reviewed.on` unless the site says otherwise.
@@ -142,16 +143,23 @@ impl<'a> Checker<'a> {
 
     fn site(&self, site: &Site, out: &mut Diagnostics) {
         let file = &site.origin.file;
-        if !is_web_url(&site.base_url) {
+        // An empty value is a missing field, reported where it was read.
+        if !site.base_url.is_empty()
+            && let Err(error) = SiteUrls::new(&site.base_url)
+        {
             out.push(
-                Diagnostic::error(Code::BadUrl, file, Some(site.base_url.span))
-                    .message(format!(
-                        "`{}` is not an http or https URL",
-                        site.base_url.value
-                    ))
-                    .help(
-                        "give the address the site will be published at, e.g. https://example.org/",
-                    ),
+                Diagnostic::error(Code::BadBaseUrl, file, Some(site.base_url.span))
+                    .message(error.message())
+                    .help(error.help()),
+            );
+        }
+        if !site.language.is_empty()
+            && let Err(problem) = language_tag(&site.language)
+        {
+            out.push(
+                Diagnostic::error(Code::BadLanguage, file, Some(site.language.span))
+                    .message(problem.message)
+                    .help(problem.help),
             );
         }
         if let Some(days) = &site.review_max_age_days
@@ -594,13 +602,58 @@ fn sentence_count(text: &str) -> usize {
     ends.count() + 1
 }
 
+/// An absolute http or https URL with a host, as the `url` crate (and so a
+/// browser) reads it, with no white space or control character in what was
+/// written (which a browser would drop or encode, so the link would not go
+/// where the text says).
 fn is_web_url(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    rest.is_some_and(|r| {
-        let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        !host.is_empty() && !host.contains(char::is_whitespace)
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    url::Url::parse(url).is_ok_and(|parsed| {
+        matches!(parsed.scheme(), "http" | "https")
+            && parsed.host_str().is_some_and(|host| !host.is_empty())
+    })
+}
+
+/// Why a `language` is refused, in plain words.
+struct LanguageProblem {
+    message: String,
+    help: String,
+}
+
+/// `language` must be a well-formed BCP 47 tag whose subtags are in the IANA
+/// registry: it becomes `<html lang>`, which screen readers use to pick a voice.
+fn language_tag(language: &str) -> Result<(), LanguageProblem> {
+    const EXAMPLES: &str = "write a BCP 47 language tag, e.g. `en`, `en-GB`, `fr` or `pt-BR`";
+    let tag = match language_tags::LanguageTag::parse(language) {
+        Ok(tag) => tag,
+        Err(error) => {
+            // `en_GB` is the common slip: a POSIX locale name.
+            let dashed = language.trim().replace('_', "-");
+            let help = match language_tags::LanguageTag::parse(&dashed) {
+                Ok(tag) if dashed != language && tag.validate().is_ok() => {
+                    format!("write `language: {dashed}`")
+                }
+                _ => EXAMPLES.to_string(),
+            };
+            let message = if language.trim().is_empty() {
+                "`language` is empty".to_string()
+            } else {
+                format!(
+                    "`{}` is not a BCP 47 language tag: {error}",
+                    language.escape_debug()
+                )
+            };
+            return Err(LanguageProblem { message, help });
+        }
+    };
+    tag.validate().map_err(|error| LanguageProblem {
+        message: format!(
+            "`{}` is not a registered language tag: {error}",
+            language.escape_debug()
+        ),
+        help: EXAMPLES.to_string(),
     })
 }
 

@@ -164,8 +164,20 @@ codes! {
         CostOrder = "cost-order",
     }
     "Settings, dates and reviews" {
-        /// A URL is not an absolute `http` or `https` address.
+        /// A source's `url` is not an absolute `http` or `https` address with a
+        /// host, or has white space in it. Give the address as a browser shows it,
+        /// or leave `url` out.
         BadUrl = "bad-url",
+        /// `base_url` cannot be the address the site is published at: it must be
+        /// an absolute `http` or `https` URL with a host, no user name or password,
+        /// no query or fragment, no white space or control characters, written in
+        /// its normal form. The message names the rule; the help shows the value
+        /// to write.
+        BadBaseUrl = "bad-base-url",
+        /// `language` is not a BCP 47 language tag in the IANA registry. It becomes
+        /// the pages' `lang`, which screen readers and search engines use: write a
+        /// tag such as `en` or `en-GB`.
+        BadLanguage = "bad-language",
         /// A setting in `site.yaml` has a value it cannot take (a negative number
         /// of days, a grade of zero). The message says what it accepts.
         BadSetting = "bad-setting",
@@ -205,10 +217,15 @@ codes! {
         /// folder. If the folder is the output of an older cited (older versions
         /// wrote no marker), or its files may go, run `cited build --force` once.
         NotACitedOutput = "not-a-cited-output",
-        /// A template does not parse. The message names the file and the line.
+        /// A template does not parse. The diagnostic points at the file holding
+        /// the mistake (the site's own in `templates/`, or a built-in one) and
+        /// its line.
         TemplateSyntax = "template-syntax",
-        /// A template fails while rendering a page (an unknown variable, a filter
-        /// given the wrong value). The message names the file.
+        /// A template fails while rendering pages (an unknown variable, a filter
+        /// given the wrong value). Reported once per mistake, at the line of the
+        /// file that holds it (a parent or partial of the page's template, maybe),
+        /// with the number of pages it broke. `cited check` finds it too: it
+        /// renders each template on sample pages, writing nothing.
         TemplateRender = "template-render",
         /// The output could not be written (no space, no permission). The
         /// previous output is left as it was.

@@ -1,41 +1,63 @@
 //! The files of a site that are not pages: sitemap, robots.txt, the Atom
 //! feed, and the documents of the search index.
+//!
+//! The XML files are written by hand (they are small and fixed in shape), so
+//! every piece of text in them goes through [`xml_text`], which also keeps
+//! out the characters XML 1.0 forbids: one control character would make
+//! the whole feed unreadable to a feed reader.
 
 use rayon::prelude::*;
 
-use crate::link::{Graph, url_for};
-use crate::markdown;
+use crate::link::Graph;
 use crate::model::*;
 use crate::search::SearchDocument;
+use crate::urls::{Section, SiteUrls};
 
 use super::Job;
 use super::pages::PageRenderer;
 
-fn xml_escape(text: &str) -> String {
-    markdown::html_escape(text)
+/// Text for XML content or a quoted attribute: markup characters escaped,
+/// characters XML 1.0 does not allow (controls other than tab and line
+/// breaks, U+FFFE, U+FFFF) dropped, and the C1 and DEL controls it
+/// discourages dropped too. Content should never hold them (loading refuses
+/// them); this is the last line of defence.
+pub(super) fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-pub(super) fn sitemap(graph: &Graph, jobs: &[Job], renderer: &PageRenderer) -> String {
+pub(super) fn sitemap(graph: &Graph, jobs: &[Job]) -> String {
+    let urls = &graph.urls;
+    let entity = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let mut entries: Vec<(String, Option<String>)> = jobs
         .iter()
         .filter_map(|job| {
             let (url, lastmod) = match job {
                 Job::NotFound => return None,
-                Job::Home => (graph.root.clone(), None),
-                Job::Tags => (format!("{}tags/", graph.root), None),
-                Job::Glossary => (format!("{}glossary/", graph.root), None),
+                Job::Home => (urls.section(Section::Home), None),
+                Job::Tags => (urls.section(Section::Tags), None),
+                Job::Glossary => (urls.section(Section::Glossary), None),
                 Job::Search => return None,
-                Job::Question(q) => (
-                    url_for(&graph.root, Kind::Question, &q.origin.id),
-                    Some(q.reviewed.on.value.to_string()),
-                ),
-                Job::Topic(t) => (url_for(&graph.root, Kind::Topic, &t.origin.id), None),
-                Job::Source(s) => (url_for(&graph.root, Kind::Source, &s.origin.id), None),
-                Job::Caution(c) => (url_for(&graph.root, Kind::Caution, &c.origin.id), None),
-                Job::Page(p) => (url_for(&graph.root, Kind::Page, &p.origin.id), None),
-                Job::Tag(t) => (graph.tag_url(t), None),
+                Job::Question(q) => (entity(&q.origin.id), Some(q.reviewed.on.value.to_string())),
+                Job::Topic(t) => (entity(&t.origin.id), None),
+                Job::Source(s) => (entity(&s.origin.id), None),
+                Job::Caution(c) => (entity(&c.origin.id), None),
+                Job::Page(p) => (entity(&p.origin.id), None),
+                Job::Tag(t) => (urls.tag(t), None),
             };
-            Some((renderer.absolute(&url), lastmod))
+            Some((urls.absolute(&url), lastmod))
         })
         .collect();
     entries.sort();
@@ -44,11 +66,11 @@ pub(super) fn sitemap(graph: &Graph, jobs: &[Job], renderer: &PageRenderer) -> S
     );
     for (loc, lastmod) in entries {
         xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&loc));
+        xml.push_str(&xml_text(&loc));
         xml.push_str("</loc>");
         if let Some(date) = lastmod {
             xml.push_str("<lastmod>");
-            xml.push_str(&date);
+            xml.push_str(&xml_text(&date));
             xml.push_str("</lastmod>");
         }
         xml.push_str("</url>\n");
@@ -57,13 +79,14 @@ pub(super) fn sitemap(graph: &Graph, jobs: &[Job], renderer: &PageRenderer) -> S
     xml
 }
 
-pub(super) fn robots(site: &Site) -> String {
-    let base = site.base_url.value.trim_end_matches('/');
-    format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n")
+pub(super) fn robots(urls: &SiteUrls) -> String {
+    let sitemap = urls.absolute(&urls.section(Section::Sitemap));
+    format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
 }
 
 /// An Atom feed of the questions, newest review first.
-pub(super) fn atom_feed(graph: &Graph, site: &Site, renderer: &PageRenderer) -> String {
+pub(super) fn atom_feed(graph: &Graph, site: &Site) -> String {
+    let urls = &graph.urls;
     let mut questions: Vec<&Question> = graph.content.questions.iter().collect();
     questions.sort_by(|a, b| {
         b.reviewed
@@ -76,27 +99,28 @@ pub(super) fn atom_feed(graph: &Graph, site: &Site, renderer: &PageRenderer) -> 
         || "1970-01-01".to_string(),
         |q| q.reviewed.on.value.to_string(),
     );
-    let home = renderer.absolute(&graph.root);
+    let home = urls.base();
+    let feed = urls.absolute(&urls.section(Section::Feed));
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}feed.xml\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
-        xml_escape(&site.language),
-        xml_escape(&site.title),
-        xml_escape(&site.description),
-        xml_escape(&home),
-        xml_escape(&home),
-        xml_escape(&home),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
+        xml_text(&site.language),
+        xml_text(&site.title),
+        xml_text(&site.description),
+        xml_text(home),
+        xml_text(home),
+        xml_text(&feed),
         updated,
-        xml_escape(&site.title),
+        xml_text(&site.title),
     );
     for q in questions.iter().take(50) {
-        let url = renderer.absolute(&url_for(&graph.root, Kind::Question, &q.origin.id));
+        let url = urls.absolute(graph.url(&q.origin.id).unwrap_or_default());
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            xml_escape(&q.question),
-            xml_escape(&url),
-            xml_escape(&url),
+            xml_text(&q.question),
+            xml_text(&url),
+            xml_text(&url),
             q.reviewed.on.value,
-            xml_escape(&q.summary),
+            xml_text(&q.summary),
         ));
     }
     xml.push_str("</feed>\n");
@@ -105,7 +129,7 @@ pub(super) fn atom_feed(graph: &Graph, site: &Site, renderer: &PageRenderer) -> 
 
 /// What patients can search: questions, glossary terms, cautions and pages.
 pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocument> {
-    let root = &graph.root;
+    let url = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let mut docs: Vec<SearchDocument> = graph
         .content
         .questions
@@ -120,7 +144,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
                 .map(|t| t.title.to_string());
             text.extend(topic.clone());
             SearchDocument {
-                url: url_for(root, Kind::Question, &q.origin.id),
+                url: url(&q.origin.id),
                 title: q.question.clone(),
                 section: topic.unwrap_or_default(),
                 text: text.join("\n"),
@@ -128,7 +152,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         })
         .collect();
     docs.extend(graph.content.glossary.iter().map(|t| SearchDocument {
-        url: url_for(root, Kind::Glossary, &t.origin.id),
+        url: url(&t.origin.id),
         title: t.term.clone(),
         section: "Glossary".into(),
         text: format!(
@@ -138,17 +162,36 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         ),
     }));
     docs.extend(graph.content.cautions.iter().map(|c| SearchDocument {
-        url: url_for(root, Kind::Caution, &c.origin.id),
+        url: url(&c.origin.id),
         title: c.title.clone(),
         section: "Caution".into(),
         text: renderer.plain(&c.message),
     }));
     docs.extend(graph.content.pages.iter().map(|p| SearchDocument {
-        url: url_for(root, Kind::Page, &p.origin.id),
+        url: url(&p.origin.id),
         title: p.title.clone(),
         section: "Page".into(),
         text: renderer.plain(&p.body),
     }));
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     docs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_text;
+
+    #[test]
+    fn xml_text_escapes_markup_and_drops_what_xml_forbids() {
+        assert_eq!(
+            xml_text("a <b> & \"c\" 'd'"),
+            "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
+        );
+        assert_eq!(xml_text("tab\tline\nreturn\r"), "tab\tline\nreturn\r");
+        assert_eq!(
+            xml_text("nul\u{0} bell\u{7} esc\u{1b} del\u{7f} c1\u{85}\u{9f} \u{fffe}\u{ffff}"),
+            "nul bell esc del c1 "
+        );
+        assert_eq!(xml_text("é \u{10000} \u{fffd}"), "é \u{10000} \u{fffd}");
+    }
 }

@@ -7,23 +7,29 @@
 //! stays flat however large the site. Also writes the sitemap, robots.txt,
 //! the Atom feed, the search index and the assets.
 //!
-//! This file decides which pages there are and runs them; `pages.rs` decides
-//! what each page shows (the templates decide how it looks); `files.rs`
-//! writes the files that are not pages. Nothing here checks content: a
-//! build that reaches this stage has passed `check`.
+//! This file decides which pages there are and runs them, and reports a
+//! template mistake once with the pages it broke; `pages.rs` decides what
+//! each page shows (the templates decide how it looks); `files.rs` writes
+//! the files that are not pages. URLs come from the graph's
+//! [`SiteUrls`](crate::urls::SiteUrls); JSON embedded in a page goes through
+//! [`json_for_html`]. Nothing here checks content: a build that reaches this
+//! stage has passed `check`.
 
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::link::{Graph, by_title, url_for};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span};
+use crate::link::{Graph, by_title};
 use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
 use crate::search::{self, SearchDocument};
-use crate::theme::{Theme, error_chain};
+use crate::theme::{TemplateError, Theme};
+use crate::urls::Section;
 use crate::write::Output;
 use files::{atom_feed, robots, search_documents, sitemap};
 use pages::PageRenderer;
@@ -59,7 +65,7 @@ pub struct RenderOptions {
 }
 
 /// Renders the whole site into `staging`. Problems (a template that fails on
-/// some page, a file that cannot be written) go into `diagnostics`.
+/// some pages, a file that cannot be written) go into `diagnostics`.
 pub fn render(
     graph: &Graph,
     theme: &mut Theme,
@@ -74,14 +80,8 @@ pub fn render(
         .site
         .as_ref()
         .expect("check guarantees a site");
-    let renderer = PageRenderer::new(graph, site, today);
-    set_global_context(
-        &mut theme.tera,
-        graph,
-        site,
-        theme.asset_urls.clone(),
-        options,
-    );
+    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
+    set_global_context(theme, graph, site, options);
     let theme = &*theme;
 
     let mut jobs = all_job_list(graph);
@@ -99,46 +99,18 @@ pub fn render(
         });
     }
 
-    let failures: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let (path, template, context) = renderer.page(job);
-            let html = match theme.tera.render(template, &context) {
-                Ok(html) => html,
-                Err(error) => {
-                    return Some(
-                        Diagnostic::error(
-                            Code::TemplateRender,
-                            format!("templates/{template}"),
-                            None,
-                        )
-                        .message(format!("rendering {path} failed: {}", error_chain(&error)))
-                        .help("fix the template, or delete the override to use the built-in one"),
-                    );
-                }
-            };
-            staging
-                .put(&path, html.as_bytes())
-                .err()
-                .map(|e| write_failed(&path, e))
-        })
-        .collect();
     let pages = jobs.len();
-    for failure in failures {
-        diagnostics.push(failure);
-    }
+    let problems = render_pages(&jobs, &renderer, theme, Some(staging));
+    problems.report(diagnostics);
 
     let mut extra: Vec<(String, Vec<u8>)> = vec![
         // The sitemap lists every page, also when only some were rendered.
         (
             "sitemap.xml".into(),
-            sitemap(graph, &all_job_list(graph), &renderer).into_bytes(),
+            sitemap(graph, &all_job_list(graph)).into_bytes(),
         ),
-        ("robots.txt".into(), robots(site).into_bytes()),
-        (
-            "feed.xml".into(),
-            atom_feed(graph, site, &renderer).into_bytes(),
-        ),
+        ("robots.txt".into(), robots(&graph.urls).into_bytes()),
+        ("feed.xml".into(), atom_feed(graph, site).into_bytes()),
     ];
     if scope.is_none() {
         // A scoped render reuses the assets of a build with the same theme.
@@ -177,6 +149,162 @@ pub fn render(
     }
 }
 
+/// Renders each page template on a few sample pages against the real
+/// content, writing nothing, so that `cited check` finds the template
+/// mistakes a build would, in a small part of the build's time.
+///
+/// The samples are, per template, the first page and then each page that
+/// shows something no earlier sample of that template showed (a cost table,
+/// a caution, a source's address...), since a mistake inside `{% if %}`
+/// fails only on pages that take the branch. When a sample fails, every page
+/// of its template is rendered too (still writing nothing), so that the
+/// diagnostic counts the pages as a build's would.
+pub fn check_templates(
+    graph: &Graph,
+    theme: &mut Theme,
+    today: Date,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(site) = graph.content.site.as_ref() else {
+        return;
+    };
+    set_global_context(theme, graph, site, &RenderOptions::default());
+    let theme = &*theme;
+    let jobs = all_job_list(graph);
+    let samples = sample_jobs(graph, &jobs);
+    let sampled_questions: Vec<&Question> = samples
+        .iter()
+        .filter_map(|job| match job {
+            Job::Question(q) => Some(*q),
+            _ => None,
+        })
+        .collect();
+    let renderer = PageRenderer::new(graph, site, today, sampled_questions);
+    let problems = render_pages(&samples, &renderer, theme, None);
+    if problems.failed_templates.is_empty() {
+        return;
+    }
+    let failed: Vec<Job> = jobs
+        .into_iter()
+        .filter(|job| problems.failed_templates.contains(job.template()))
+        .collect();
+    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
+    render_pages(&failed, &renderer, theme, None).report(diagnostics);
+}
+
+/// Per template, the first page and each page showing something that no
+/// earlier one of that template showed: the pages [`check_templates`] renders.
+fn sample_jobs<'a>(graph: &Graph, jobs: &[Job<'a>]) -> Vec<Job<'a>> {
+    let mut shown: HashMap<&str, u32> = HashMap::new();
+    jobs.iter()
+        .filter(|job| {
+            let features = job.features(graph) | FIRST_OF_ITS_TEMPLATE;
+            let seen = shown.entry(job.template()).or_insert(0);
+            let new = features & !*seen != 0;
+            *seen |= features;
+            new
+        })
+        .copied()
+        .collect()
+}
+
+/// What went wrong rendering some pages.
+struct PageProblems {
+    /// Each template mistake with the output paths of the pages it broke, in
+    /// page order.
+    template_errors: Vec<(TemplateError, Vec<String>)>,
+    /// The page templates that failed on some page.
+    failed_templates: BTreeSet<&'static str>,
+    write_failures: Vec<Diagnostic>,
+}
+
+impl PageProblems {
+    /// One diagnostic per template mistake, however many pages it broke.
+    fn report(self, diagnostics: &mut Diagnostics) {
+        for (error, pages) in self.template_errors {
+            let pages = match pages.as_slice() {
+                [only] => format!("rendering {only} failed"),
+                [first, ..] => format!(
+                    "rendering {} pages failed (the first: {first})",
+                    pages.len()
+                ),
+                [] => "rendering failed".to_string(),
+            };
+            let help = if error.overridden {
+                "fix the template (if it replaces a built-in one, deleting it brings that back)"
+            } else {
+                "the built-in template was given values it does not expect: check the site's templates that extend or include it"
+            };
+            diagnostics.push(
+                Diagnostic::error(Code::TemplateRender, error.file, error.span)
+                    .message(format!("{pages}: {}", error.message))
+                    .help(help),
+            );
+        }
+        for failure in self.write_failures {
+            diagnostics.push(failure);
+        }
+    }
+}
+
+/// Renders `jobs` in parallel, handing each page to `output` (if any) as it
+/// is done, and gathers the same template mistake on many pages into one.
+fn render_pages(
+    jobs: &[Job],
+    renderer: &PageRenderer,
+    theme: &Theme,
+    output: Option<&dyn Output>,
+) -> PageProblems {
+    enum Failure {
+        Template(&'static str, TemplateError, String),
+        Write(Diagnostic),
+    }
+    let failures: Vec<Failure> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let (path, context) = renderer.page(job);
+            let template = job.template();
+            match theme.tera.render(template, &context) {
+                Ok(html) => output?
+                    .put(&path, html.as_bytes())
+                    .err()
+                    .map(|e| Failure::Write(write_failed(&path, e))),
+                Err(error) => Some(Failure::Template(
+                    template,
+                    theme.locate(&error, template),
+                    path,
+                )),
+            }
+        })
+        .collect();
+    let mut problems = PageProblems {
+        template_errors: Vec::new(),
+        failed_templates: BTreeSet::new(),
+        write_failures: Vec::new(),
+    };
+    // One mistake is one place in one file. Tera's message may still differ
+    // from page to page (it lists the variables of each page's template),
+    // so the place alone decides, when Tera gives one.
+    let mut index: HashMap<(PathBuf, Result<Span, String>), usize> = HashMap::new();
+    for failure in failures {
+        match failure {
+            Failure::Template(template, error, path) => {
+                problems.failed_templates.insert(template);
+                let place = error.span.ok_or_else(|| error.message.clone());
+                match index.entry((error.file.clone(), place)) {
+                    Entry::Occupied(i) => problems.template_errors[*i.get()].1.push(path),
+                    Entry::Vacant(slot) => {
+                        slot.insert(problems.template_errors.len());
+                        problems.template_errors.push((error, vec![path]));
+                    }
+                }
+            }
+            Failure::Write(diagnostic) => problems.write_failures.push(diagnostic),
+        }
+    }
+    problems
+}
+
 /// Every page of the site, in a fixed order.
 ///
 /// The long listings (sources, topics, tags) come first: queued last, one of
@@ -208,6 +336,7 @@ fn write_failed(path: &str, error: std::io::Error) -> Diagnostic {
 /// a patient scans a short list, and a large site's home page stays small.
 const HOME_QUESTIONS_PER_TOPIC: usize = 10;
 
+#[derive(Clone, Copy)]
 enum Job<'a> {
     Home,
     Tags,
@@ -222,6 +351,82 @@ enum Job<'a> {
     Tag(&'a str),
 }
 
+/// A bit every page has, so that each template's first page is a sample.
+const FIRST_OF_ITS_TEMPLATE: u32 = 1;
+
+impl Job<'_> {
+    /// The template that renders this page.
+    fn template(&self) -> &'static str {
+        match self {
+            Job::Home => "home.html",
+            Job::Tags => "tags.html",
+            Job::Glossary => "glossary.html",
+            Job::Search => "search.html",
+            Job::NotFound => "404.html",
+            Job::Question(_) => "question.html",
+            Job::Topic(_) => "topic.html",
+            Job::Source(_) => "source.html",
+            Job::Caution(_) => "caution.html",
+            Job::Page(_) => "page.html",
+            Job::Tag(_) => "tag.html",
+        }
+    }
+
+    /// What optional parts this page shows, one bit each (above
+    /// [`FIRST_OF_ITS_TEMPLATE`]): a template's `{% if %}` branches.
+    fn features(&self, graph: &Graph) -> u32 {
+        let has =
+            |id: &str, list: &HashMap<&str, Vec<&str>>| list.get(id).is_some_and(|l| !l.is_empty());
+        let bits = |flags: &[bool]| {
+            flags
+                .iter()
+                .enumerate()
+                .filter(|(_, on)| **on)
+                .fold(0, |acc, (i, _)| acc | 2 << i)
+        };
+        match self {
+            Job::Question(q) => {
+                let id = q.origin.id.as_str();
+                let quotes = || crate::link::question_quotes(q);
+                bits(&[
+                    q.cost.is_some(),
+                    q.comparison.is_some(),
+                    q.timeline.is_some(),
+                    !q.cautions.is_empty(),
+                    !q.tags.is_empty(),
+                    graph.related.get(id).is_some_and(|r| !r.is_empty()),
+                    graph.previous.contains_key(id),
+                    graph.next.contains_key(id),
+                    has(id, &graph.backlinks),
+                    quotes().any(|x| x.stance == Stance::Qualifies),
+                    quotes().any(|x| x.stance == Stance::Contradicts),
+                    quotes().any(|x| x.attribution.is_some()),
+                ])
+            }
+            Job::Source(s) => bits(&[
+                s.url.is_some(),
+                s.publisher.is_some(),
+                s.published.is_some(),
+                s.accessed.is_some(),
+                graph.citations.contains_key(s.origin.id.as_str()),
+                has(&s.origin.id, &graph.backlinks),
+            ]),
+            Job::Topic(t) => bits(&[
+                t.intro.is_some(),
+                graph.topic_questions.contains_key(t.origin.id.as_str()),
+                has(&t.origin.id, &graph.backlinks),
+            ]),
+            Job::Caution(c) => bits(&[
+                !c.quotes.is_empty(),
+                graph.caution_questions.contains_key(c.origin.id.as_str()),
+                has(&c.origin.id, &graph.backlinks),
+            ]),
+            Job::Page(p) => bits(&[has(&p.origin.id, &graph.backlinks)]),
+            Job::Home | Job::Tags | Job::Glossary | Job::Search | Job::NotFound | Job::Tag(_) => 0,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Global context: what every page shares, inserted once.
 
@@ -230,8 +435,21 @@ struct SiteContext<'a> {
     title: &'a str,
     description: &'a str,
     language: &'a str,
+    /// The normalised `base_url`.
     base_url: &'a str,
     disclaimer_html: String,
+}
+
+/// The URLs of the site's own pages and files, for templates: a template
+/// links to `{{ urls.search }}`, never builds an address from pieces.
+#[derive(Serialize)]
+struct SectionUrls {
+    home: String,
+    tags: String,
+    glossary: String,
+    search: String,
+    search_index: String,
+    feed: String,
 }
 
 #[derive(Serialize)]
@@ -240,20 +458,15 @@ struct NavLink {
     url: String,
 }
 
-fn set_global_context(
-    tera: &mut tera::Tera,
-    graph: &Graph,
-    site: &Site,
-    assets: std::collections::BTreeMap<String, String>,
-    options: &RenderOptions,
-) {
+fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &RenderOptions) {
+    let urls = &graph.urls;
     let resolve = |id: &str| resolve(graph, id);
-    let glossary_url = |id: &str| url_for(&graph.root, Kind::Glossary, id);
+    let glossary_url = |id: &str| urls.entity(Kind::Glossary, id);
     let site_context = SiteContext {
         title: &site.title,
         description: &site.description,
         language: &site.language,
-        base_url: &site.base_url,
+        base_url: urls.base(),
         disclaimer_html: markdown::to_html(
             &site.disclaimer,
             RenderContext {
@@ -265,12 +478,21 @@ fn set_global_context(
             },
         ),
     };
+    let sections = SectionUrls {
+        home: urls.section(Section::Home),
+        tags: urls.section(Section::Tags),
+        glossary: urls.section(Section::Glossary),
+        search: urls.section(Section::Search),
+        search_index: urls.section(Section::SearchIndex),
+        feed: urls.section(Section::Feed),
+    };
+    let entity_url = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let topics: Vec<NavLink> = graph
         .topics
         .iter()
         .map(|t| NavLink {
             title: t.title.clone(),
-            url: url_for(&graph.root, Kind::Topic, &t.origin.id),
+            url: entity_url(&t.origin.id),
         })
         .collect();
     let mut pages: Vec<&Page> = graph.content.pages.iter().collect();
@@ -279,16 +501,46 @@ fn set_global_context(
         .iter()
         .map(|p| NavLink {
             title: p.title.clone(),
-            url: url_for(&graph.root, Kind::Page, &p.origin.id),
+            url: entity_url(&p.origin.id),
         })
         .collect();
-    let global = tera.global_context();
+    let assets: BTreeMap<&str, String> = theme
+        .asset_paths
+        .iter()
+        .map(|(name, path)| (name.as_str(), urls.file_at(path)))
+        .collect();
+    let global = theme.tera.global_context();
     global.insert("site", &site_context);
-    global.insert("root", &graph.root);
+    // Kept for sites' own templates written before `urls`.
+    global.insert("root", urls.root());
+    global.insert("urls", &sections);
     global.insert("assets", &assets);
     global.insert("nav_topics", &topics);
     global.insert("nav_pages", &pages);
     global.insert("live_reload", &options.live_reload);
+}
+
+/// JSON to embed in a page (in a `<script>` or an attribute): `<`, `>`, `&`
+/// and the two characters JavaScript reads as line ends (U+2028, U+2029)
+/// written as `\u` escapes, so no text inside can end the element, open a
+/// comment (`<!--` would swallow the rest of the page) or be read as markup.
+/// The value stays exactly the same JSON.
+pub fn json_for_html(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("a context serialises to JSON");
+    // These characters can only occur inside JSON strings, where the escape
+    // means the same character.
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {
@@ -296,4 +548,21 @@ fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {
         url: &e.url,
         title: e.title,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_for_html;
+
+    #[test]
+    fn json_for_html_escapes_what_could_end_or_comment_out_a_script() {
+        let text = "</script><!--<script> & \u{2028}\u{2029}>";
+        let json = json_for_html(&serde_json::json!({ "<key>": text }));
+        assert_eq!(
+            json,
+            r#"{"\u003ckey\u003e":"\u003c/script\u003e\u003c!--\u003cscript\u003e \u0026 \u2028\u2029\u003e"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["<key>"], text);
+    }
 }

@@ -11,11 +11,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{DEFAULT_REVIEW_MAX_AGE_DAYS, due_date, readability};
-use crate::link::{Graph, by_title, url_for};
+use crate::link::{Graph, by_title};
 use crate::markdown::{self, RenderContext};
 use crate::model::*;
 
-use super::{HOME_QUESTIONS_PER_TOPIC, Job, resolve};
+use crate::urls::Section;
+
+use super::{HOME_QUESTIONS_PER_TOPIC, Job, json_for_html, resolve};
 
 #[derive(Serialize, Clone)]
 struct Link {
@@ -179,8 +181,6 @@ pub(super) struct PageRenderer<'g> {
     site: &'g Site,
     today: Date,
     max_age_days: i64,
-    /// scheme://host of base_url, to make absolute URLs.
-    origin: String,
     /// Each caution's message, rendered once rather than on every question carrying it.
     caution_html: HashMap<&'g str, String>,
     /// Each question's summary and answer as plain words, worked out once for
@@ -189,13 +189,14 @@ pub(super) struct PageRenderer<'g> {
 }
 
 impl<'g> PageRenderer<'g> {
-    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
-        let base = site.base_url.value.as_str();
-        let after_scheme = base.find("://").map_or(0, |i| i + 3);
-        let origin = match base[after_scheme..].find('/') {
-            Some(i) => base[..after_scheme + i].to_string(),
-            None => base.to_string(),
-        };
+    /// A renderer for pages of `questions` (and of everything else): their
+    /// plain text is worked out up front, in parallel.
+    pub(super) fn new(
+        graph: &'g Graph<'g>,
+        site: &'g Site,
+        today: Date,
+        questions: impl IntoIterator<Item = &'g Question>,
+    ) -> Self {
         let mut renderer = PageRenderer {
             graph,
             site,
@@ -204,13 +205,11 @@ impl<'g> PageRenderer<'g> {
                 .review_max_age_days
                 .as_ref()
                 .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
-            origin,
             caution_html: HashMap::new(),
             question_text: HashMap::new(),
         };
-        renderer.question_text = graph
-            .content
-            .questions
+        let questions: Vec<&Question> = questions.into_iter().collect();
+        renderer.question_text = questions
             .par_iter()
             .map(|q| {
                 let text = format!("{}\n{}", q.summary.value, renderer.plain(&q.answer));
@@ -231,8 +230,9 @@ impl<'g> PageRenderer<'g> {
         renderer
     }
 
-    pub(super) fn absolute(&self, url: &str) -> String {
-        format!("{}{}", self.origin, url)
+    /// The URL of an entity's page (worked out once, in the graph).
+    fn url_of(&self, id: &str) -> String {
+        self.graph.url(id).unwrap_or_default().to_string()
     }
 
     fn markdown(
@@ -243,7 +243,7 @@ impl<'g> PageRenderer<'g> {
     ) -> String {
         let graph = self.graph;
         let resolve = |id: &str| resolve(graph, id);
-        let glossary_url = |id: &str| url_for(&graph.root, Kind::Glossary, id);
+        let glossary_url = |id: &str| graph.urls.entity(Kind::Glossary, id);
         markdown::to_html(
             text,
             RenderContext {
@@ -266,18 +266,18 @@ impl<'g> PageRenderer<'g> {
         PageMeta {
             title: title.to_string(),
             description: description.to_string(),
-            canonical: self.absolute(&url),
+            canonical: self.graph.urls.absolute(&url),
             url,
             kind,
         }
     }
 
-    /// Output path, template name and context of one page.
-    pub(super) fn page(&self, job: &Job) -> (String, &'static str, tera::Context) {
+    /// Output path and context of one page.
+    pub(super) fn page(&self, job: &Job) -> (String, tera::Context) {
         let g = self.graph;
-        let root = &g.root;
+        let urls = &g.urls;
         let mut context = tera::Context::new();
-        let (path, template, meta) = match job {
+        let (path, meta) = match job {
             Job::Home => {
                 let topics: Vec<_> = g
                     .topics
@@ -297,48 +297,36 @@ impl<'g> PageRenderer<'g> {
                 let meta = self.meta(
                     &self.site.title,
                     &self.site.description,
-                    root.clone(),
+                    urls.section(Section::Home),
                     "home",
                 );
-                ("index.html".to_string(), "home.html", meta)
+                ("index.html".to_string(), meta)
             }
             Job::Question(q) => {
                 let question = self.question(q);
                 context.insert("json_ld", &self.question_json_ld(q, &question));
                 let meta = self.meta(&q.question, &q.summary, question.url.clone(), "question");
                 context.insert("question", &question);
-                (
-                    format!("questions/{}/index.html", q.origin.id),
-                    "question.html",
-                    meta,
-                )
+                (format!("questions/{}/index.html", q.origin.id), meta)
             }
             Job::Topic(t) => {
                 context.insert("topic", &self.topic_listing(t));
                 context.insert("backlinks", &self.backlinks(&t.origin.id));
-                let url = url_for(root, Kind::Topic, &t.origin.id);
+                let url = self.url_of(&t.origin.id);
                 let description = format!("Questions about {}", t.title.to_lowercase());
                 let meta = self.meta(&t.title, &description, url, "topic");
-                (
-                    format!("topics/{}/index.html", t.origin.id),
-                    "topic.html",
-                    meta,
-                )
+                (format!("topics/{}/index.html", t.origin.id), meta)
             }
             Job::Source(s) => {
                 context.insert("source", &self.source(s));
-                let url = url_for(root, Kind::Source, &s.origin.id);
+                let url = self.url_of(&s.origin.id);
                 let meta = self.meta(
                     &s.title,
                     &format!("What this site quotes from {}", s.title),
                     url,
                     "source",
                 );
-                (
-                    format!("sources/{}/index.html", s.origin.id),
-                    "source.html",
-                    meta,
-                )
+                (format!("sources/{}/index.html", s.origin.id), meta)
             }
             Job::Caution(c) => {
                 context.insert("caution", &self.caution(c));
@@ -351,46 +339,42 @@ impl<'g> PageRenderer<'g> {
                 context.insert("questions", &self.summaries(questions));
                 let quotes: Vec<_> = c.quotes.iter().map(|q| self.quote(q)).collect();
                 context.insert("quotes", &quotes);
-                let url = url_for(root, Kind::Caution, &c.origin.id);
+                let url = self.url_of(&c.origin.id);
                 let description = self.plain(&c.message);
                 let meta = self.meta(&c.title, &description, url, "caution");
-                (
-                    format!("cautions/{}/index.html", c.origin.id),
-                    "caution.html",
-                    meta,
-                )
+                (format!("cautions/{}/index.html", c.origin.id), meta)
             }
             Job::Page(p) => {
                 context.insert("body_html", &self.markdown(&p.body, None, None));
                 context.insert("backlinks", &self.backlinks(&p.origin.id));
-                let url = url_for(root, Kind::Page, &p.origin.id);
+                let url = self.url_of(&p.origin.id);
                 let meta = self.meta(&p.title, &self.site.description, url, "page");
-                (format!("{}/index.html", p.origin.id), "page.html", meta)
+                (format!("{}/index.html", p.origin.id), meta)
             }
             Job::Tag(tag) => {
                 let questions = g.tags.get(tag).map(Vec::as_slice).unwrap_or(&[]);
                 context.insert("tag", tag);
                 context.insert("questions", &self.summaries(questions));
                 let title = format!("Questions tagged “{tag}”");
-                let meta = self.meta(&title, &title, g.tag_url(tag), "tag");
-                (format!("tags/{tag}/index.html"), "tag.html", meta)
+                let meta = self.meta(&title, &title, urls.tag(tag), "tag");
+                (format!("tags/{tag}/index.html"), meta)
             }
             Job::Tags => {
                 let tags: Vec<_> = g
                     .tags
                     .iter()
                     .map(|(tag, qs)| {
-                        serde_json::json!({ "name": tag, "url": g.tag_url(tag), "count": qs.len() })
+                        serde_json::json!({ "name": tag, "url": urls.tag(tag), "count": qs.len() })
                     })
                     .collect();
                 context.insert("tags", &tags);
                 let meta = self.meta(
                     "All tags",
                     "Every tag, with its questions",
-                    format!("{root}tags/"),
+                    urls.section(Section::Tags),
                     "tags",
                 );
-                ("tags/index.html".to_string(), "tags.html", meta)
+                ("tags/index.html".to_string(), meta)
             }
             Job::Glossary => {
                 let mut terms: Vec<&GlossaryTerm> = g.content.glossary.iter().collect();
@@ -412,19 +396,19 @@ impl<'g> PageRenderer<'g> {
                 let meta = self.meta(
                     "Glossary",
                     "The medical words this site uses, in plain words",
-                    format!("{root}glossary/"),
+                    urls.section(Section::Glossary),
                     "glossary",
                 );
-                ("glossary/index.html".to_string(), "glossary.html", meta)
+                ("glossary/index.html".to_string(), meta)
             }
             Job::Search => {
                 let meta = self.meta(
                     "Search",
                     "Search this site",
-                    format!("{root}search/"),
+                    urls.section(Section::Search),
                     "search",
                 );
-                ("search/index.html".to_string(), "search.html", meta)
+                ("search/index.html".to_string(), meta)
             }
             Job::NotFound => {
                 let topics: Vec<_> = g
@@ -432,21 +416,21 @@ impl<'g> PageRenderer<'g> {
                     .iter()
                     .map(|t| Link {
                         title: t.title.clone(),
-                        url: url_for(root, Kind::Topic, &t.origin.id),
+                        url: self.url_of(&t.origin.id),
                     })
                     .collect();
                 context.insert("topics", &topics);
                 let meta = self.meta(
                     "Page not found",
                     "This page does not exist",
-                    format!("{root}404.html"),
+                    urls.section(Section::NotFound),
                     "404",
                 );
-                ("404.html".to_string(), "404.html", meta)
+                ("404.html".to_string(), meta)
             }
         };
         context.insert("page", &meta);
-        (path, template, context)
+        (path, context)
     }
 
     fn link(&self, id: &str) -> Option<Link> {
@@ -469,7 +453,7 @@ impl<'g> PageRenderer<'g> {
             .iter()
             .map(|q| QuestionSummary {
                 title: q.question.clone(),
-                url: url_for(&self.graph.root, Kind::Question, &q.origin.id),
+                url: self.url_of(&q.origin.id),
                 summary: q.summary.value.clone(),
                 topic: self.link(&q.topic),
             })
@@ -487,7 +471,7 @@ impl<'g> PageRenderer<'g> {
             total: questions.len(),
             id: topic.origin.id.clone(),
             title: topic.title.clone(),
-            url: url_for(&self.graph.root, Kind::Topic, &topic.origin.id),
+            url: self.url_of(&topic.origin.id),
             intro_html: topic.intro.as_ref().map(|i| self.markdown(i, None, None)),
             questions: self.summaries(questions),
         }
@@ -502,7 +486,7 @@ impl<'g> PageRenderer<'g> {
         CautionContext {
             id: c.origin.id.clone(),
             title: c.title.clone(),
-            url: url_for(&self.graph.root, Kind::Caution, &c.origin.id),
+            url: self.url_of(&c.origin.id),
             severity: c.severity.name(),
             message_html: self
                 .caution_html
@@ -579,7 +563,7 @@ impl<'g> PageRenderer<'g> {
             .filter_map(|s| g.content.sources.iter().find(|x| x.origin.id == s))
             .map(|s| SourceSummary {
                 title: s.title.clone(),
-                url: url_for(&g.root, Kind::Source, &s.origin.id),
+                url: self.url_of(&s.origin.id),
                 publisher: s.publisher.clone(),
                 external_url: s.url.as_ref().map(|u| u.value.clone()),
             })
@@ -588,7 +572,7 @@ impl<'g> PageRenderer<'g> {
         QuestionContext {
             id: id.to_string(),
             title: q.question.clone(),
-            url: url_for(&g.root, Kind::Question, id),
+            url: self.url_of(id),
             summary: q.summary.value.clone(),
             answer_html,
             topic: self.link(&q.topic),
@@ -597,7 +581,7 @@ impl<'g> PageRenderer<'g> {
                 .iter()
                 .map(|t| Link {
                     title: t.value.clone(),
-                    url: g.tag_url(t),
+                    url: g.urls.tag(t),
                 })
                 .collect(),
             facts,
@@ -681,14 +665,15 @@ impl<'g> PageRenderer<'g> {
     /// schema.org data for search engines: the question as an FAQPage, and the
     /// page as a MedicalWebPage with its review date.
     fn question_json_ld(&self, q: &Question, ctx: &QuestionContext) -> String {
-        let url = self.absolute(&ctx.url);
+        let urls = &self.graph.urls;
+        let url = urls.absolute(&ctx.url);
         let answer = &self.question_text[q.origin.id.as_str()];
         let data = serde_json::json!({
             "@context": "https://schema.org",
             "@graph": [
                 {
                     "@type": "FAQPage",
-                    "@id": format!("{url}#faq"),
+                    "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
                     "mainEntity": [{
                         "@type": "Question",
                         "name": q.question,
@@ -701,17 +686,14 @@ impl<'g> PageRenderer<'g> {
                     "url": url,
                     "name": q.question,
                     "description": q.summary.value,
-                    "inLanguage": self.site.language,
+                    "inLanguage": self.site.language.value,
                     "lastReviewed": ctx.review.on,
                     "reviewedBy": { "@type": "Organization", "name": ctx.review.by },
-                    "isPartOf": { "@type": "WebSite", "name": self.site.title, "url": self.absolute(&self.graph.root) },
+                    "isPartOf": { "@type": "WebSite", "name": self.site.title, "url": urls.base() },
                 },
             ],
         });
-        // Inside <script>, "</" would end the element early.
-        serde_json::to_string(&data)
-            .expect("JSON-LD serialises")
-            .replace("</", "<\\/")
+        json_for_html(&data)
     }
 }
 

@@ -1,0 +1,579 @@
+//! The site's URLs: every address a page, feed or file links to, built from
+//! the validated `base_url` with the `url` crate, in this one place.
+//!
+//! [`SiteUrls::new`] is also the validation of `base_url` (check reports its
+//! refusals; link and render use what it accepts), so what is checked and
+//! what is published cannot drift apart. Every URL is built by the `url`
+//! crate (segments and fragments percent-encoded by it), never by joining
+//! strings. This module decides addresses; it must not decide what a page
+//! shows, nor report diagnostics itself.
+
+use url::{Position, Url};
+
+use crate::model::Kind;
+
+/// The site's root and everything built on it. Made only from a `base_url`
+/// that passed [`SiteUrls::new`]: an absolute http(s) URL with a host, no
+/// user name, query or fragment, in its normal form, its path ending in `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteUrls {
+    base: Url,
+}
+
+/// The site's own pages and files that are not an entity's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Tags,
+    Glossary,
+    Search,
+    /// The folder of the sharded search index, read by `search.js`.
+    SearchIndex,
+    Feed,
+    Sitemap,
+    NotFound,
+}
+
+/// Why a `base_url` cannot be the address of a site: which rule it breaks,
+/// and, where one can be worked out, the value that would be accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseUrlError {
+    /// White space or a control character somewhere in what was written
+    /// (a tab or line break would put every link on another host).
+    Whitespace {
+        /// The first such character.
+        found: char,
+        fixed: Option<String>,
+    },
+    /// Not an absolute URL at all.
+    NotAbsolute { reason: String },
+    /// A scheme other than http or https.
+    Scheme {
+        scheme: String,
+        fixed: Option<String>,
+    },
+    /// An http(s) URL without a host.
+    NoHost,
+    /// A user name or password before the host.
+    UserInfo { fixed: String },
+    /// A query (`?…`) or fragment (`#…`): pages are not addressed by either.
+    QueryOrFragment { fixed: String },
+    /// The path has `.` or `..` segments, empty segments (`//`), a `\`, or
+    /// characters written unencoded.
+    PathNotNormalised { fixed: String },
+    /// The rest differs from how browsers read it: upper-case letters in the
+    /// scheme or host, a default port, an international domain name.
+    NotNormalised { fixed: String },
+}
+
+impl BaseUrlError {
+    /// What is wrong, in plain words.
+    pub fn message(&self) -> String {
+        match self {
+            BaseUrlError::Whitespace { found, .. } => format!(
+                "`base_url` contains {}: an address cannot hold white space or control characters",
+                describe_char(*found)
+            ),
+            BaseUrlError::NotAbsolute { reason } => {
+                format!("`base_url` is not an absolute URL ({reason})")
+            }
+            BaseUrlError::Scheme { scheme, .. } => {
+                format!("`base_url` is a `{scheme}:` address, not an http or https URL")
+            }
+            BaseUrlError::NoHost => "`base_url` has no host name".to_string(),
+            BaseUrlError::UserInfo { .. } => {
+                "`base_url` holds a user name or password, which would be published on every page"
+                    .to_string()
+            }
+            BaseUrlError::QueryOrFragment { .. } => {
+                "`base_url` has a query (`?…`) or a fragment (`#…`): the site's pages are folders under its path"
+                    .to_string()
+            }
+            BaseUrlError::PathNotNormalised { .. } => {
+                "the path of `base_url` is not normalised (it has `.` or `..` segments, an empty segment `//`, a `\\`, or characters that must be percent-encoded)"
+                    .to_string()
+            }
+            BaseUrlError::NotNormalised { .. } => {
+                "`base_url` is not written in its normal form (upper-case letters in the scheme or host, a default port, or an international domain name not in its ASCII form)"
+                    .to_string()
+            }
+        }
+    }
+
+    /// How to fix it: the accepted value when one can be worked out.
+    pub fn help(&self) -> String {
+        let fixed = match self {
+            BaseUrlError::Whitespace { fixed, .. } | BaseUrlError::Scheme { fixed, .. } => {
+                fixed.as_deref()
+            }
+            BaseUrlError::UserInfo { fixed }
+            | BaseUrlError::QueryOrFragment { fixed }
+            | BaseUrlError::PathNotNormalised { fixed }
+            | BaseUrlError::NotNormalised { fixed } => Some(fixed.as_str()),
+            BaseUrlError::NotAbsolute { .. } | BaseUrlError::NoHost => None,
+        };
+        match fixed {
+            Some(fixed) => format!("write `base_url: {fixed}`"),
+            None => "give the address the site will be published at, e.g. `base_url: https://example.org/`"
+                .to_string(),
+        }
+    }
+}
+
+impl SiteUrls {
+    /// Validates `base_url` and resolves the site's root from it. A missing
+    /// trailing `/` is added silently: `https://example.org/docs` is the
+    /// folder `/docs/`.
+    pub fn new(base_url: &str) -> Result<SiteUrls, BaseUrlError> {
+        if let Some(found) = base_url
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(BaseUrlError::Whitespace {
+                found,
+                fixed: without_whitespace(base_url),
+            });
+        }
+        let parsed = Url::parse(base_url).map_err(|error| BaseUrlError::NotAbsolute {
+            reason: error.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            // "ftp://example.org/docs/" → "https://example.org/docs/".
+            let fixed = parsed.host_str().and_then(|host| {
+                let guess = format!("https://{host}{}", parsed.path());
+                SiteUrls::new(&guess).ok().map(|urls| urls.base.to_string())
+            });
+            return Err(BaseUrlError::Scheme {
+                scheme: parsed.scheme().to_string(),
+                fixed,
+            });
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(BaseUrlError::NoHost);
+        }
+        let normal = normal_form(&parsed);
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(BaseUrlError::UserInfo {
+                fixed: normal.to_string(),
+            });
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(BaseUrlError::QueryOrFragment {
+                fixed: normal.to_string(),
+            });
+        }
+        // What was written must be what browsers read, but for the trailing slash.
+        let written_path = written_path(base_url);
+        let normal_path = normal.path();
+        if written_path != normal_path && format!("{written_path}/") != normal_path {
+            return Err(BaseUrlError::PathNotNormalised {
+                fixed: normal.to_string(),
+            });
+        }
+        let written_origin = &base_url[..base_url.len() - written_path.len()];
+        if written_origin != &normal[..Position::BeforePath] {
+            return Err(BaseUrlError::NotNormalised {
+                fixed: normal.to_string(),
+            });
+        }
+        Ok(SiteUrls { base: normal })
+    }
+
+    /// The normalised `base_url`, e.g. `https://example.org/docs/`.
+    pub fn base(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// The path the site lives under, starting and ending with `/`: pages
+    /// link to each other under it, e.g. `/` or `/docs/`.
+    pub fn root(&self) -> &str {
+        self.base.path()
+    }
+
+    /// The root-relative URL of an entity's page, e.g. `/docs/questions/cost/`;
+    /// a glossary term is a fragment of the glossary page.
+    pub fn entity(&self, kind: Kind, id: &str) -> String {
+        let url = match kind {
+            Kind::Source => self.folder(&["sources", id]),
+            Kind::Topic => self.folder(&["topics", id]),
+            Kind::Question => self.folder(&["questions", id]),
+            Kind::Caution => self.folder(&["cautions", id]),
+            Kind::Page => self.folder(&[id]),
+            Kind::Glossary => {
+                let mut url = self.folder(&["glossary"]);
+                url.set_fragment(Some(id));
+                url
+            }
+        };
+        root_relative(&url)
+    }
+
+    /// The root-relative URL of a tag's page, e.g. `/docs/tags/at-home/`.
+    pub fn tag(&self, tag: &str) -> String {
+        root_relative(&self.folder(&["tags", tag]))
+    }
+
+    /// The root-relative URL of one of the site's own pages or files.
+    pub fn section(&self, section: Section) -> String {
+        let url = match section {
+            Section::Home => self.base.clone(),
+            Section::Tags => self.folder(&["tags"]),
+            Section::Glossary => self.folder(&["glossary"]),
+            Section::Search => self.folder(&["search"]),
+            Section::SearchIndex => self.folder(&["search", "index"]),
+            Section::Feed => self.file(&["feed.xml"]),
+            Section::Sitemap => self.file(&["sitemap.xml"]),
+            Section::NotFound => self.file(&["404.html"]),
+        };
+        root_relative(&url)
+    }
+
+    /// The root-relative URL of a file published at `path` under the output
+    /// (e.g. `assets/style.1a2b3c4d5e.css`).
+    pub fn file_at(&self, path: &str) -> String {
+        let segments: Vec<&str> = path.split('/').collect();
+        root_relative(&self.file(&segments))
+    }
+
+    /// The absolute URL of a root-relative one made here: for the canonical
+    /// link, the sitemap, the feed, robots.txt and structured data.
+    pub fn absolute(&self, root_relative: &str) -> String {
+        match self.base.join(root_relative) {
+            Ok(url) => url.into(),
+            // Only URLs made by this type come here, and they always join.
+            Err(_) => self.base.to_string(),
+        }
+    }
+
+    /// [`SiteUrls::absolute`] with a fragment: a part of that page, such as
+    /// the FAQ in its structured data.
+    pub fn absolute_with_fragment(&self, root_relative: &str, fragment: &str) -> String {
+        match self.base.join(root_relative) {
+            Ok(mut url) => {
+                url.set_fragment(Some(fragment));
+                url.into()
+            }
+            Err(_) => self.base.to_string(),
+        }
+    }
+
+    /// `segments` as folders under the root, with the trailing `/` pretty URLs have.
+    fn folder(&self, segments: &[&str]) -> Url {
+        let mut url = self.file(segments);
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.push("");
+        }
+        url
+    }
+
+    /// `segments` under the root, each percent-encoded by the `url` crate.
+    fn file(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        // An http(s) URL always has path segments; `base` ends in `/`, whose
+        // empty last segment `pop_if_empty` drops before the new ones.
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+}
+
+impl BaseUrlError {
+    /// The value that would be accepted, where the error knows one.
+    fn fixed_value(&self) -> Option<String> {
+        match self {
+            BaseUrlError::Whitespace { fixed, .. } | BaseUrlError::Scheme { fixed, .. } => {
+                fixed.clone()
+            }
+            BaseUrlError::UserInfo { fixed }
+            | BaseUrlError::QueryOrFragment { fixed }
+            | BaseUrlError::PathNotNormalised { fixed }
+            | BaseUrlError::NotNormalised { fixed } => Some(fixed.clone()),
+            BaseUrlError::NotAbsolute { .. } | BaseUrlError::NoHost => None,
+        }
+    }
+}
+
+/// What a `base_url` holding white space or control characters was meant to
+/// be: what comes before a line break (after one, it is something else, such
+/// as a line injected into robots.txt), trimmed, without control characters,
+/// with inner spaces percent-encoded by the `url` crate, then normalised.
+fn without_whitespace(base_url: &str) -> Option<String> {
+    let first_line = base_url
+        .split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+        .next()
+        .unwrap_or_default();
+    let kept: String = first_line
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let encoded = Url::parse(&kept).ok()?;
+    match SiteUrls::new(encoded.as_str()) {
+        Ok(urls) => Some(urls.base.into()),
+        Err(error) => error.fixed_value(),
+    }
+}
+
+/// `parsed` as it should have been written: no user name, query or
+/// fragment, no empty path segments, and a path ending in `/`.
+fn normal_form(parsed: &Url) -> Url {
+    let mut url = parsed.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    // The segments as the crate serialised them (already percent-encoded,
+    // so they are set as a path, not pushed as segments to encode again).
+    let segments: Vec<&str> = parsed
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    let mut path = String::from("/");
+    for segment in segments {
+        path.push_str(segment);
+        path.push('/');
+    }
+    url.set_path(&path);
+    url
+}
+
+/// The path part of a `base_url` as written (from the first `/` after the
+/// host), before any query or fragment; empty when there is none.
+fn written_path(base_url: &str) -> &str {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    let rest = &base_url[after_scheme..];
+    let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    match rest.find(['/', '\\']) {
+        Some(i) => &rest[i..],
+        None => "",
+    }
+}
+
+/// A URL without its scheme and host: how pages link to each other, so a
+/// copy of the site on another host (a preview) still links to itself.
+fn root_relative(url: &Url) -> String {
+    url[Position::BeforePath..].to_string()
+}
+
+/// A character named so that it is visible in a message.
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        '\t' => "a tab".to_string(),
+        '\n' | '\r' => "a line break".to_string(),
+        c => format!("the invisible character U+{:04X}", c as u32),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(base: &str) -> SiteUrls {
+        SiteUrls::new(base).unwrap_or_else(|e| panic!("{base}: {e:?}"))
+    }
+
+    #[test]
+    fn builds_the_same_urls_as_the_site_has_always_published() {
+        let site = urls("https://example.org/kitchen/");
+        assert_eq!(site.root(), "/kitchen/");
+        assert_eq!(
+            site.entity(Kind::Question, "cost"),
+            "/kitchen/questions/cost/"
+        );
+        assert_eq!(site.entity(Kind::Page, "about"), "/kitchen/about/");
+        assert_eq!(
+            site.entity(Kind::Glossary, "crumb"),
+            "/kitchen/glossary/#crumb"
+        );
+        assert_eq!(site.tag("at-home"), "/kitchen/tags/at-home/");
+        assert_eq!(site.section(Section::Home), "/kitchen/");
+        assert_eq!(site.section(Section::Feed), "/kitchen/feed.xml");
+        assert_eq!(site.section(Section::SearchIndex), "/kitchen/search/index/");
+        assert_eq!(
+            site.file_at("assets/style.abc.css"),
+            "/kitchen/assets/style.abc.css"
+        );
+        assert_eq!(
+            site.absolute(&site.entity(Kind::Glossary, "crumb")),
+            "https://example.org/kitchen/glossary/#crumb"
+        );
+        let top = urls("https://example.org/");
+        assert_eq!(top.root(), "/");
+        assert_eq!(top.entity(Kind::Source, "who"), "/sources/who/");
+        assert_eq!(top.absolute(top.root()), "https://example.org/");
+        assert_eq!(
+            site.absolute_with_fragment("/kitchen/questions/cost/", "faq"),
+            "https://example.org/kitchen/questions/cost/#faq"
+        );
+    }
+
+    #[test]
+    fn adds_the_trailing_slash_silently() {
+        assert_eq!(urls("https://example.org").base(), "https://example.org/");
+        assert_eq!(
+            urls("https://example.org/docs").base(),
+            "https://example.org/docs/"
+        );
+        assert_eq!(urls("http://localhost:8080/").root(), "/");
+    }
+
+    #[test]
+    fn percent_encodes_what_it_is_given() {
+        let site = urls("https://example.org/");
+        // Ids are checked to be `a-z0-9-`; if one ever were not, it must stay
+        // one path segment, not become a query, fragment or another folder.
+        assert_eq!(
+            site.entity(Kind::Question, "a/b?c#d e"),
+            "/questions/a%2Fb%3Fc%23d%20e/"
+        );
+        assert_eq!(site.tag("<x>"), "/tags/%3Cx%3E/");
+    }
+
+    #[test]
+    fn refuses_white_space_and_control_characters_anywhere() {
+        for (written, found) in [
+            ("https://example.org/\t", '\t'),
+            ("https://exa\tmple.org/", '\t'),
+            ("https://example.org/\nDisallow: /", '\n'),
+            ("https://example.org/ docs/", ' '),
+            ("https://example.org/\u{1b}", '\u{1b}'),
+            ("https://example.org/\u{7f}", '\u{7f}'),
+            (" https://example.org/", ' '),
+        ] {
+            match SiteUrls::new(written) {
+                Err(BaseUrlError::Whitespace { found: f, .. }) => {
+                    assert_eq!(f, found, "{written:?}")
+                }
+                other => panic!("{written:?}: {other:?}"),
+            }
+        }
+        for (written, fixed) in [
+            ("https://example.org/\tdocs/", "https://example.org/docs/"),
+            (
+                "https://example.org/my docs/",
+                "https://example.org/my%20docs/",
+            ),
+            (" https://example.org/docs/\n", "https://example.org/docs/"),
+            (
+                "https://example.org/docs/\nDisallow: /",
+                "https://example.org/docs/",
+            ),
+            (
+                "https://example.org/docs/\u{1b}[0m",
+                "https://example.org/docs/[0m/",
+            ),
+        ] {
+            assert_eq!(
+                SiteUrls::new(written).unwrap_err().fixed_value().as_deref(),
+                Some(fixed),
+                "{written:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_each_rule_with_the_fixed_value() {
+        let fixed = |written: &str| SiteUrls::new(written).unwrap_err().fixed_value();
+        assert!(matches!(
+            SiteUrls::new("example.org"),
+            Err(BaseUrlError::NotAbsolute { .. })
+        ));
+        assert!(matches!(
+            SiteUrls::new("/docs/"),
+            Err(BaseUrlError::NotAbsolute { .. })
+        ));
+        assert!(matches!(
+            SiteUrls::new("ftp://example.org/docs"),
+            Err(BaseUrlError::Scheme { .. })
+        ));
+        assert_eq!(
+            fixed("ftp://example.org/docs"),
+            Some("https://example.org/docs/".into())
+        );
+        assert!(matches!(
+            SiteUrls::new("mailto:me@example.org"),
+            Err(BaseUrlError::Scheme { fixed: None, .. })
+        ));
+        assert!(matches!(
+            SiteUrls::new("https://user:secret@example.org/"),
+            Err(BaseUrlError::UserInfo { .. })
+        ));
+        assert_eq!(
+            fixed("https://user:secret@example.org/"),
+            Some("https://example.org/".into())
+        );
+        assert_eq!(
+            fixed("https://example.org/?lang=en"),
+            Some("https://example.org/".into())
+        );
+        assert_eq!(
+            fixed("https://example.org/docs/#top"),
+            Some("https://example.org/docs/".into())
+        );
+        assert!(matches!(
+            SiteUrls::new("https://example.org/docs/?"),
+            Err(BaseUrlError::QueryOrFragment { .. })
+        ));
+        for (written, normal) in [
+            (
+                "https://example.org/a/../docs/",
+                "https://example.org/docs/",
+            ),
+            ("https://example.org/./docs/", "https://example.org/docs/"),
+            ("https://example.org//docs//", "https://example.org/docs/"),
+            ("https://example.org\\docs\\", "https://example.org/docs/"),
+            (
+                "https://example.org/café/",
+                "https://example.org/caf%C3%A9/",
+            ),
+        ] {
+            assert_eq!(
+                SiteUrls::new(written).unwrap_err(),
+                BaseUrlError::PathNotNormalised {
+                    fixed: normal.into()
+                },
+                "{written}"
+            );
+        }
+        for (written, normal) in [
+            ("HTTPS://Example.ORG/", "https://example.org/"),
+            ("https://example.org:443/", "https://example.org/"),
+            ("https://bücher.example/", "https://xn--bcher-kva.example/"),
+        ] {
+            assert_eq!(
+                SiteUrls::new(written).unwrap_err(),
+                BaseUrlError::NotNormalised {
+                    fixed: normal.into()
+                },
+                "{written}"
+            );
+        }
+        // Every fix offered is itself accepted.
+        for written in [
+            "ftp://example.org/docs",
+            "https://user@example.org/x",
+            "https://example.org/a/../b",
+            "https://EXAMPLE.org:443//b",
+            "https://example.org/\u{0}x",
+        ] {
+            let fix = fixed(written).unwrap();
+            assert!(SiteUrls::new(&fix).is_ok(), "{written} → {fix}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_rule_and_help_shows_the_fix() {
+        let error = SiteUrls::new("https://example.org/\nDisallow: /").unwrap_err();
+        assert!(
+            error.message().contains("a line break"),
+            "{}",
+            error.message()
+        );
+        assert_eq!(error.help(), "write `base_url: https://example.org/`");
+        let error = SiteUrls::new("https://example.org/?a").unwrap_err();
+        assert!(error.message().contains("query"));
+        assert_eq!(error.help(), "write `base_url: https://example.org/`");
+    }
+}
