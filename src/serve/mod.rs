@@ -91,12 +91,15 @@ pub fn run(root: &Path, args: ServeArgs, today: Date) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen before saying so: a Ctrl-C right after "Serving" must stop the
+    // preview cleanly, not kill it with its folder left behind.
+    let stop = preview.listen_for_stop();
     let url = preview.url();
     eprintln!("Serving {url}  (press Ctrl-C to stop)");
     if args.open {
         open_in_browser(&url);
     }
-    preview.wait_for_stop_signal();
+    preview.wait_for(stop);
     eprintln!("Stopping…");
     preview.stop();
     ExitCode::SUCCESS
@@ -190,9 +193,21 @@ impl Preview {
         format!("http://{}/", SocketAddr::new(ip, self.address.port()))
     }
 
+    /// Starts listening for Ctrl-C (and, on Unix, SIGTERM): from now on they
+    /// stop the preview cleanly rather than kill the process.
+    pub fn listen_for_stop(&self) -> StopSignals {
+        let _runtime = self.runtime.enter();
+        StopSignals::listen()
+    }
+
+    /// Blocks until one of `signals` arrives.
+    pub fn wait_for(&self, signals: StopSignals) {
+        self.runtime.block_on(signals.recv());
+    }
+
     /// Blocks until Ctrl-C (or, on Unix, SIGTERM).
     pub fn wait_for_stop_signal(&self) {
-        self.runtime.block_on(stop_signal());
+        self.wait_for(self.listen_for_stop());
     }
 
     /// Stops watching, lets a build in progress finish, closes the reload
@@ -253,24 +268,37 @@ fn private_output_folder() -> io::Result<crate::write::LockedFolder> {
     Err(last_error.unwrap_or_else(|| io::Error::other("no folder for the preview")))
 }
 
-async fn stop_signal() {
+/// The signals that stop the preview, registered with the runtime (so the
+/// default action, killing the process, no longer applies).
+pub struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = terminate.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    signals: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    /// Must run inside the preview's runtime.
+    fn listen() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let signals = signal(SignalKind::interrupt())
+                .and_then(|interrupt| Ok((interrupt, signal(SignalKind::terminate())?)))
+                .ok();
+            StopSignals { signals }
         }
+        #[cfg(not(unix))]
+        StopSignals {}
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn recv(self) {
+        #[cfg(unix)]
+        if let Some((mut interrupt, mut terminate)) = self.signals {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
