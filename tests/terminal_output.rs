@@ -264,8 +264,8 @@ fn many_problems_of_one_kind_in_a_file_are_capped_for_people_but_not_for_machine
     assert_eq!(bad_tags, TAGS + 1);
 }
 
-/// `answer: |` followed by `first` on line 7 and `nested` on line 9 of
-/// `yeast-vs-sourdough.yaml`.
+/// `yeast-vs-sourdough.yaml` with `nested` on line 8, after the answer's
+/// first line (6) and a blank line.
 fn with_nested_answer(nested: &str) -> tempfile::TempDir {
     let site = site();
     let first = "  Most bakers agree that yeast bread is quicker to make.\n";
@@ -313,15 +313,15 @@ fn deeply_nested_markdown_is_reported_where_it_is_and_nothing_is_written() {
         let block = blocks(&stderr, "deep-nesting");
         assert_eq!(block.len(), 1, "{what}: {stderr}");
         assert!(
-            block[0].contains("▸ content/questions/yeast-vs-sourdough.yaml:9:"),
-            "{what}: not at line 9:\n{}",
+            block[0].contains("▸ content/questions/yeast-vs-sourdough.yaml:8:"),
+            "{what}: not at line 8:\n{}",
             block[0]
         );
 
         let items = json(site.path());
         let item = items.iter().find(|d| d["code"] == "deep-nesting").unwrap();
         assert_eq!(item["severity"], "error", "{what}");
-        assert_eq!(item["line"], 9, "{what}");
+        assert_eq!(item["line"], 8, "{what}");
     }
 }
 
