@@ -348,3 +348,77 @@ fn ordinary_nesting_builds() {
         ["strong"]
     );
 }
+
+/// `cited serve` on the site, its standard error collected line by line.
+struct Serve {
+    child: std::process::Child,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Serve {
+    fn start(site: &Path, tmp: &Path) -> Serve {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cited"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site)
+            .env("TMPDIR", tmp)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let writer = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                writer
+                    .lock()
+                    .unwrap()
+                    .push_str(&(line.unwrap_or_default() + "\n"));
+            }
+        });
+        Serve { child, log }
+    }
+
+    /// Waits (generously: this is not a timing test) for a line holding `text`.
+    fn wait_for_line(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if let Some(line) = log.lines().find(|l| l.contains(text)) {
+                return line.to_string();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no line with `{text}`:\n{log}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_preview_names_a_changed_file_holding_a_bidi_control_escaped() {
+    let site = site();
+    let tmp = tempfile::tempdir().unwrap();
+    let serve = Serve::start(site.path(), tmp.path());
+    serve.wait_for_line("Serving http://");
+    // A file `cited` does not read: a warning, so the rebuild succeeds and
+    // the preview says which file changed.
+    std::fs::write(site.path().join("content/notes\u{202e}txt.md"), "notes").unwrap();
+    let line = serve.wait_for_line("after a change to");
+    assert_nothing_raw(&serve.log.lock().unwrap());
+    assert!(
+        line.contains("after a change to content/notes<U+202E>txt.md"),
+        "{line}"
+    );
+}
