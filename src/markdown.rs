@@ -858,10 +858,9 @@ mod tests {
         let mixed = format!("{} a{} b", ">".repeat(60), "<span>".repeat(40));
         let deep = scan(&mixed).too_deep.expect("61 + 40 levels");
         assert_eq!(deep.what, "`<span>`");
-        assert!(
-            !scan(&format!("{} a{} b", ">".repeat(60), "<span>".repeat(39)))
-                .too_deep
-                .is_some()
+        assert_eq!(
+            scan(&format!("{} a{} b", ">".repeat(60), "<span>".repeat(39))).too_deep,
+            None
         );
     }
 
