@@ -49,18 +49,40 @@ impl Span {
 }
 
 /// Where each line of a text starts, so byte offsets become line:column in
-/// O(log lines) rather than a scan from the top of the file.
+/// O(log lines) rather than a scan from the top of the file; and how many
+/// characters come before every [`CHECKPOINT_BYTES`]th byte, so a column on
+/// a very long line costs at most that many bytes of counting, not the line.
 pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
+    /// `(byte, characters before it)` at the character boundary at or
+    /// before each multiple of [`CHECKPOINT_BYTES`].
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Columns further than this from their line's start are counted from a
+/// checkpoint: thousands of values on one long line (a flow list of 20,000
+/// tags) must not each count the line from its start.
+const CHECKPOINT_BYTES: usize = 4096;
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
-        LineIndex { text, line_starts }
+        let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_BYTES + 1);
+        let (mut byte, mut chars) = (0, 0);
+        for k in 0..=text.len() / CHECKPOINT_BYTES {
+            let next = floor_char_boundary(text, k * CHECKPOINT_BYTES);
+            chars += text[byte..next].chars().count();
+            byte = next;
+            checkpoints.push((byte, chars));
+        }
+        LineIndex {
+            text,
+            line_starts,
+            checkpoints,
+        }
     }
 
     pub fn text(&self) -> &'t str {
@@ -104,7 +126,18 @@ impl<'t> LineIndex<'t> {
     fn line_column(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
         let line_start = self.line_starts[line - 1];
-        (line, self.text[line_start..offset].chars().count() + 1)
+        let column = if offset - line_start <= CHECKPOINT_BYTES {
+            self.text[line_start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
+        };
+        (line, column + 1)
+    }
+
+    /// How many characters come before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let (byte, chars) = self.checkpoints[offset / CHECKPOINT_BYTES];
+        chars + self.text[byte..offset].chars().count()
     }
 }
 
@@ -600,6 +633,26 @@ mod tests {
         let (text, [start, end]) = escape_source("a\u{202e}b\rc\r\n", [4, 9]);
         assert_eq!(text, "a<U+202E>b<U+000D>c\r\n");
         assert_eq!(&text[start..end], "b<U+000D>c\r\n");
+    }
+
+    #[test]
+    fn columns_on_a_very_long_line_count_characters() {
+        // Multi-byte characters straddle the checkpoints.
+        let line: String = (0..30_000)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect();
+        let text = format!("first\n{line}\nlast");
+        let index = LineIndex::new(&text);
+        for (column, (offset, _)) in line.char_indices().enumerate().step_by(997) {
+            let span = index.span(6 + offset, 6 + offset);
+            assert_eq!(
+                (span.line, span.column),
+                (2, column + 1),
+                "at byte {offset}"
+            );
+        }
+        let last = index.span(text.len(), text.len());
+        assert_eq!((last.line, last.column), (3, 5));
     }
 
     #[test]
