@@ -41,10 +41,27 @@ pub struct Span {
 
 impl Span {
     /// The span of bytes `start..end` of `text`, with lines and columns
-    /// worked out from the text itself. For many spans in one text, use a
-    /// [`LineIndex`].
+    /// worked out from the text before `end` (no index of the whole text is
+    /// built). For many spans in one text, use a [`LineIndex`].
     pub fn from_bytes(text: &str, start: usize, end: usize) -> Span {
-        LineIndex::new(text).span(start, end)
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let line_column = |offset: usize| {
+            let before = &text.as_bytes()[..offset];
+            let line = memchr::memchr_iter(b'\n', before).count() + 1;
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+            (line, text[line_start..offset].chars().count() + 1)
+        };
+        let (line, column) = line_column(start);
+        let (end_line, end_column) = line_column(end);
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+            start,
+            end,
+        }
     }
 }
 
@@ -653,6 +670,21 @@ mod tests {
         }
         let last = index.span(text.len(), text.len());
         assert_eq!((last.line, last.column), (3, 5));
+    }
+
+    #[test]
+    fn a_span_from_bytes_is_the_span_a_line_index_gives() {
+        let text = "a: é\nbb: \"x\"\r\n\nlast line ✓";
+        let index = LineIndex::new(text);
+        for start in 0..=text.len() + 2 {
+            for end in [start, start + 1, start + 7, text.len() + 5] {
+                assert_eq!(
+                    Span::from_bytes(text, start, end),
+                    index.span(start, end),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]
