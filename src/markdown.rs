@@ -533,7 +533,10 @@ fn describe(tag: &Tag) -> &'static str {
         Tag::Link { .. } => "a link",
         Tag::Image { .. } => "an image",
         Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
-        _ => "markdown",
+        Tag::Paragraph => "a paragraph",
+        Tag::Heading { .. } => "a heading",
+        Tag::CodeBlock(_) => "a code block",
+        _ => "an element",
     }
 }
 
