@@ -4,12 +4,24 @@
 //! [`internal_links`] to verify them and `render` uses [`to_html`] to resolve
 //! them, link the first mention of each glossary term, and sanitise raw HTML
 //! with ammonia. This module knows nothing of files or templates.
+//!
+//! Every function here is linear in its input, whatever the input: markup
+//! nested deeper than [`MAX_NESTING`] is reported by [`scan`] (so `check`
+//! stops the build) and never reaches the sanitiser, whose HTML parser walks
+//! the whole stack of open elements at each block-level tag.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use html5ever::LocalName;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::load::is_valid_id;
@@ -45,6 +57,18 @@ fn as_entity_id(dest: &str) -> Option<&str> {
 pub struct Scan {
     pub links: Vec<InternalLink>,
     pub unsafe_markup: Vec<UnsafeMarkup>,
+    /// Where the markup first nests deeper than [`MAX_NESTING`], if it does.
+    pub too_deep: Option<TooDeep>,
+}
+
+/// Markup nested deeper than [`MAX_NESTING`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooDeep {
+    /// What went one level too deep, for a message: "`<div>`", "a list".
+    pub what: String,
+    /// Where, in bytes of the markdown: the tag, or the first line of the
+    /// markdown element.
+    pub range: Range<usize>,
 }
 
 /// Every `[[id]]` and `[text](id)` link in `markdown`.
@@ -57,7 +81,11 @@ pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
 /// editor is told rather than surprised.
 pub fn scan(markdown: &str) -> Scan {
     let mut found = Scan::default();
+    let mut nesting = NestingMeter::default();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if found.too_deep.is_none() {
+            found.too_deep = nesting.observe(&event, markdown, range.clone());
+        }
         match event {
             Event::Html(html) | Event::InlineHtml(html) => {
                 let lower = html.to_ascii_lowercase();
@@ -253,8 +281,15 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
     // For each open link or image: true when it was replaced by a plain <span>.
     let mut link_stack: Vec<bool> = Vec::new();
     let mut image_stack: Vec<bool> = Vec::new();
+    // Where raw HTML from the markdown sits in `events`.
+    let mut raw_html_at: Vec<usize> = Vec::new();
+    let mut nesting = NestingMeter::default();
+    let mut too_deep = false;
 
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if !too_deep {
+            too_deep = nesting.observe(&event, markdown, range).is_some();
+        }
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -355,18 +390,307 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 has_raw_html = true;
+                raw_html_at.push(events.len());
                 events.push(Event::Html(html));
             }
             other => events.push(other),
         }
     }
 
+    if too_deep {
+        // `check` reports this as `deep-nesting` and no build renders it;
+        // should it get here anyway, its raw HTML is shown as text rather
+        // than handed to the sanitiser, whose work grows with the square of
+        // the depth. The rest is markdown's own markup: safe, and linear.
+        for i in raw_html_at {
+            if let Event::Html(html) = std::mem::replace(&mut events[i], Event::SoftBreak) {
+                events[i] = Event::Text(html);
+            }
+        }
+        has_raw_html = false;
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if has_raw_html {
         SANITIZER.clean(&html).to_string()
     } else {
         html
+    }
+}
+
+/// How deep markup may nest in one markdown field: markdown's own elements
+/// (lists, items, quotes, emphasis, links...) and raw HTML elements together.
+/// Real answers nest a handful of levels; the limit is far above that and far
+/// below where the sanitiser's quadratic work shows.
+pub const MAX_NESTING: usize = 100;
+
+/// Follows a markdown field's events and tells when the HTML they make nests
+/// deeper than [`MAX_NESTING`], in time linear in the field.
+///
+/// Markdown's elements are counted from pulldown-cmark's start and end
+/// events. Raw HTML is tokenized with html5ever's tokenizer (the sanitiser's
+/// own), and its open elements kept on a stack: a model of the parser's
+/// stack that errs on the deep side. Void elements never open; an element
+/// whose end tag may be left out (`<p>`, `<li>`, `<td>`...) is closed by the
+/// next of its kind or by its parent's end tag, as HTML does; any other end
+/// tag closes its element only when that is the innermost open one
+/// (misnested formatting tags are re-opened by HTML parsers, so they stay
+/// counted). The stack never holds more than `MAX_NESTING + 1` names, so each
+/// tag costs at most that.
+#[derive(Default)]
+struct NestingMeter {
+    markdown_depth: usize,
+    /// Created at the field's first raw HTML.
+    html: Option<Tokenizer<OpenElements>>,
+    done: bool,
+}
+
+impl NestingMeter {
+    /// Takes the field's next event; returns where the nesting first went too
+    /// deep, once, at the event that did it.
+    fn observe(&mut self, event: &Event, markdown: &str, range: Range<usize>) -> Option<TooDeep> {
+        if self.done {
+            return None;
+        }
+        let found = match event {
+            // An HTML block is the raw HTML inside it, not an element.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+            Event::Start(tag) => {
+                self.markdown_depth += 1;
+                (self.depth() > MAX_NESTING).then(|| TooDeep {
+                    what: describe(tag).to_string(),
+                    range: first_line(markdown, range),
+                })
+            }
+            Event::End(_) => {
+                self.markdown_depth = self.markdown_depth.saturating_sub(1);
+                None
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.observe_html(html, markdown, range),
+            _ => None,
+        };
+        self.done = found.is_some();
+        found
+    }
+
+    fn depth(&self) -> usize {
+        let html = self.html.as_ref().map_or(0, |t| t.sink.open.borrow().len());
+        self.markdown_depth + html
+    }
+
+    /// Feeds raw HTML to the tokenizer one tag at a time (each piece ends at
+    /// a `>`), so that the tag that goes too deep can be pointed at.
+    fn observe_html(&mut self, html: &str, markdown: &str, range: Range<usize>) -> Option<TooDeep> {
+        let tokenizer = self.html.get_or_insert_with(|| {
+            Tokenizer::new(OpenElements::default(), TokenizerOpts::default())
+        });
+        let input = BufferQueue::default();
+        let mut piece_start = 0;
+        for piece_end in memchr::memchr_iter(b'>', html.as_bytes())
+            .map(|i| i + 1)
+            .chain(std::iter::once(html.len()))
+        {
+            if piece_end <= piece_start {
+                continue;
+            }
+            input.push_back(StrTendril::from(&html[piece_start..piece_end]));
+            let _ = tokenizer.feed(&input);
+            let open = tokenizer.sink.open.borrow();
+            if self.markdown_depth + open.len() > MAX_NESTING {
+                let what = open
+                    .last()
+                    .map_or(String::new(), |name| format!("`<{name}>`"));
+                let piece = &html[piece_start..piece_end];
+                let tag = piece.rfind('<').map_or(piece_start, |i| piece_start + i)..piece_end;
+                // The event's text is the markdown's own bytes unless it sits
+                // in a list or quote (whose markers it leaves out).
+                let range = if markdown.get(range.clone()) == Some(html) {
+                    range.start + tag.start..range.start + tag.end
+                } else {
+                    first_line(markdown, range)
+                };
+                return Some(TooDeep { what, range });
+            }
+            piece_start = piece_end;
+        }
+        None
+    }
+}
+
+/// The part of `range` on its first line, so a diagnostic points at where an
+/// element starts rather than at all it holds.
+fn first_line(markdown: &str, range: Range<usize>) -> Range<usize> {
+    let text = markdown.get(range.clone()).unwrap_or("");
+    range.start..range.start + text.find('\n').unwrap_or(text.len())
+}
+
+fn describe(tag: &Tag) -> &'static str {
+    match tag {
+        Tag::BlockQuote(_) => "a block quote",
+        Tag::List(_) => "a list",
+        Tag::Item => "a list item",
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough => "emphasis",
+        Tag::Link { .. } => "a link",
+        Tag::Image { .. } => "an image",
+        Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => "a table",
+        Tag::Paragraph => "a paragraph",
+        Tag::Heading { .. } => "a heading",
+        Tag::CodeBlock(_) => "a code block",
+        _ => "an element",
+    }
+}
+
+/// The raw HTML elements open so far, as [`NestingMeter`] models them.
+#[derive(Default)]
+struct OpenElements {
+    open: RefCell<Vec<LocalName>>,
+}
+
+impl TokenSink for OpenElements {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        let mut open = self.open.borrow_mut();
+        let name: &str = &tag.name;
+        match tag.kind {
+            TagKind::StartTag => {
+                if is_void(name) {
+                    return TokenSinkResult::Continue;
+                }
+                // `<x/>` closes itself only inside SVG and MathML; HTML ignores the slash.
+                if tag.self_closing && open.iter().any(|n| &**n == "svg" || &**n == "math") {
+                    return TokenSinkResult::Continue;
+                }
+                while open.last().is_some_and(|top| closed_by_start_of(top, name)) {
+                    open.pop();
+                }
+                if open.len() <= MAX_NESTING {
+                    open.push(tag.name.clone());
+                }
+                // What follows these is text up to their end tag, not markup.
+                match name {
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                }
+            }
+            TagKind::EndTag => {
+                if let Some(at) = open.iter().rposition(|n| &**n == name)
+                    && open[at + 1..].iter().all(|n| end_tag_optional(n))
+                {
+                    open.truncate(at);
+                }
+                TokenSinkResult::Continue
+            }
+        }
+    }
+}
+
+/// Elements that have no content and no end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Elements whose end tag may be left out: the next of their kind, or their
+/// parent's end tag, closes them.
+fn end_tag_optional(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "optgroup"
+            | "rb"
+            | "rt"
+            | "rtc"
+            | "rp"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "caption"
+            | "colgroup"
+    )
+}
+
+/// Whether an open `top` closes when a `next` start tag comes, as HTML's
+/// rules for left-out end tags have it.
+fn closed_by_start_of(top: &str, next: &str) -> bool {
+    match top {
+        "p" => matches!(
+            next,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "details"
+                | "dialog"
+                | "div"
+                | "dl"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "form"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "header"
+                | "hgroup"
+                | "main"
+                | "menu"
+                | "nav"
+                | "ol"
+                | "p"
+                | "pre"
+                | "section"
+                | "summary"
+                | "table"
+                | "ul"
+                | "li"
+                | "dd"
+                | "dt"
+        ),
+        "li" => next == "li",
+        "dt" | "dd" => matches!(next, "dt" | "dd"),
+        "option" => matches!(next, "option" | "optgroup"),
+        "td" | "th" => matches!(next, "td" | "th" | "tr" | "tbody" | "thead" | "tfoot"),
+        "tr" => matches!(next, "tr" | "tbody" | "thead" | "tfoot"),
+        "thead" | "tbody" | "tfoot" => matches!(next, "tbody" | "thead" | "tfoot"),
+        _ => false,
     }
 }
 
@@ -496,6 +820,116 @@ mod tests {
             html.contains(r##"href="/glossary/#collagen">Collagens</a>"##),
             "{html}"
         );
+    }
+
+    #[test]
+    fn reports_nesting_past_the_limit_at_the_tag_that_goes_too_deep() {
+        let at_limit = "<div>".repeat(MAX_NESTING) + "x" + &"</div>".repeat(MAX_NESTING);
+        assert_eq!(scan(&at_limit).too_deep, None);
+
+        let past = "<div>".repeat(MAX_NESTING + 1) + "x" + &"</div>".repeat(MAX_NESTING + 1);
+        let deep = scan(&past).too_deep.expect("101 nested <div>");
+        assert_eq!(deep.what, "`<div>`");
+        assert_eq!(deep.range, 5 * MAX_NESTING..5 * (MAX_NESTING + 1));
+        assert_eq!(&past[deep.range], "<div>");
+    }
+
+    #[test]
+    fn reports_markdown_nesting_and_counts_it_with_html() {
+        // A list and its item are two levels.
+        let lists = "- ".repeat(MAX_NESTING / 2 + 1) + "x";
+        let deep = scan(&lists).too_deep.expect("51 nested lists");
+        assert_eq!(
+            (deep.what.as_str(), deep.range.start),
+            ("a list", MAX_NESTING)
+        );
+
+        let quotes = ">".repeat(MAX_NESTING + 1) + " x";
+        let deep = scan(&quotes).too_deep.expect("101 nested quotes");
+        assert_eq!(
+            (deep.what.as_str(), deep.range.start),
+            ("a block quote", MAX_NESTING)
+        );
+
+        let emphasis = "*".repeat(2 * MAX_NESTING + 4) + "x" + &"*".repeat(2 * MAX_NESTING + 4);
+        assert_eq!(
+            scan(&emphasis).too_deep.map(|d| d.what),
+            Some("emphasis".into())
+        );
+
+        // 60 quotes hold a paragraph (61 levels) holding 40 <span>: 101.
+        let mixed = format!("{} a{} b", ">".repeat(60), "<span>".repeat(40));
+        let deep = scan(&mixed).too_deep.expect("61 + 40 levels");
+        assert_eq!(deep.what, "`<span>`");
+        assert_eq!(
+            scan(&format!("{} a{} b", ">".repeat(60), "<span>".repeat(39))).too_deep,
+            None
+        );
+    }
+
+    #[test]
+    fn html_that_is_long_but_not_deep_is_not_reported() {
+        let n = 3 * MAX_NESTING;
+        let shallow = [
+            format!("<ul>{}</ul>", "<li>item".repeat(n)),
+            format!("<dl>{}</dl>", "<dt>term<dd>meaning".repeat(n)),
+            "<p>para".repeat(n),
+            format!("<table>{}</table>", "<tr><td>a<td>b".repeat(n)),
+            "line<br>".repeat(n) + &"<img src=a.png>".repeat(n) + &"<hr/>".repeat(n),
+            format!("<svg>{}</svg>", "<path d=\"M0\"/>".repeat(n)),
+            format!("<script>{}</script>", "<div>".repeat(n)),
+            format!("<textarea>{}</textarea>", "<div>".repeat(n)),
+            format!("<!-- {} -->", "<div>".repeat(n)),
+            "<div>x</div>\n\n".repeat(n),
+            "- a\n  - b\n    > c *d* **e** [f](https://e.org)\n\n".repeat(n),
+        ];
+        for markdown in shallow {
+            assert_eq!(scan(&markdown).too_deep, None, "{}", &markdown[..60]);
+        }
+    }
+
+    #[test]
+    fn too_deep_raw_html_never_reaches_the_page_unsanitised() {
+        let depth = MAX_NESTING + 50;
+        let markdown = "<div>".repeat(depth)
+            + "<script>alert(1)</script><b onclick=\"x()\">b</b>"
+            + &"</div>".repeat(depth);
+        let html = render(&markdown);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<div"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn very_deep_markdown_is_still_scanned_rendered_and_read() {
+        let depth = 20_000;
+        for (markdown, nests) in [
+            ("- ".repeat(depth) + "deep", true),
+            (">".repeat(depth) + " deep", true),
+            ("*".repeat(depth) + "deep" + &"*".repeat(depth), true),
+            (
+                "<div>".repeat(depth) + "deep" + &"</div>".repeat(depth),
+                true,
+            ),
+            ("- ".repeat(depth) + "deep <b>bold</b>", true),
+            // A link cannot hold a link: only the innermost is one.
+            (
+                "[".repeat(depth) + "deep" + &"](https://e.org)".repeat(depth),
+                false,
+            ),
+        ] {
+            let shape = &markdown[..20];
+            assert_eq!(scan(&markdown).too_deep.is_some(), nests, "{shape}");
+            assert!(render(&markdown).contains("deep"), "{shape}");
+            // Plain text leaves raw HTML out, the words inside an HTML block too.
+            let plain = to_plain_text(&markdown, &|_| None);
+            assert_eq!(
+                plain.contains("deep"),
+                !markdown.starts_with('<'),
+                "{shape}"
+            );
+        }
     }
 
     #[test]

@@ -515,6 +515,17 @@ impl<'a> Checker<'a> {
                     .help(help),
             );
         }
+        if let Some(deep) = scan.too_deep {
+            out.push(
+                Diagnostic::error(Code::DeepNesting, file, Some(locate(deep.range)))
+                    .message(format!(
+                        "the markup nests more than {} levels deep here, at {}",
+                        markdown::MAX_NESTING,
+                        deep.what
+                    ))
+                    .help("close every HTML tag you open, and nest lists, quotes and emphasis a few levels at most"),
+            );
+        }
         for markup in scan.unsafe_markup {
             out.push(
                 Diagnostic::warning(Code::UnsafeHtml, file, Some(locate(markup.range)))

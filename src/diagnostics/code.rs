@@ -152,6 +152,11 @@ codes! {
         /// event handler, a `javascript:` link, an image from another site). It is
         /// removed from the page; remove it from the text.
         UnsafeHtml = "unsafe-html",
+        /// Markdown or HTML nested more than 100 levels deep: lists in lists, quotes
+        /// in quotes, `<div>` in `<div>`, or HTML tags left open. No reader needs that
+        /// depth, and the HTML sanitiser's work grows with its square. Close every
+        /// HTML tag you open and nest less deeply.
+        DeepNesting = "deep-nesting",
     }
     "Quotes and numbers" {
         /// A quote is not, word for word, in its source's archive. The help shows

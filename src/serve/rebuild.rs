@@ -204,8 +204,11 @@ impl Builder {
 
     /// The changed files, relative to the site, e.g. `content/questions/cost.yaml`.
     fn describe(&self, changed: &[PathBuf]) -> String {
-        let relative =
-            |p: &PathBuf| crate::diagnostics::display_path(p.strip_prefix(&self.root).unwrap_or(p));
+        use crate::diagnostics::{Lines, display_path, escape_for_terminal};
+        let relative = |p: &PathBuf| {
+            let path = display_path(p.strip_prefix(&self.root).unwrap_or(p));
+            escape_for_terminal(&path, Lines::One).into_owned()
+        };
         match changed {
             [one] => relative(one),
             [first, rest @ ..] => format!("{} and {} more", relative(first), rest.len()),
