@@ -148,8 +148,8 @@ codes! {
         /// the marks became part of the quote. Put straight quotes `"…"` around it.
         QuoteCurlyMarks = "quote-curly-marks",
         /// A quote is a heading of its source (a whole line of fewer than eight
-        /// words with no full stop), which names a subject but states nothing.
-        /// Quote the sentence under it that backs the claim.
+        /// words with no sentence punctuation at its end), which names a subject
+        /// but states nothing. Quote the sentence under it that backs the claim.
         QuoteIsHeading = "quote-is-heading",
         /// A number the site states is not in any quote behind it. Add the quote
         /// that gives it, or correct the number.
