@@ -75,7 +75,10 @@ impl Case {
     fn with_site_setting(self, max_age_days: &str) -> Case {
         let path = self.root.join("content/site.yaml");
         let site = std::fs::read_to_string(&path).unwrap();
-        let site = site.replace("max_age_days: 365", &format!("max_age_days: {max_age_days}"));
+        let site = site.replace(
+            "max_age_days: 365",
+            &format!("max_age_days: {max_age_days}"),
+        );
         std::fs::write(path, site).unwrap();
         self
     }
@@ -207,12 +210,7 @@ fn accents_must_match_whichever_way_they_are_encoded() {
         let report = case.check();
         assert_codes(
             &report,
-            &[
-                Some("quote-accents"),
-                Some("quote-inside-word"),
-                None,
-                None,
-            ],
+            &[Some("quote-accents"), Some("quote-inside-word"), None, None],
         );
         let findings = quote_findings(&report);
         assert!(
@@ -230,7 +228,9 @@ fn a_quote_may_run_across_a_line_break_and_be_typeset_differently() {
     let case = Case::new(
         archive,
         &[
-            Yaml::Exact("\"There are no risks or downtime if microneedling is performed properly,\""),
+            Yaml::Exact(
+                "\"There are no risks or downtime if microneedling is performed properly,\"",
+            ),
             Yaml::Exact("notes Dr. Katz - a dermatologist."),
             Yaml::Exact("microneedling is   performed"),
         ],
@@ -318,12 +318,16 @@ fn one_missing_quote_in_a_huge_archive_is_found_missing_with_its_passage() {
         }
         archive.push_str("done.\n");
     }
-    archive.push_str("A sourdough starter kept in the fridge needs two days of feeding before baking.\n");
+    archive.push_str(
+        "A sourdough starter kept in the fridge needs two days of feeding before baking.\n",
+    );
     archive.push_str("bread dough loaf.\n");
     let case = Case::new(
         &archive,
         &[
-            Yaml::Exact("A sourdough starter kept in the fridge needs three days of feeding before baking."),
+            Yaml::Exact(
+                "A sourdough starter kept in the fridge needs three days of feeding before baking.",
+            ),
             Yaml::Exact("A sourdough starter kept in the fridge needs two days"),
         ],
     );
@@ -331,8 +335,11 @@ fn one_missing_quote_in_a_huge_archive_is_found_missing_with_its_passage() {
     assert_codes(&report, &[Some("quote-not-found"), None]);
     let findings = quote_findings(&report);
     assert!(
-        findings[0].2.contains("\"A sourdough starter kept in the fridge needs two days of feeding before baking.\"")
-            && findings[0].2.contains("the archive has 'two' where the quote has 'three'"),
+        findings[0].2.contains(
+            "\"A sourdough starter kept in the fridge needs two days of feeding before baking.\""
+        ) && findings[0]
+            .2
+            .contains("the archive has 'two' where the quote has 'three'"),
         "{}",
         findings[0].2
     );
@@ -340,7 +347,13 @@ fn one_missing_quote_in_a_huge_archive_is_found_missing_with_its_passage() {
 
 #[test]
 fn absurd_review_intervals_are_reported_not_panicked_on() {
-    for value in ["10000000", "9223372036854775807", "-5", "0", "-9223372036854775808"] {
+    for value in [
+        "10000000",
+        "9223372036854775807",
+        "-5",
+        "0",
+        "-9223372036854775808",
+    ] {
         let case = Case::new(ARCHIVE, &[SWELLING]).with_site_setting(value);
         let report = case.check();
         let setting: Vec<&Diagnostic> = report

@@ -159,6 +159,9 @@ impl<'a> Checker<'a> {
                 let id = s.origin.id.as_str();
                 let verdicts = s.archive_text.as_deref().map(|text| {
                     let mut texts = quoted.get(id).cloned().unwrap_or_default();
+                    if texts.is_empty() {
+                        return HashMap::new(); // Not quoted: nothing to normalise for.
+                    }
                     texts.sort_unstable();
                     texts.dedup();
                     let verdicts = Archive::new(text).verify_all(&texts);
@@ -662,7 +665,10 @@ fn describe_differences(differences: &[quotes::Difference]) -> String {
         .iter()
         .take(SHOWN)
         .map(|d| match (d.archive.is_empty(), d.quote.is_empty()) {
-            (false, false) => format!("the archive has '{}' where the quote has '{}'", d.archive, d.quote),
+            (false, false) => format!(
+                "the archive has '{}' where the quote has '{}'",
+                d.archive, d.quote
+            ),
             (false, true) => format!("the archive has '{}' that the quote leaves out", d.archive),
             _ => format!("the quote adds '{}'", d.quote),
         })
@@ -707,7 +713,11 @@ pub fn due_date(review: &Review, max_age_days: i64) -> (Date, Span) {
         Some(next) => (next.value, next.span),
         None => {
             let on = review.on.value;
-            let past_the_end = if max_age_days < 0 { Date::MIN } else { Date::MAX };
+            let past_the_end = if max_age_days < 0 {
+                Date::MIN
+            } else {
+                Date::MAX
+            };
             let due = jiff::Span::new()
                 .try_days(max_age_days)
                 .ok()
@@ -766,7 +776,28 @@ fn locate_in_file(file_text: Option<&str>, field: &Markdown, range: Range<usize>
 
 #[cfg(test)]
 mod tests {
-    use super::sentence_count;
+    use super::{due_date, sentence_count};
+    use crate::model::{Review, Spanned};
+    use jiff::civil::{Date, date};
+
+    #[test]
+    fn due_dates_never_overflow() {
+        let review = Review {
+            on: Spanned {
+                value: date(2026, 1, 15),
+                span: Default::default(),
+            },
+            by: "Editorial team".into(),
+            next: None,
+        };
+        assert_eq!(due_date(&review, 365).0, date(2027, 1, 15));
+        for days in [10_000_000, i64::MAX, 7_304_484] {
+            assert_eq!(due_date(&review, days).0, Date::MAX, "{days}");
+        }
+        for days in [-10_000_000, i64::MIN] {
+            assert_eq!(due_date(&review, days).0, Date::MIN, "{days}");
+        }
+    }
 
     #[test]
     fn counts_sentences_but_not_titles() {

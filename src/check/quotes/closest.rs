@@ -96,7 +96,10 @@ impl WordIndex {
             .iter()
             .map(|token| {
                 fold(token, &mut key);
-                self.vocabulary.get(key.as_str()).copied().unwrap_or(UNKNOWN)
+                self.vocabulary
+                    .get(key.as_str())
+                    .copied()
+                    .unwrap_or(UNKNOWN)
             })
             .collect();
         let window = self.best_window(&quote_ids)?;
@@ -233,7 +236,10 @@ fn differences(archive: &[&str], quote: &[&str]) -> Vec<Difference> {
                 old_len,
                 new_index,
                 new_len,
-            } => (old_index..old_index + old_len, new_index..new_index + new_len),
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
         };
         if !open {
             out.push(Difference {
@@ -303,7 +309,8 @@ mod tests {
 
     #[test]
     fn aligns_the_passage_with_the_quote() {
-        let archive = "Alpha beta gamma. The average cost is about $640 per session. Delta epsilon.";
+        let archive =
+            "Alpha beta gamma. The average cost is about $640 per session. Delta epsilon.";
         let found = closest(archive, "The average price is about $640 per session.");
         assert_eq!(found.passage, "The average cost is about $640 per session.");
         assert_eq!(
@@ -317,11 +324,24 @@ mod tests {
 
     #[test]
     fn is_not_shifted_by_common_words_nearby() {
-        let archive = "the the of a the skin can look slightly swollen after microneedling of the the";
-        let found = closest(archive, "the skin can look very swollen after microneedling");
-        assert_eq!(found.passage, "the skin can look slightly swollen after microneedling");
-        let found = closest(archive, "your skin can look slightly swollen after microneedling");
-        assert_eq!(found.passage, "the skin can look slightly swollen after microneedling");
+        let archive =
+            "the the of a the skin can look slightly swollen after microneedling of the the";
+        let found = closest(
+            archive,
+            "the skin can look very swollen after microneedling",
+        );
+        assert_eq!(
+            found.passage,
+            "the skin can look slightly swollen after microneedling"
+        );
+        let found = closest(
+            archive,
+            "your skin can look slightly swollen after microneedling",
+        );
+        assert_eq!(
+            found.passage,
+            "the skin can look slightly swollen after microneedling"
+        );
     }
 
     #[test]

@@ -218,7 +218,12 @@ impl<'t> Archive<'t> {
             }
             return Verdict::InsideWords { words: cut };
         }
-        if let Some(mark) = raw.trim_start().chars().next().filter(|c| is_curly_opening(*c)) {
+        if let Some(mark) = raw
+            .trim_start()
+            .chars()
+            .next()
+            .filter(|c| is_curly_opening(*c))
+        {
             let inner = raw.trim().trim_start_matches(mark);
             let inner = inner.strip_suffix(is_curly_closing).unwrap_or(inner);
             let inner = normalise(inner);
@@ -294,7 +299,10 @@ pub struct Located<'a> {
 
 impl<'a> Located<'a> {
     pub fn insert(&mut self, source: &'a str, text: &'a str, found: Found) {
-        self.by_source.entry(source).or_default().insert(text, found);
+        self.by_source
+            .entry(source)
+            .or_default()
+            .insert(text, found);
     }
 
     /// Where the quote `text` (as written in the YAML) of `source` is.

@@ -239,7 +239,10 @@ mod tests {
         assert_eq!(normalise("cafe\u{0301}"), "caf\u{00E9}");
         assert_eq!(normalise("caf\u{00E9}"), "caf\u{00E9}");
         // Reordered combining marks, Hangul jamo, a singleton decomposition.
-        assert_eq!(normalise("a\u{0323}\u{0302}"), "a\u{0323}\u{0302}".nfc().collect::<String>());
+        assert_eq!(
+            normalise("a\u{0323}\u{0302}"),
+            "a\u{0323}\u{0302}".nfc().collect::<String>()
+        );
         assert_eq!(normalise("\u{1100}\u{1161}\u{11A8}"), "\u{AC01}");
         assert_eq!(normalise("\u{2126}"), "\u{03A9}");
     }
@@ -280,7 +283,10 @@ mod tests {
         };
         assert_eq!(find("The"), "The");
         assert_eq!(find("\"caf\u{00E9}\""), "“cafe\u{0301}”");
-        assert_eq!(find("caf\u{00E9}\" is open"), "cafe\u{0301}”\r\n\r\n  is   open");
+        assert_eq!(
+            find("caf\u{00E9}\" is open"),
+            "cafe\u{0301}”\r\n\r\n  is   open"
+        );
         assert_eq!(find("- daily."), "– daily.");
     }
 
@@ -294,7 +300,7 @@ mod tests {
         assert!(n.checkpoints.len() > 10);
         for i in [0, 1, 777, 1999] {
             let needle = format!("word{i} \"x\"");
-            let start = n.text.find(&format!("{needle}")).unwrap();
+            let start = n.text.find(&needle).unwrap();
             let range = n.original_range(&original, start..start + needle.len());
             assert_eq!(&original[range], format!("word{i}\u{00A0}\u{00A0}“x”"));
         }

@@ -63,7 +63,8 @@ fn line_breaks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// at the start of its paragraph, or after a sentence's end.
 pub fn starts_sentence(text: &str, range: &Range<usize>, paragraph: &Range<usize>) -> bool {
     let from = floor(text, range.start.saturating_sub(LOOK)).max(paragraph.start);
-    let before = text[from..range.start].trim_end_matches(|c: char| c.is_whitespace() || is_opening(c));
+    let before =
+        text[from..range.start].trim_end_matches(|c: char| c.is_whitespace() || is_opening(c));
     before.is_empty() || ends_sentence_mark(before)
 }
 
@@ -80,7 +81,11 @@ pub fn ends_sentence(text: &str, range: &Range<usize>, paragraph: &Range<usize>)
 
 /// Whether the quote at `range` is its paragraph's whole text (but for
 /// white space) and ends with no sentence punctuation, as a heading does.
-pub fn is_whole_line_without_full_stop(text: &str, range: &Range<usize>, paragraph: &Range<usize>) -> bool {
+pub fn is_whole_line_without_full_stop(
+    text: &str,
+    range: &Range<usize>,
+    paragraph: &Range<usize>,
+) -> bool {
     let before = &text[paragraph.start..range.start];
     let after = &text[range.end..paragraph.end];
     before.len() <= LOOK
@@ -110,7 +115,10 @@ fn ends_sentence_mark(text: &str) -> bool {
 }
 
 fn is_opening(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '‘' | '„' | '‚' | '«' | '‹' | '(' | '[' | '{')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '„' | '‚' | '«' | '‹' | '(' | '[' | '{'
+    )
 }
 
 fn is_closing(c: char) -> bool {
@@ -154,7 +162,15 @@ mod tests {
             .into_iter()
             .map(|p| &text[p])
             .collect();
-        assert_eq!(found, ["First line.", "Heading", "First line.\nSecond", "Third line"]);
+        assert_eq!(
+            found,
+            [
+                "First line.",
+                "Heading",
+                "First line.\nSecond",
+                "Third line"
+            ]
+        );
     }
 
     #[test]
@@ -182,10 +198,22 @@ mod tests {
         let text = "Risks of Microneedling\nIt is safe. Mostly.\n";
         let paragraph = |r: &Range<usize>| paragraphs(text, std::slice::from_ref(r))[0].clone();
         let heading = range_of(text, "Risks of Microneedling");
-        assert!(is_whole_line_without_full_stop(text, &heading, &paragraph(&heading)));
+        assert!(is_whole_line_without_full_stop(
+            text,
+            &heading,
+            &paragraph(&heading)
+        ));
         let sentence = range_of(text, "It is safe. Mostly.");
-        assert!(!is_whole_line_without_full_stop(text, &sentence, &paragraph(&sentence)));
+        assert!(!is_whole_line_without_full_stop(
+            text,
+            &sentence,
+            &paragraph(&sentence)
+        ));
         let part = range_of(text, "Risks of");
-        assert!(!is_whole_line_without_full_stop(text, &part, &paragraph(&part)));
+        assert!(!is_whole_line_without_full_stop(
+            text,
+            &part,
+            &paragraph(&part)
+        ));
     }
 }

@@ -26,14 +26,27 @@ fn finds_quotes_typeset_differently() {
 
 #[test]
 fn refuses_quotes_too_short_to_prove_anything() {
-    for quote in ["a", ".", "redness", "to discomfort", "   ", "\u{201C}\u{201D}"] {
+    for quote in [
+        "a",
+        ".",
+        "redness",
+        "to discomfort",
+        "   ",
+        "\u{201C}\u{201D}",
+    ] {
         assert!(
             matches!(verdict(RISKS, quote), Verdict::TooShort { .. }),
             "{quote:?}"
         );
     }
-    assert_eq!(verdict(RISKS, "to discomfort."), Verdict::TooShort { words: 2 });
-    assert!(matches!(verdict(RISKS, "leading to discomfort"), Verdict::Found(_)));
+    assert_eq!(
+        verdict(RISKS, "to discomfort."),
+        Verdict::TooShort { words: 2 }
+    );
+    assert!(matches!(
+        verdict(RISKS, "leading to discomfort"),
+        Verdict::Found(_)
+    ));
 }
 
 #[test]
@@ -63,7 +76,10 @@ fn a_quote_inside_longer_words_is_not_verified() {
 #[test]
 fn a_quote_may_start_and_end_with_punctuation() {
     let archive = "\"There are no risks or downtime if it is performed properly,\" notes Dr. Katz.";
-    let place = found(archive, "\"There are no risks or downtime if it is performed properly,\"");
+    let place = found(
+        archive,
+        "\"There are no risks or downtime if it is performed properly,\"",
+    );
     assert!(place.starts_sentence);
     assert!(!place.ends_sentence);
     found(archive, "properly,\" notes Dr. Katz.");
@@ -104,7 +120,10 @@ fn accents_are_letters_not_decoration() {
         Verdict::Accents { .. }
     ));
     // Only the base letters of a composed character do not match either.
-    assert!(!matches!(verdict(combining, "met at The caf"), Verdict::Found(_)));
+    assert!(!matches!(
+        verdict(combining, "met at The caf"),
+        Verdict::Found(_)
+    ));
 }
 
 #[test]
@@ -121,7 +140,8 @@ fn a_quote_across_a_line_break_is_one_place() {
 
 #[test]
 fn maps_the_match_back_through_normalisation() {
-    let archive = "  Preamble.\r\n\u{00A0}\u{00A0}“Cafe\u{0301}s  are\u{00AD} open,” she said — daily.";
+    let archive =
+        "  Preamble.\r\n\u{00A0}\u{00A0}“Cafe\u{0301}s  are\u{00AD} open,” she said — daily.";
     let place = found(archive, "\"Cafés are open,\" she said - daily.");
     assert_eq!(
         &archive[place.range.clone()],
@@ -230,7 +250,9 @@ fn verifies_many_quotes_in_one_pass() {
     let verdicts = Archive::new(archive).verify_all(&quotes);
     assert_eq!(verdicts.len(), 5);
     assert_eq!(verdicts[0], verdicts[2]);
-    assert!(matches!(&verdicts[1], Verdict::Found(f) if &archive[f.range.clone()] == "Epsilon zeta eta"));
+    assert!(
+        matches!(&verdicts[1], Verdict::Found(f) if &archive[f.range.clone()] == "Epsilon zeta eta")
+    );
     assert_eq!(verdicts[3], Verdict::TooShort { words: 2 });
     assert!(matches!(verdicts[4], Verdict::InsideWords { .. }));
 }

@@ -119,7 +119,9 @@ mod tests {
     fn ascii_rules_agree_with_unicode_segmentation() {
         // Every string of up to five characters over the characters the rules
         // treat differently.
-        let alphabet = [b'a', b'Z', b'1', b'.', b'\'', b':', b',', b';', b'_', b' ', b'-', b'"'];
+        let alphabet = [
+            b'a', b'Z', b'1', b'.', b'\'', b':', b',', b';', b'_', b' ', b'-', b'"',
+        ];
         let mut text = Vec::new();
         for len in 1..=5u32 {
             for n in 0..alphabet.len().pow(len) {
@@ -153,7 +155,11 @@ mod tests {
         for text in texts {
             let expected = reference(text);
             for (at, _) in text.char_indices() {
-                assert_eq!(is_boundary(text, at), expected.contains(&at), "{text:?} at {at}");
+                assert_eq!(
+                    is_boundary(text, at),
+                    expected.contains(&at),
+                    "{text:?} at {at}"
+                );
             }
         }
     }
