@@ -63,9 +63,12 @@ impl WordIndex {
     /// number with 32 bits (over 4 GiB, far past any archive limit).
     pub fn new(text: &str) -> Option<WordIndex> {
         u32::try_from(text.len()).ok()?;
+        // Sized exactly up front: growing vectors of tens of millions of
+        // entries would copy them and touch fresh pages again and again.
+        let tokens = memchr::memchr_iter(b' ', text.as_bytes()).count() + 1;
         let mut index = WordIndex {
-            starts: Vec::new(),
-            ids: Vec::new(),
+            starts: Vec::with_capacity(tokens),
+            ids: Vec::with_capacity(tokens),
             vocabulary: FxHashMap::default(),
         };
         let mut key = String::new();
