@@ -366,7 +366,7 @@ def generate(n: int, out: str, seed: int) -> None:
         "disclaimer: " + block(
             "General information, not medical advice. This site is "
             "synthetic: see [[about]].", 2) +
-        "review:\n  max_age_days: 100000\n"
+        "review:\n  max_age_days: 3650\n"  # the longest allowed: no review falls due
         "readability:\n  max_grade: 9\n"))
 
     # ---- sources and archives

@@ -13,7 +13,6 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -22,13 +21,22 @@ use crate::load::is_valid_id;
 use crate::markdown;
 use crate::model::*;
 use crate::urls::SiteUrls;
-use quotes::Archive;
+use quotes::{Archive, Located, Verdict};
 
-/// Reviews are due this many days after `reviewed.on` unless the site says otherwise.
-pub const DEFAULT_REVIEW_MAX_AGE_DAYS: i64 = 1095;
+pub use crate::schema::DEFAULT_REVIEW_MAX_AGE_DAYS;
+
+/// The review intervals a site may set (the content model's table says so).
+pub const REVIEW_MAX_AGE_DAYS_RANGE: std::ops::RangeInclusive<i64> =
+    1..=crate::schema::MAX_REVIEW_MAX_AGE_DAYS;
 
 /// Runs every check over `content`. `today` decides which reviews are overdue.
-pub fn check(content: &Content, files: &SourceFiles, today: Date, diagnostics: &mut Diagnostics) {
+/// Returns where each verified quote is in its archive, for render.
+pub fn check<'a>(
+    content: &'a Content,
+    files: &'a SourceFiles,
+    today: Date,
+    diagnostics: &mut Diagnostics,
+) -> Located<'a> {
     let checker = Checker::new(content, files, today);
     if let Some(site) = &content.site {
         checker.site(site, diagnostics);
@@ -62,6 +70,17 @@ pub fn check(content: &Content, files: &SourceFiles, today: Date, diagnostics: &
     for page in &content.pages {
         checker.markdown(&page.origin.file, &page.body, diagnostics);
     }
+    checker.located()
+}
+
+/// The site's review interval in days: its `review.max_age_days` when that
+/// is in [`REVIEW_MAX_AGE_DAYS_RANGE`] (the check reports it otherwise), else
+/// the default.
+pub fn review_max_age_days(site: Option<&Site>) -> i64 {
+    site.and_then(|s| s.review_max_age_days.as_ref())
+        .map(|d| d.value)
+        .filter(|days| REVIEW_MAX_AGE_DAYS_RANGE.contains(days))
+        .unwrap_or(DEFAULT_REVIEW_MAX_AGE_DAYS)
 }
 
 struct Checker<'a> {
@@ -70,7 +89,9 @@ struct Checker<'a> {
     today: Date,
     /// Every id, with its kind and its title.
     entities: HashMap<&'a str, (Kind, &'a str)>,
-    archives: HashMap<&'a str, Option<Archive>>,
+    /// Per source with a readable archive, the verdict on each of its quotes
+    /// (by the quote's text as written), all worked out in `new`.
+    verdicts: HashMap<&'a str, Option<HashMap<&'a str, Verdict>>>,
     max_age_days: i64,
     max_grade: Option<f64>,
 }
@@ -115,14 +136,38 @@ impl<'a> Checker<'a> {
         for (origin, kind, title) in origins {
             entities.insert(origin.id.as_str(), (kind, title));
         }
-        let archives = content
+        // Each source's quotes, so that its archive is normalised and searched
+        // once for all of them.
+        let mut quoted: HashMap<&str, Vec<&str>> = HashMap::new();
+        let all_quotes = content
+            .questions
+            .iter()
+            .flat_map(crate::link::question_quotes)
+            .chain(content.cautions.iter().flat_map(|c| &c.quotes));
+        for quote in all_quotes {
+            if !quote.text.value.is_empty() {
+                quoted
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(quote.text.value.as_str());
+            }
+        }
+        let verdicts = content
             .sources
             .par_iter()
             .map(|s| {
-                (
-                    s.origin.id.as_str(),
-                    s.archive_text.as_deref().map(Archive::new),
-                )
+                let id = s.origin.id.as_str();
+                let verdicts = s.archive_text.as_deref().map(|text| {
+                    let mut texts = quoted.get(id).cloned().unwrap_or_default();
+                    if texts.is_empty() {
+                        return HashMap::new(); // Not quoted: nothing to normalise for.
+                    }
+                    texts.sort_unstable();
+                    texts.dedup();
+                    let verdicts = Archive::new(text).verify_all(&texts);
+                    texts.into_iter().zip(verdicts).collect()
+                });
+                (id, verdicts)
             })
             .collect();
         let site = content.site.as_ref();
@@ -131,10 +176,8 @@ impl<'a> Checker<'a> {
             files,
             today,
             entities,
-            archives,
-            max_age_days: site
-                .and_then(|s| s.review_max_age_days.as_ref())
-                .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
+            verdicts,
+            max_age_days: review_max_age_days(site),
             max_grade: site
                 .and_then(|s| s.readability_max_grade.as_ref())
                 .map(|g| g.value),
@@ -163,18 +206,24 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(days) = &site.review_max_age_days
-            && days.value <= 0
+            && !REVIEW_MAX_AGE_DAYS_RANGE.contains(&days.value)
         {
             out.push(
                 Diagnostic::error(Code::BadSetting, file, Some(days.span))
-                    .message("`review.max_age_days` must be a positive number of days")
+                    .message(format!(
+                        "`review.max_age_days` is {}: it must be a number of days from {} to {} (ten years)",
+                        days.value,
+                        REVIEW_MAX_AGE_DAYS_RANGE.start(),
+                        REVIEW_MAX_AGE_DAYS_RANGE.end()
+                    ))
                     .help(format!(
-                        "the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years)"
+                        "the default is {DEFAULT_REVIEW_MAX_AGE_DAYS} (three years); until this is fixed, reviews are due after the default"
                     )),
             );
         }
+        // Written so that NaN (`.nan` in YAML) and infinity are refused too.
         if let Some(grade) = &site.readability_max_grade
-            && grade.value <= 0.0
+            && !(grade.value > 0.0 && grade.value.is_finite())
         {
             out.push(
                 Diagnostic::error(Code::BadSetting, file, Some(grade.span))
@@ -348,30 +397,30 @@ impl<'a> Checker<'a> {
             if !self.reference(file, &quote.source, Kind::Source, "source", out) {
                 continue;
             }
-            let Some(Some(archive)) = self.archives.get(quote.source.value.as_str()) else {
+            let source = quote.source.value.as_str();
+            let Some(Some(verdicts)) = self.verdicts.get(source) else {
                 continue; // The archive's own problem is reported on the source.
             };
-            if quote.text.value.is_empty() {
+            let Some(verdict) = verdicts.get(quote.text.value.as_str()) else {
                 continue; // A missing `text`, reported when it was read.
-            }
-            if !archive.contains(&quote.text) {
-                let help = match archive.closest_passage(&quote.text) {
-                    Some(passage) => format!(
-                        "the closest passage of `{}` is:\n  \"{passage}\"\nquote the source word for word (white space, curly quotes and dashes may differ)",
-                        quote.source.value
-                    ),
-                    None => "quote the source word for word".to_string(),
-                };
-                out.push(
-                    Diagnostic::error(Code::QuoteNotFound, file, Some(quote.text.span))
-                        .message(format!(
-                            "this quote is not in the archive of `{}`",
-                            quote.source.value
-                        ))
-                        .help(help),
-                );
+            };
+            if let Some(diagnostic) = quote_diagnostic(file, quote, verdict) {
+                out.push(diagnostic);
             }
         }
+    }
+
+    /// Where each verified quote is, for render.
+    fn located(self) -> Located<'a> {
+        let mut located = Located::default();
+        for (source, verdicts) in self.verdicts {
+            for (text, verdict) in verdicts.into_iter().flatten() {
+                if let Verdict::Found(found) = verdict {
+                    located.insert(source, text, found);
+                }
+            }
+        }
+        located
     }
 
     fn cost_numbers(&self, file: &Path, cost: &Cost, out: &mut Diagnostics) {
@@ -556,6 +605,98 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The problem with a quote, if its verdict is one, in an editor's words.
+fn quote_diagnostic(file: &Path, quote: &Quote, verdict: &Verdict) -> Option<Diagnostic> {
+    let source = quote.source.value.as_str();
+    let span = Some(quote.text.span);
+    let diagnostic = match verdict {
+        Verdict::Found(found) if found.is_heading => {
+            Diagnostic::warning(Code::QuoteIsHeading, file, span)
+                .message(format!("this quote is a heading of `{source}`, not a statement"))
+                .help("a heading names a subject and is no evidence: quote the sentence under it that says what the claim rests on")
+        }
+        Verdict::Found(_) => return None,
+        Verdict::TooShort { words } => Diagnostic::error(Code::QuoteTooShort, file, span)
+            .message(format!(
+                "this quote has {words} word{}: a quote needs at least {}",
+                if *words == 1 { "" } else { "s" },
+                quotes::MIN_WORDS
+            ))
+            .help("a word or two can be found in almost any text and proves nothing: quote the phrase or sentence the claim rests on"),
+        Verdict::InsideWords { words } => Diagnostic::error(Code::QuoteInsideWord, file, span)
+            .message(format!(
+                "this quote is in the archive of `{source}` only as part of {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ))
+            .help("a quote must start and end with whole words: quote each word whole, as the source writes it"),
+        Verdict::CurlyMarks { mark } => Diagnostic::error(Code::QuoteCurlyMarks, file, span)
+            .message(format!(
+                "this text starts with {mark}, so the quote marks are part of the quote, and `{source}` does not have them there"
+            ))
+            .help("YAML only takes straight quotes as its own: put straight quotes \"…\" around the text, or none"),
+        Verdict::Accents { differences } => Diagnostic::error(Code::QuoteAccents, file, span)
+            .message(format!(
+                "this quote is in the archive of `{source}` only with other accents"
+            ))
+            .help(format!(
+                "{}: copy the words with their accents as the source writes them",
+                describe_differences(differences)
+            )),
+        Verdict::NotFound {
+            closest,
+            has_ellipsis,
+        } => {
+            let mut help = match closest {
+                Some(closest) => {
+                    let mut help = format!(
+                        "the closest passage of `{source}` is:\n  \"{}\"\n",
+                        closest.passage
+                    );
+                    if !closest.differences.is_empty() {
+                        help.push_str(&format!("{}\n", describe_differences(&closest.differences)));
+                    }
+                    help.push_str("quote the source word for word (white space, curly quotes and dashes may differ)");
+                    help
+                }
+                None => format!("no passage of `{source}` shares a word with it: check the quote's `source`"),
+            };
+            if *has_ellipsis {
+                help.push_str("\na quote cannot leave words out with \"...\": quote each part as a quote of its own");
+            }
+            Diagnostic::error(Code::QuoteNotFound, file, span)
+                .message(format!("this quote is not in the archive of `{source}`"))
+                .help(help)
+        }
+    };
+    Some(diagnostic)
+}
+
+/// What differs between an archive and a quote, on one line: "the archive
+/// has 'hours,' where the quote has 'hours'; ...".
+fn describe_differences(differences: &[quotes::Difference]) -> String {
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = differences
+        .iter()
+        .take(SHOWN)
+        .map(|d| match (d.archive.is_empty(), d.quote.is_empty()) {
+            (false, false) => format!(
+                "the archive has '{}' where the quote has '{}'",
+                d.archive, d.quote
+            ),
+            (false, true) => format!("the archive has '{}' that the quote leaves out", d.archive),
+            _ => format!("the quote adds '{}'", d.quote),
+        })
+        .collect();
+    if differences.len() > SHOWN {
+        parts.push(format!("and {} more", differences.len() - SHOWN));
+    }
+    parts.join("; ")
+}
+
 /// Every number written in a data block's text must appear in one of the
 /// block's quotes: a table or timeline never states a figure no source gives.
 fn numbers_backed_by_quotes<'a>(
@@ -583,18 +724,25 @@ fn numbers_backed_by_quotes<'a>(
 }
 
 /// When an answer is due for review: `next` if given, else `on` plus the
-/// site's maximum age; with the span to point at.
+/// site's maximum age; with the span to point at. Total for any number of
+/// days: past the calendar's end (or start), the last (or first) date.
 pub fn due_date(review: &Review, max_age_days: i64) -> (Date, Span) {
     match &review.next {
         Some(next) => (next.value, next.span),
-        None => (
-            review
-                .on
-                .value
-                .checked_add(max_age_days.days())
-                .unwrap_or(Date::MAX),
-            review.on.span,
-        ),
+        None => {
+            let on = review.on.value;
+            let past_the_end = if max_age_days < 0 {
+                Date::MIN
+            } else {
+                Date::MAX
+            };
+            let due = jiff::Span::new()
+                .try_days(max_age_days)
+                .ok()
+                .and_then(|span| on.checked_add(span).ok())
+                .unwrap_or(past_the_end);
+            (due, review.on.span)
+        }
     }
 }
 
@@ -691,7 +839,28 @@ fn locate_in_file(file_text: Option<&str>, field: &Markdown, range: Range<usize>
 
 #[cfg(test)]
 mod tests {
-    use super::sentence_count;
+    use super::{due_date, sentence_count};
+    use crate::model::{Review, Spanned};
+    use jiff::civil::{Date, date};
+
+    #[test]
+    fn due_dates_never_overflow() {
+        let review = Review {
+            on: Spanned {
+                value: date(2026, 1, 15),
+                span: Default::default(),
+            },
+            by: "Editorial team".into(),
+            next: None,
+        };
+        assert_eq!(due_date(&review, 365).0, date(2027, 1, 15));
+        for days in [10_000_000, i64::MAX, 7_304_484] {
+            assert_eq!(due_date(&review, days).0, Date::MAX, "{days}");
+        }
+        for days in [-10_000_000, i64::MIN] {
+            assert_eq!(due_date(&review, days).0, Date::MIN, "{days}");
+        }
+    }
 
     #[test]
     fn counts_sentences_but_not_titles() {

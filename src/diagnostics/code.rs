@@ -160,8 +160,25 @@ codes! {
     }
     "Quotes and numbers" {
         /// A quote is not, word for word, in its source's archive. The help shows
-        /// the closest passage; copy the words exactly.
+        /// the closest passage and what differs from it; copy the words exactly.
         QuoteNotFound = "quote-not-found",
+        /// A quote has fewer than three words. A word or two occurs in almost any
+        /// text and proves nothing: quote the phrase or sentence the claim rests on.
+        QuoteTooShort = "quote-too-short",
+        /// A quote is in the archive only where it starts or ends inside a longer
+        /// word (`comfort` inside `discomfort`, `3` inside `3.5`). Quote whole words.
+        QuoteInsideWord = "quote-inside-word",
+        /// A quote is in the archive only with other accents (`cafe` where the
+        /// source has `café`). Copy the words with their accents.
+        QuoteAccents = "quote-accents",
+        /// A quote's text starts with a curly quote mark (`text: “…”`) that the
+        /// archive does not have: YAML takes only straight quotes as its own, so
+        /// the marks became part of the quote. Put straight quotes `"…"` around it.
+        QuoteCurlyMarks = "quote-curly-marks",
+        /// A quote is a heading of its source (a whole line of fewer than eight
+        /// words with no sentence punctuation at its end), which names a subject
+        /// but states nothing. Quote the sentence under it that backs the claim.
+        QuoteIsHeading = "quote-is-heading",
         /// A number the site states is not in any quote behind it. Add the quote
         /// that gives it, or correct the number.
         NumberNotQuoted = "number-not-quoted",

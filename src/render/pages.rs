@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::check::{DEFAULT_REVIEW_MAX_AGE_DAYS, due_date, readability};
+use crate::check::{due_date, readability, review_max_age_days};
 use crate::link::{Graph, by_title};
 use crate::markdown::{self, RenderContext};
 use crate::model::*;
@@ -201,10 +201,7 @@ impl<'g> PageRenderer<'g> {
             graph,
             site,
             today,
-            max_age_days: site
-                .review_max_age_days
-                .as_ref()
-                .map_or(DEFAULT_REVIEW_MAX_AGE_DAYS, |d| d.value),
+            max_age_days: review_max_age_days(Some(site)),
             caution_html: HashMap::new(),
             question_text: HashMap::new(),
         };

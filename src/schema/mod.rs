@@ -197,8 +197,8 @@ pub fn entity_folders() -> impl Iterator<Item = &'static str> {
 /// Reviews are due this many days after `reviewed.on` unless the site says otherwise.
 pub const DEFAULT_REVIEW_MAX_AGE_DAYS: i64 = 1095;
 
-/// The longest review interval a site may set: a hundred years.
-pub const MAX_REVIEW_MAX_AGE_DAYS: i64 = 36_500;
+/// The longest review interval a site may set: ten years.
+pub const MAX_REVIEW_MAX_AGE_DAYS: i64 = 3650;
 
 /// How large a content YAML file may be, in megabytes, unless the site says otherwise.
 pub const DEFAULT_YAML_MB: i64 = 8;
