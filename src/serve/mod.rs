@@ -149,14 +149,24 @@ impl Preview {
         // Watch before the first build: on a big site it takes seconds, and
         // an edit saved meanwhile must still lead to a rebuild.
         let (builder_messages, inbox) = mpsc::channel();
-        let watcher = watch::start(&root, builder_messages.clone())
-            .map_err(|e| io::Error::other(format!("cannot watch the site's files: {e}")))?;
+        let to_builder = builder_messages.clone();
+        let mut watcher = watch::start(&root, move |events| {
+            // The builder is gone only when the preview is stopping.
+            let _ = to_builder.send(rebuild::Message::Changed(events));
+        })
+        .map_err(|e| io::Error::other(format!("cannot watch the site's files: {e}")))?;
         let mut builder = Builder::new(root, site_dir.clone(), options.today);
         let (state_sender, state) = tokio::sync::watch::channel(LiveState::default());
         builder.build_and_publish(&state_sender, &[]);
         let builder = std::thread::Builder::new()
             .name("cited-rebuild".into())
-            .spawn(move || builder.run(inbox, watcher, state_sender))?;
+            .spawn(move || {
+                builder.run(
+                    inbox,
+                    move |events| watcher.relevant_changes(events),
+                    state_sender,
+                )
+            })?;
 
         let app = http::App::new(site_dir, state);
         let (server_stop, stopped) = tokio::sync::oneshot::channel();

@@ -14,7 +14,6 @@ use notify_debouncer_full::DebounceEventResult;
 use tokio::sync::watch;
 
 use super::LIVE_SCRIPT_URL;
-use super::watch::Watcher;
 use crate::render::RenderOptions;
 use crate::{BuildOptions, Report, SourceFiles};
 
@@ -91,10 +90,13 @@ impl Builder {
     /// The builder thread: waits for changes, folds together those that
     /// arrived meanwhile (a build on a big site takes longer than an editor
     /// takes to save twice), and rebuilds, until told to stop.
+    ///
+    /// `relevant_changes` turns the watcher's events into the changed files
+    /// a build reads (the preview wires it to the watcher).
     pub fn run(
         mut self,
         inbox: Receiver<Message>,
-        mut watcher: Watcher,
+        mut relevant_changes: impl FnMut(DebounceEventResult) -> Vec<PathBuf>,
         state: watch::Sender<LiveState>,
     ) {
         while let Ok(first) = inbox.recv() {
@@ -102,7 +104,7 @@ impl Builder {
             for message in std::iter::once(first).chain(inbox.try_iter()) {
                 match message {
                     Message::Stop => return,
-                    Message::Changed(events) => changed.extend(watcher.relevant_changes(events)),
+                    Message::Changed(events) => changed.extend(relevant_changes(events)),
                 }
             }
             changed.sort();

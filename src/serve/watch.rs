@@ -5,13 +5,10 @@
 //! watched again.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-
-use super::rebuild::Message;
 
 /// How long the watcher waits for a burst of writes to settle. Editors save
 /// in several steps (write a temporary file, rename it over the old one);
@@ -28,12 +25,12 @@ pub struct Watcher {
 }
 
 /// Starts watching the site at `root` (an absolute path); changes go to
-/// `builder` as [`Message::Changed`].
-pub fn start(root: &Path, builder: Sender<Message>) -> notify::Result<Watcher> {
-    let debouncer = new_debouncer(DEBOUNCE, None, move |events: DebounceEventResult| {
-        // The builder is gone only when the preview is stopping.
-        let _ = builder.send(Message::Changed(events));
-    })?;
+/// `on_events`, as the debouncer delivers them (on its own thread).
+pub fn start(
+    root: &Path,
+    on_events: impl FnMut(DebounceEventResult) + Send + 'static,
+) -> notify::Result<Watcher> {
+    let debouncer = new_debouncer(DEBOUNCE, None, on_events)?;
     let mut watcher = Watcher {
         debouncer,
         root: root.to_path_buf(),
