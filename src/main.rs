@@ -88,8 +88,12 @@ mod cited_serve_args {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// rustc-style, with the source line underlined (on standard error)
     Human,
+    /// a JSON array of {file, line, column, end_line, end_column, severity, code, message, help}
     Json,
+    /// GitHub Actions workflow commands: problems shown on the pull request's lines
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,6 +152,10 @@ fn main() -> ExitCode {
             let report = cited::check(&cli.root, today);
             match format {
                 Format::Json => println!("{}", report.diagnostics.to_json()),
+                Format::Github => {
+                    print!("{}", report.diagnostics.to_github());
+                    eprintln!("{}", report.diagnostics.summary());
+                }
                 Format::Human => {
                     print_diagnostics(&report);
                     eprintln!(

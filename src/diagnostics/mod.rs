@@ -262,6 +262,44 @@ impl Diagnostics {
         self.items.dedup();
     }
 
+    /// The diagnostics as GitHub Actions workflow commands, one per line
+    /// (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`),
+    /// so a pull request shows each problem on the line it concerns. The
+    /// help follows the message on a new line. Every diagnostic is printed:
+    /// GitHub itself shows the first few per step.
+    pub fn to_github(&self) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut properties = vec![format!("file={}", github_property(&display_path(&d.file)))];
+            if let Some(span) = d.span {
+                properties.push(format!("line={}", span.line));
+                properties.push(format!("col={}", span.column));
+                properties.push(format!("endLine={}", span.end_line));
+                properties.push(format!("endColumn={}", span.end_column));
+            }
+            properties.push(format!(
+                "title={}",
+                github_property(&format!("cited {}", d.code))
+            ));
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            let _ = writeln!(
+                out,
+                "::{command} {}::{}",
+                properties.join(","),
+                github_data(&message)
+            );
+        }
+        out
+    }
+
     /// The diagnostics as a JSON array of
     /// `{file,line,column,end_line,end_column,severity,code,message,help}`.
     pub fn to_json(&self) -> String {
@@ -579,6 +617,19 @@ impl SourceFiles {
     pub fn get(&self, path: &Path) -> Option<Arc<str>> {
         self.files.get(path).cloned()
     }
+}
+
+/// A workflow command's message, escaped as GitHub's runner expects.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (a file name, a title): as data,
+/// and `:` and `,` too, which separate properties.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Paths in messages use `/` on every platform, so output is the same everywhere.
