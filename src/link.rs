@@ -4,15 +4,22 @@
 //! titles of every entity, symmetric `related`, backlinks (what links here),
 //! the questions citing each source (with their quotes), carrying each
 //! caution, in each topic and under each tag, previous/next within a topic,
-//! and the glossary matcher. Rendering reads this; nothing here renders.
+//! the glossary matcher, and each source's quoted passages ([`passages`]:
+//! each place quoted once, with what cites it). Rendering reads this;
+//! nothing here renders.
+
+mod passages;
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use crate::check::quotes::Located;
 use crate::markdown::{self, GlossaryMatcher};
 use crate::model::*;
 use crate::urls::SiteUrls;
+
+pub use passages::{PART_BYTES, Passage, SourcePassages, collapse_white_space};
 
 /// An entity as other pages see it.
 #[derive(Clone, Debug)]
@@ -44,10 +51,20 @@ pub struct Graph<'a> {
     pub previous: HashMap<&'a str, &'a Question>,
     pub next: HashMap<&'a str, &'a Question>,
     pub glossary: GlossaryMatcher,
+    /// Each quoted source's passages, by source id.
+    pub passages: HashMap<&'a str, SourcePassages<'a>>,
 }
 
 impl<'a> Graph<'a> {
+    /// The graph of a site whose quotes' places are not known: quotes are
+    /// then shown as written, without passages (for tests of other parts).
     pub fn new(content: &'a Content, urls: SiteUrls) -> Self {
+        Graph::with_quotes(content, urls, &Located::default())
+    }
+
+    /// The graph, with each source's quoted passages from where `check`
+    /// found the quotes.
+    pub fn with_quotes(content: &'a Content, urls: SiteUrls, located: &Located) -> Self {
         let mut entities = HashMap::new();
         let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
             let url = urls.entity(kind, &origin.id);
@@ -207,6 +224,44 @@ impl<'a> Graph<'a> {
             list.sort_by(|a, b| by_title(entities[a].title, entities[b].title));
         }
 
+        // Each source's quotes in reading order: questions, then cautions.
+        let mut quoted: HashMap<&str, Vec<passages::Citation>> = HashMap::new();
+        for &q in &questions {
+            for quote in question_quotes(q) {
+                quoted
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(passages::Citation {
+                        text: &quote.text.value,
+                        by: &q.origin.id,
+                    });
+            }
+        }
+        let mut cautions: Vec<&Caution> = content.cautions.iter().collect();
+        cautions.sort_by(|a, b| by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id)));
+        for c in cautions {
+            for quote in &c.quotes {
+                quoted
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(passages::Citation {
+                        text: &quote.text.value,
+                        by: &c.origin.id,
+                    });
+            }
+        }
+        let passages: HashMap<&str, SourcePassages> = content
+            .sources
+            .par_iter()
+            .filter_map(|s| {
+                let citations = quoted.get(s.origin.id.as_str())?;
+                Some((
+                    s.origin.id.as_str(),
+                    passages::of_source(s, citations, located),
+                ))
+            })
+            .collect();
+
         let glossary = GlossaryMatcher::new(content.glossary.iter().flat_map(|t| {
             std::iter::once((t.origin.id.as_str(), t.term.as_str()))
                 .chain(t.aliases.iter().map(|a| (t.origin.id.as_str(), a.as_str())))
@@ -226,7 +281,14 @@ impl<'a> Graph<'a> {
             previous,
             next,
             glossary,
+            passages,
         }
+    }
+
+    /// The passage a quote of `source` written as `text` quotes, if check
+    /// found it.
+    pub fn passage(&self, source: &str, text: &str) -> Option<&Passage<'a>> {
+        self.passages.get(source)?.get(text)
     }
 
     /// The root-relative URL of an entity's page, worked out once in

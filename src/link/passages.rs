@@ -1,0 +1,351 @@
+//! Passages: the places in each source's archive that the site quotes, each
+//! once, with everything that cites it, the part of the source's page it is
+//! shown on, a stable anchor, and its text fragment in the original.
+//!
+//! Built once per build from where `check` found each quote
+//! ([`Located`]); nothing here searches for a quote again. A passage is one
+//! range of the archive: quotes written differently (white space, curly
+//! marks) that check found at the same place are one passage.
+//!
+//! Two choices keep links stable when unrelated content changes:
+//!
+//! - a passage's anchor is derived from its words ([`anchor`]), not from its
+//!   number on the page;
+//! - the part of the source's page a passage is shown on depends only on
+//!   where its paragraph starts in the archive ([`PART_BYTES`]), not on how
+//!   many other passages there are, so quoting one more sentence never moves
+//!   other passages to another page.
+//!
+//! This module decides what is quoted where; it must not format anything
+//! for a page (render does).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::check::quotes::{Found, Located};
+use crate::model::Source;
+use crate::urls::with_text_fragment;
+
+/// Each part of a source's page shows the passages whose paragraphs start
+/// in one run of this many bytes of its archive (part 1 the first run). On
+/// the 10,000-question benchmark (sources of about 20 kB quoted about 3,000
+/// times each) a part is then about 60–80 kB of HTML; a short source is one
+/// page.
+pub const PART_BYTES: usize = 2048;
+
+/// A quote of at most this many words links to the original with all its
+/// words; a longer one with its first and last few (`text=start,end`).
+const WHOLE_QUOTE_WORDS: usize = 8;
+
+/// The fewest words the start or the end of a text directive has: fewer
+/// would match almost anywhere.
+const DIRECTIVE_MIN_WORDS: usize = 3;
+
+/// One quoted place in an archive.
+#[derive(Clone, Debug)]
+pub struct Passage<'a> {
+    /// The id of its element on the source's page: `passage-` and the start
+    /// of a hash of its words, so the same words keep the same id however
+    /// the rest of the site changes.
+    pub anchor: String,
+    /// Where it is, as check found it.
+    pub found: Found,
+    /// Its words as written in the archive, white space collapsed: what the
+    /// site shows as the quote.
+    pub text: String,
+    /// The part of the source's page it is shown on (1 is the source's own page).
+    pub part: usize,
+    /// The ids of the questions and cautions quoting it, each once, in the
+    /// site's reading order (questions first).
+    pub citing: Vec<&'a str>,
+    /// A link to the passage in the original (the source's `url` with a text
+    /// fragment), if the source has a `url`.
+    pub original: Option<String>,
+}
+
+/// The quoted passages of one source.
+#[derive(Clone, Debug, Default)]
+pub struct SourcePassages<'a> {
+    /// In the archive's order.
+    pub passages: Vec<Passage<'a>>,
+    /// The parts that show at least one passage, in order.
+    pub parts: Vec<usize>,
+    /// The passage of each quote, by the quote's text as written.
+    by_text: HashMap<&'a str, usize>,
+}
+
+impl<'a> SourcePassages<'a> {
+    /// The passage quoted by a quote of this source written as `text`.
+    pub fn get(&self, text: &str) -> Option<&Passage<'a>> {
+        self.by_text.get(text).map(|&i| &self.passages[i])
+    }
+}
+
+/// A quote of a source, and who quotes it.
+pub struct Citation<'a> {
+    pub text: &'a str,
+    /// A question's or a caution's id.
+    pub by: &'a str,
+}
+
+/// The passages of `source`, from its `citations` in reading order.
+pub fn of_source<'a>(
+    source: &'a Source,
+    citations: &[Citation<'a>],
+    located: &Located,
+) -> SourcePassages<'a> {
+    let Some(archive) = source.archive_text.as_deref() else {
+        return SourcePassages::default();
+    };
+    let id = source.origin.id.as_str();
+    // Distinct places, in the archive's order, each with its citations.
+    let mut places: BTreeMap<(usize, usize), (Found, Vec<&'a str>, Vec<&'a str>)> =
+        BTreeMap::new();
+    for citation in citations {
+        let Some(found) = located.get(id, citation.text) else {
+            continue; // Not verified: check has reported it.
+        };
+        let (_, texts, citing) = places
+            .entry((found.range.start, found.range.end))
+            .or_insert_with(|| (found.clone(), Vec::new(), Vec::new()));
+        texts.push(citation.text);
+        if !citing.contains(&citation.by) {
+            citing.push(citation.by);
+        }
+    }
+    let words = (source.url.is_some() && !places.is_empty()).then(|| Words::new(archive));
+    let mut anchors = HashSet::new();
+    let mut by_text = HashMap::new();
+    let mut passages = Vec::with_capacity(places.len());
+    for (found, texts, citing) in places.into_values() {
+        let index = passages.len();
+        for text in texts {
+            by_text.insert(text, index);
+        }
+        let original = match (&source.url, &words) {
+            (Some(url), Some(words)) => words
+                .directive(&found.range)
+                .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref())),
+            _ => None,
+        };
+        passages.push(Passage {
+            anchor: unique(anchor(&archive[found.range.clone()]), &mut anchors),
+            text: collapse_white_space(&archive[found.range.clone()]),
+            part: found.paragraph.start / PART_BYTES + 1,
+            found,
+            citing,
+            original,
+        });
+    }
+    let mut parts: Vec<usize> = passages.iter().map(|p| p.part).collect();
+    parts.dedup();
+    SourcePassages {
+        passages,
+        parts,
+        by_text,
+    }
+}
+
+/// The anchor of a passage with these words: stable as long as they are.
+fn anchor(words: &str) -> String {
+    let hash = Sha256::digest(collapse_white_space(words).as_bytes());
+    let hex: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
+    format!("passage-{hex}")
+}
+
+/// `anchor`, or if another passage of the page has it (two different texts
+/// whose hashes begin alike, most unlikely), the same with a number.
+fn unique(anchor: String, taken: &mut HashSet<String>) -> String {
+    let mut candidate = anchor.clone();
+    let mut number = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{anchor}-{number}");
+        number += 1;
+    }
+    candidate
+}
+
+/// `text` with each run of white space (line breaks included) one space,
+/// at its ends too (so that pieces of a paragraph join as the whole would).
+pub fn collapse_white_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            in_space = true;
+        } else {
+            if in_space {
+                out.push(' ');
+            }
+            in_space = false;
+            out.push(c);
+        }
+    }
+    if in_space {
+        out.push(' ');
+    }
+    out
+}
+
+/// An archive's words (Unicode's word boundaries), compared without case,
+/// and where each run of three words occurs: enough to choose the words of
+/// a text directive that find a passage and nothing before it.
+struct Words<'t> {
+    text: &'t str,
+    /// Each word's bytes in the archive.
+    spans: Vec<Range<usize>>,
+    /// Each word as a number; equal numbers are equal words, ignoring case.
+    keys: Vec<u32>,
+    /// Every place (word index) where each run of three words starts.
+    trigrams: HashMap<[u32; 3], Vec<u32>>,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut spans = Vec::new();
+        let mut keys = Vec::new();
+        for (at, word) in text.unicode_word_indices() {
+            let next = numbers.len() as u32;
+            let key = *numbers.entry(word.to_lowercase()).or_insert(next);
+            spans.push(at..at + word.len());
+            keys.push(key);
+        }
+        let mut trigrams: HashMap<[u32; 3], Vec<u32>> = HashMap::new();
+        for (i, window) in keys.windows(3).enumerate() {
+            trigrams
+                .entry([window[0], window[1], window[2]])
+                .or_default()
+                .push(i as u32);
+        }
+        Words {
+            text,
+            spans,
+            keys,
+            trigrams,
+        }
+    }
+
+    /// The start and maybe end of a text directive for the passage at
+    /// `range`: its whole words if it is short, else its first and last few,
+    /// as few as make the browser find this passage: no earlier place starts
+    /// with the same words, and no place between them ends with the end's.
+    fn directive(&self, range: &Range<usize>) -> Option<(String, Option<String>)> {
+        let first = self.spans.partition_point(|s| s.start < range.start);
+        let end = self.spans.partition_point(|s| s.end <= range.end);
+        if end <= first {
+            return None;
+        }
+        let count = end - first;
+        let whole = || Some((self.phrase(first, end), None));
+        if count <= WHOLE_QUOTE_WORDS {
+            return whole();
+        }
+        let Some(start_words) = (DIRECTIVE_MIN_WORDS..=count - DIRECTIVE_MIN_WORDS)
+            .find(|&k| !self.occurs_in(first, k, 0..first))
+        else {
+            return whole();
+        };
+        let after_start = first + start_words;
+        let Some(end_words) = (DIRECTIVE_MIN_WORDS..=count - start_words)
+            .find(|&k| !self.occurs_in(end - k, k, after_start..end - k))
+        else {
+            return whole();
+        };
+        Some((
+            self.phrase(first, after_start),
+            Some(self.phrase(end - end_words, end)),
+        ))
+    }
+
+    /// Whether the `length` words from word `at` also start at some word
+    /// in `starts`.
+    fn occurs_in(&self, at: usize, length: usize, starts: Range<usize>) -> bool {
+        let phrase = &self.keys[at..at + length];
+        let Some(places) = self.trigrams.get(&[phrase[0], phrase[1], phrase[2]]) else {
+            return false;
+        };
+        let from = places.partition_point(|&p| (p as usize) < starts.start);
+        places[from..]
+            .iter()
+            .map(|&p| p as usize)
+            .take_while(|&p| p < starts.end)
+            .any(|p| p != at && self.keys.get(p..p + length) == Some(phrase))
+    }
+
+    /// The archive's text from word `from` to the end of word `to - 1`.
+    fn phrase(&self, from: usize, to: usize) -> String {
+        collapse_white_space(&self.text[self.spans[from].start..self.spans[to - 1].end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directive(text: &str, quote: &str) -> Option<(String, Option<String>)> {
+        let start = text.rfind(quote).unwrap();
+        Words::new(text).directive(&(start..start + quote.len()))
+    }
+
+    #[test]
+    fn a_short_quote_is_its_own_directive() {
+        assert_eq!(
+            directive("Intro. “It is safe,” she said.\n", "“It is safe,” she said."),
+            Some(("It is safe,” she said".into(), None))
+        );
+    }
+
+    #[test]
+    fn a_long_quote_takes_as_few_words_as_find_it_first() {
+        let text = "one two three four. one two three four five six seven eight nine ten eleven twelve.";
+        assert_eq!(
+            directive(
+                text,
+                "one two three four five six seven eight nine ten eleven twelve."
+            ),
+            Some(("one two three four five".into(), Some("ten eleven twelve".into())))
+        );
+        // The end's first three words occur between start and end: one more.
+        let text = "a b c d e f g x y z h i j x y z";
+        assert_eq!(
+            directive(text, text),
+            Some(("a b c".into(), Some("j x y z".into())))
+        );
+        // Case does not tell words apart for a browser.
+        let text = "THE CAT SAT. The cat sat on the mat and purred all day long.";
+        assert_eq!(
+            directive(text, "The cat sat on the mat and purred all day long."),
+            Some(("The cat sat on".into(), Some("all day long".into())))
+        );
+    }
+
+    #[test]
+    fn a_quote_whose_start_occurs_everywhere_before_it_is_given_whole() {
+        let text = "a b c d e f g h i j. a b c d e f g h i j k";
+        assert_eq!(
+            directive(text, "a b c d e f g h i j k"),
+            Some(("a b c d e f g h i j k".into(), None))
+        );
+    }
+
+    #[test]
+    fn anchors_depend_only_on_the_words() {
+        assert_eq!(anchor("It is  safe.\n"), anchor("It is safe. "));
+        assert_ne!(anchor("It is safe."), anchor("It is unsafe."));
+        assert!(anchor("x").starts_with("passage-") && anchor("x").len() == 18);
+        let mut taken = HashSet::new();
+        assert_eq!(unique("a".into(), &mut taken), "a");
+        assert_eq!(unique("a".into(), &mut taken), "a-2");
+        assert_eq!(unique("a".into(), &mut taken), "a-3");
+    }
+
+    #[test]
+    fn white_space_is_collapsed_not_trimmed() {
+        assert_eq!(collapse_white_space("a\n  b\t"), "a b ");
+        assert_eq!(collapse_white_space("  a"), " a");
+    }
+}
