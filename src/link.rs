@@ -238,7 +238,9 @@ impl<'a> Graph<'a> {
             }
         }
         let mut cautions: Vec<&Caution> = content.cautions.iter().collect();
-        cautions.sort_by(|a, b| by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id)));
+        cautions.sort_by(|a, b| {
+            by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id))
+        });
         for c in cautions {
             for quote in &c.quotes {
                 quoted

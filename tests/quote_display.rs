@@ -196,7 +196,9 @@ fn shown(quote: &ElementRef) -> String {
 
 /// The link to the passage in the original, if the quote has one.
 fn original_link(quote: &ElementRef) -> Option<String> {
-    select_in(quote, "a.original").first().map(|a| attr(a, "href"))
+    select_in(quote, "a.original")
+        .first()
+        .map(|a| attr(a, "href"))
 }
 
 // ---------------------------------------------------------------------------
@@ -213,12 +215,18 @@ fn a_quote_cut_inside_a_sentence_shows_an_ellipsis_at_that_end() {
     );
     // Both ends cut.
     assert_eq!(
-        shown(&quote(&html, "Fresh bread keeps for two days in a paper bag.")),
+        shown(&quote(
+            &html,
+            "Fresh bread keeps for two days in a paper bag."
+        )),
         "…keeps for two days in a paper bag, and for a week in the freezer – longer in a well-sealed tin…"
     );
     // Cut at the start only.
     assert_eq!(
-        shown(&quote(&html, "Stale bread is normal even when it is wrapped.")),
+        shown(&quote(
+            &html,
+            "Stale bread is normal even when it is wrapped."
+        )),
         "…even when it is wrapped."
     );
     // Cut at the end only (the fixture's question).
@@ -254,7 +262,9 @@ fn each_quote_expands_to_its_paragraph_with_the_quoted_words_marked() {
     );
     assert_eq!(
         texts_in(paragraph, "mark"),
-        ["keeps for two days in a paper bag, and for a week in the freezer – longer in a well-sealed tin"]
+        [
+            "keeps for two days in a paper bag, and for a week in the freezer – longer in a well-sealed tin"
+        ]
     );
     // The rest of the paragraph is plain, escaped text.
     let talk = site_with(&[
@@ -277,8 +287,8 @@ fn each_quote_expands_to_its_paragraph_with_the_quoted_words_marked() {
         ),
     ]);
     let site = built(talk.path());
-    let raw = std::fs::read_to_string(site.out.join("questions/how-do-bakers-talk/index.html"))
-        .unwrap();
+    let raw =
+        std::fs::read_to_string(site.out.join("questions/how-do-bakers-talk/index.html")).unwrap();
     assert!(!raw.contains("<b>bread"), "archive text is escaped");
     let html = Html::parse_document(&raw);
     let paragraph = &select(&html, ".fact details.context p")[0];
@@ -329,19 +339,31 @@ fn quotes_link_to_the_passage_in_the_original_with_an_exact_text_fragment() {
     // Short: the whole quote, `&`, `–`, curly quotes, `,` and accents
     // percent-encoded, the closing full stop left out.
     assert_eq!(
-        original_link(&quote(&html, "Crème fraîche and butter are a classic pairing.")).as_deref(),
+        original_link(&quote(
+            &html,
+            "Crème fraîche and butter are a classic pairing."
+        ))
+        .as_deref(),
         Some(
             "https://example.com/talk?id=7#:~:text=Cr%C3%A8me%20fra%C3%AEche%20%26%20butter%20%E2%80%93%20the%20%E2%80%9Cclassic%E2%80%9D%20pairing%2C%20says%20Zo%C3%AB"
         )
     );
     // Long: a start and an end, the hyphen encoded.
     assert_eq!(
-        original_link(&quote(&html, "Fresh bread keeps for two days in a paper bag.")).as_deref(),
+        original_link(&quote(
+            &html,
+            "Fresh bread keeps for two days in a paper bag."
+        ))
+        .as_deref(),
         Some("https://example.com/talk?id=7#:~:text=keeps%20for%20two,well%2Dsealed%20tin")
     );
     // The fixture's source: its URL, then the passage.
     assert_eq!(
-        original_link(&quote(&html, "Stale bread is normal even when it is wrapped.")).as_deref(),
+        original_link(&quote(
+            &html,
+            "Stale bread is normal even when it is wrapped."
+        ))
+        .as_deref(),
         Some("https://example.org/baking-notes#:~:text=even%20when%20it%20is%20wrapped")
     );
 }
@@ -437,7 +459,10 @@ reviewed:
     .first()
     .map(|a| attr(a, "href"))
     .unwrap();
-    assert_eq!(link, format!("/kitchen/sources/baking-notes/#{}", found[0].0));
+    assert_eq!(
+        link,
+        format!("/kitchen/sources/baking-notes/#{}", found[0].0)
+    );
 }
 
 #[test]
@@ -465,7 +490,11 @@ fn a_long_source_is_shown_in_parts_each_passage_once() {
     // Sixty lines of about 80 bytes: a 5 kB archive, quoted on its 1st, 2nd
     // and 40th lines.
     let archive: String = (1..=60)
-        .map(|n| format!("Line number {n} of the long guide says that bread number {n} is fine to eat.\n"))
+        .map(|n| {
+            format!(
+                "Line number {n} of the long guide says that bread number {n} is fine to eat.\n"
+            )
+        })
         .collect();
     let question = "question: Is the bread fine?
 topic: basics
@@ -542,7 +571,10 @@ reviewed:
     assert_eq!(links.len(), 3);
     assert!(links[0].starts_with("/kitchen/sources/long-guide/#"));
     assert!(links[1].starts_with("/kitchen/sources/long-guide/#"));
-    assert_eq!(links[2], format!("/kitchen/sources/long-guide/2/#{}", found[0].0));
+    assert_eq!(
+        links[2],
+        format!("/kitchen/sources/long-guide/2/#{}", found[0].0)
+    );
     // The parts are in the sitemap.
     let sitemap = std::fs::read_to_string(site.out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://example.org/kitchen/sources/long-guide/2/</loc>"));
@@ -705,4 +737,94 @@ fn amounts_are_formatted_for_the_sites_language_and_currency() {
         cost_cells(&site),
         ["1,999.5\u{a0}XYZ", "1,000\u{a0}XYZ", "2,500.25\u{a0}XYZ"]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Partial rebuilds
+
+fn read_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            (relative, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// `cited serve` rebuilds only what an edit of a question can change; when
+/// the edit leaves a part of a source unquoted (or quotes one for the first
+/// time), the output must still be what a fresh build makes: no page of a
+/// part left behind.
+#[test]
+fn a_partial_rebuild_removes_a_part_no_longer_quoted() {
+    let archive: String = (1..=60)
+        .map(|n| {
+            format!(
+                "Line number {n} of the long guide says that bread number {n} is fine to eat.\n"
+            )
+        })
+        .collect();
+    let question = |lines: &[usize]| {
+        let quotes: String = lines
+            .iter()
+            .map(|n| {
+                format!("      - source: long-guide\n        text: Line number {n} of the long guide says that bread number {n} is fine to eat.\n")
+            })
+            .collect();
+        format!(
+            "question: Is the bread fine?\ntopic: basics\nsummary: The guide says so.\nanswer: |\n  It is fine.\nfacts:\n  - claim: The guide says the bread is fine.\n    quotes:\n{quotes}reviewed:\n  on: 2026-01-15\n  by: Editorial team\n"
+        )
+    };
+    let site = site_with(&[
+        (
+            "content/sources/long-guide.yaml",
+            "title: The long guide\narchive: long-guide.txt\n",
+        ),
+        ("content/sources/long-guide.txt", &archive),
+        (
+            "content/questions/is-the-bread-fine.yaml",
+            &question(&[1, 40]),
+        ),
+    ]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let options = |out: PathBuf| BuildOptions {
+        root: site.path().to_path_buf(),
+        out,
+        force: false,
+        today: TODAY,
+        render: RenderOptions::default(),
+    };
+    let mut session = cited::Session::default();
+    let in_session = out_dir.path().join("session");
+    let fresh = out_dir.path().join("fresh");
+    assert!(!session.build(&options(in_session.clone())).has_errors());
+    assert!(in_session.join("sources/long-guide/2/index.html").is_file());
+    for lines in [&[1][..], &[1, 40], &[1, 55]] {
+        std::fs::write(
+            site.path().join("content/questions/is-the-bread-fine.yaml"),
+            question(lines),
+        )
+        .unwrap();
+        let report = session.build(&options(in_session.clone()));
+        assert!(!report.has_errors(), "{:?}", report.diagnostics);
+        session.wait_for_search_index();
+        let _ = std::fs::remove_dir_all(&fresh);
+        assert!(!build(site.path(), &fresh).has_errors());
+        let (a, b) = (read_tree(&in_session), read_tree(&fresh));
+        let only_in_session: Vec<_> = a.keys().filter(|p| !b.contains_key(*p)).collect();
+        assert!(
+            only_in_session.is_empty(),
+            "quoting lines {lines:?}: left behind {only_in_session:?}"
+        );
+        assert_eq!(a.len(), b.len(), "quoting lines {lines:?}");
+        for (path, bytes) in &b {
+            assert!(
+                a[path] == *bytes,
+                "quoting lines {lines:?}: {path:?} differs"
+            );
+        }
+    }
 }

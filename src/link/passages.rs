@@ -91,6 +91,10 @@ pub struct Citation<'a> {
     pub by: &'a str,
 }
 
+/// A place in an archive while passages are gathered: where, the quote
+/// texts found there, and the ids of what quotes them.
+type Place<'a> = (Found, Vec<&'a str>, Vec<&'a str>);
+
 /// The passages of `source`, from its `citations` in reading order.
 pub fn of_source<'a>(
     source: &'a Source,
@@ -102,8 +106,7 @@ pub fn of_source<'a>(
     };
     let id = source.origin.id.as_str();
     // Distinct places, in the archive's order, each with its citations.
-    let mut places: BTreeMap<(usize, usize), (Found, Vec<&'a str>, Vec<&'a str>)> =
-        BTreeMap::new();
+    let mut places: BTreeMap<(usize, usize), Place<'a>> = BTreeMap::new();
     for citation in citations {
         let Some(found) = located.get(id, citation.text) else {
             continue; // Not verified: check has reported it.
@@ -294,20 +297,27 @@ mod tests {
     #[test]
     fn a_short_quote_is_its_own_directive() {
         assert_eq!(
-            directive("Intro. “It is safe,” she said.\n", "“It is safe,” she said."),
+            directive(
+                "Intro. “It is safe,” she said.\n",
+                "“It is safe,” she said."
+            ),
             Some(("It is safe,” she said".into(), None))
         );
     }
 
     #[test]
     fn a_long_quote_takes_as_few_words_as_find_it_first() {
-        let text = "one two three four. one two three four five six seven eight nine ten eleven twelve.";
+        let text =
+            "one two three four. one two three four five six seven eight nine ten eleven twelve.";
         assert_eq!(
             directive(
                 text,
                 "one two three four five six seven eight nine ten eleven twelve."
             ),
-            Some(("one two three four five".into(), Some("ten eleven twelve".into())))
+            Some((
+                "one two three four five".into(),
+                Some("ten eleven twelve".into())
+            ))
         );
         // The end's first three words occur between start and end: one more.
         let text = "a b c d e f g x y z h i j x y z";

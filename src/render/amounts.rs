@@ -92,8 +92,7 @@ impl Amounts {
         };
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) || digits.ends_with('.')
-        {
+        if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) || digits.ends_with('.') {
             return None;
         }
         let mut exact = digits.to_string();
@@ -214,7 +213,10 @@ mod tests {
 
     #[test]
     fn other_languages_and_currencies() {
-        assert_eq!(format("pt-BR", "1999.5", "BRL"), format!("R${NBSP}1.999,50"));
+        assert_eq!(
+            format("pt-BR", "1999.5", "BRL"),
+            format!("R${NBSP}1.999,50")
+        );
         assert_eq!(format("pt", "640", "BRL"), format!("R${NBSP}640"));
         assert_eq!(format("ja", "1500", "JPY"), "￥1,500");
         // A yen has no minor unit: nothing to pad, nothing rounded.

@@ -203,7 +203,11 @@ fn data_block_text(q: &Question, renderer: &PageRenderer) -> Vec<String> {
     if let Some(cost) = &q.cost {
         text.push(format!("{} {}", cost.currency, cost.per));
         for value in [&cost.typical, &cost.low, &cost.high].into_iter().flatten() {
-            text.push(renderer.amounts.format(&amount_digits(value.value), &cost.currency));
+            text.push(
+                renderer
+                    .amounts
+                    .format(&amount_digits(value.value), &cost.currency),
+            );
         }
         text.extend(cost.basis.clone());
         text.extend(cost.factors.iter().cloned());

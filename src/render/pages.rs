@@ -406,7 +406,10 @@ impl<'g> PageRenderer<'g> {
                 context.insert("source", &self.source(s, *part));
                 let url = urls.source_part(&s.origin.id, *part);
                 let (title, path) = match part {
-                    1 => (s.title.clone(), format!("sources/{}/index.html", s.origin.id)),
+                    1 => (
+                        s.title.clone(),
+                        format!("sources/{}/index.html", s.origin.id),
+                    ),
                     _ => (
                         format!("{}, part {part}", s.title),
                         format!("sources/{}/{part}/index.html", s.origin.id),
@@ -617,12 +620,16 @@ impl<'g> PageRenderer<'g> {
             };
         };
         let found = &passage.found;
-        let context = if archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim()
-        {
-            Vec::new()
-        } else {
-            segments(archive, &found.paragraph, std::slice::from_ref(&found.range))
-        };
+        let context =
+            if archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim() {
+                Vec::new()
+            } else {
+                segments(
+                    archive,
+                    &found.paragraph,
+                    std::slice::from_ref(&found.range),
+                )
+            };
         QuoteContext {
             text: passage.text.clone(),
             cut_before: !found.starts_sentence,
@@ -667,7 +674,11 @@ impl<'g> PageRenderer<'g> {
         };
         let this_side = voices(&mut fact.quotes.iter().filter(on_this_side));
         let other_side = voices(&mut fact.quotes.iter().filter(|q| !on_this_side(q)));
-        let sources: BTreeSet<&str> = fact.quotes.iter().map(|q| q.source.value.as_str()).collect();
+        let sources: BTreeSet<&str> = fact
+            .quotes
+            .iter()
+            .map(|q| q.source.value.as_str())
+            .collect();
         let all_voices = voices(&mut fact.quotes.iter());
         let (kind, source) = match sources.into_iter().collect::<Vec<_>>().as_slice() {
             [only] => (
