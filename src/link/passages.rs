@@ -29,9 +29,9 @@ use crate::check::quotes::{Found, Located};
 use crate::model::Source;
 use crate::urls::with_text_fragment;
 
-/// Each part of a source's page shows the passages whose paragraphs start
-/// in one run of this many bytes of its archive (part 1 the first run). On
-/// the 10,000-question benchmark (sources of about 20 kB quoted about 3,000
+/// Each part of a source's page shows the passages that start in one run of
+/// this many bytes of its archive (part 1 the first run). On the
+/// 10,000-question benchmark (sources of about 20 kB quoted about 3,000
 /// times each) a part is then about 60–80 kB of HTML; a short source is one
 /// page.
 pub const PART_BYTES: usize = 2048;
@@ -43,6 +43,18 @@ const WHOLE_QUOTE_WORDS: usize = 8;
 /// The fewest words the start or the end of a text directive has: fewer
 /// would match almost anywhere.
 const DIRECTIVE_MIN_WORDS: usize = 3;
+
+/// The most words the start or the end of a text directive has. A passage
+/// whose first (or last) this many words occur earlier in the archive too
+/// is given whole if it is not longer than [`WHOLE_QUOTE_FALLBACK_WORDS`],
+/// and otherwise linked without a text fragment.
+const DIRECTIVE_MAX_WORDS: usize = 12;
+const WHOLE_QUOTE_FALLBACK_WORDS: usize = 40;
+
+/// Places of a run of three words kept at most: a run found more often
+/// (a degenerate archive, "a a a a…") is taken to occur everywhere, so the
+/// work per passage stays bounded.
+const MAX_PLACES: usize = 10_000;
 
 /// One quoted place in an archive.
 #[derive(Clone, Debug)]
@@ -119,7 +131,10 @@ pub fn of_source<'a>(
             citing.push(citation.by);
         }
     }
-    let words = (source.url.is_some() && !places.is_empty()).then(|| Words::new(archive));
+    let words = (source.url.is_some() && !places.is_empty()).then(|| {
+        let ranges: Vec<Range<usize>> = places.values().map(|p| p.0.range.clone()).collect();
+        Words::new(archive, &ranges)
+    });
     let mut anchors = HashSet::new();
     let mut by_text = HashMap::new();
     let mut passages = Vec::with_capacity(places.len());
@@ -129,15 +144,18 @@ pub fn of_source<'a>(
             by_text.insert(text, index);
         }
         let original = match (&source.url, &words) {
-            (Some(url), Some(words)) => words
-                .directive(&found.range)
-                .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref())),
+            (Some(url), Some(words)) => Some(
+                words
+                    .directive(&found.range)
+                    .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref()))
+                    .unwrap_or_else(|| url.value.clone()),
+            ),
             _ => None,
         };
         passages.push(Passage {
             anchor: unique(anchor(&archive[found.range.clone()]), &mut anchors),
             text: collapse_white_space(&archive[found.range.clone()]),
-            part: found.paragraph.start / PART_BYTES + 1,
+            part: found.range.start / PART_BYTES + 1,
             found,
             citing,
             original,
@@ -194,67 +212,101 @@ pub fn collapse_white_space(text: &str) -> String {
 }
 
 /// An archive's words (Unicode's word boundaries), compared without case,
-/// and where each run of three words occurs: enough to choose the words of
-/// a text directive that find a passage and nothing before it.
+/// and the places of the runs of three words that can begin a text
+/// directive of its passages: enough to choose words that find a passage
+/// and nothing before it, in time and memory linear in the archive.
 struct Words<'t> {
     text: &'t str,
-    /// Each word's bytes in the archive.
-    spans: Vec<Range<usize>>,
+    /// Each word's bytes in the archive (archives are far below 4 GB).
+    spans: Vec<(u32, u32)>,
     /// Each word as a number; equal numbers are equal words, ignoring case.
     keys: Vec<u32>,
-    /// Every place (word index) where each run of three words starts.
+    /// Where each run of three words that may begin a passage's directive
+    /// occurs (word indices, ascending, at most [`MAX_PLACES`]).
     trigrams: HashMap<[u32; 3], Vec<u32>>,
 }
 
 impl<'t> Words<'t> {
-    fn new(text: &'t str) -> Self {
+    /// The words of `text`, for the passages at `ranges`.
+    fn new(text: &'t str, ranges: &[Range<usize>]) -> Self {
         let mut numbers: HashMap<String, u32> = HashMap::new();
         let mut spans = Vec::new();
         let mut keys = Vec::new();
         for (at, word) in text.unicode_word_indices() {
             let next = numbers.len() as u32;
-            let key = *numbers.entry(word.to_lowercase()).or_insert(next);
-            spans.push(at..at + word.len());
+            let key = match numbers.get(word) {
+                Some(&key) => key,
+                None => *numbers.entry(word.to_lowercase()).or_insert(next),
+            };
+            spans.push((at as u32, (at + word.len()) as u32));
             keys.push(key);
         }
-        let mut trigrams: HashMap<[u32; 3], Vec<u32>> = HashMap::new();
-        for (i, window) in keys.windows(3).enumerate() {
-            trigrams
-                .entry([window[0], window[1], window[2]])
-                .or_default()
-                .push(i as u32);
-        }
-        Words {
+        let mut words = Words {
             text,
             spans,
             keys,
-            trigrams,
+            trigrams: HashMap::new(),
+        };
+        // The runs that can begin a directive's start (a passage's first
+        // words) or its end (its last few).
+        for range in ranges {
+            let (first, end) = words.word_range(range);
+            let count = end.saturating_sub(first);
+            if count < DIRECTIVE_MIN_WORDS {
+                continue;
+            }
+            let ends = (DIRECTIVE_MIN_WORDS..=count.min(DIRECTIVE_MAX_WORDS)).map(|k| end - k);
+            for at in std::iter::once(first).chain(ends) {
+                let key = words.trigram(at);
+                words.trigrams.entry(key).or_default();
+            }
         }
+        for at in 0..words.keys.len().saturating_sub(2) {
+            let key = words.trigram(at);
+            if let Some(places) = words.trigrams.get_mut(&key)
+                && places.len() < MAX_PLACES
+            {
+                places.push(at as u32);
+            }
+        }
+        words
+    }
+
+    fn trigram(&self, at: usize) -> [u32; 3] {
+        [self.keys[at], self.keys[at + 1], self.keys[at + 2]]
+    }
+
+    /// The words wholly inside `range`: the first, and one past the last.
+    fn word_range(&self, range: &Range<usize>) -> (usize, usize) {
+        let first = self.spans.partition_point(|s| (s.0 as usize) < range.start);
+        let end = self.spans.partition_point(|s| (s.1 as usize) <= range.end);
+        (first, end.max(first))
     }
 
     /// The start and maybe end of a text directive for the passage at
     /// `range`: its whole words if it is short, else its first and last few,
     /// as few as make the browser find this passage: no earlier place starts
     /// with the same words, and no place between them ends with the end's.
+    /// `None` when no such words are found and the passage is too long to
+    /// give whole.
     fn directive(&self, range: &Range<usize>) -> Option<(String, Option<String>)> {
-        let first = self.spans.partition_point(|s| s.start < range.start);
-        let end = self.spans.partition_point(|s| s.end <= range.end);
-        if end <= first {
+        let (first, end) = self.word_range(range);
+        let count = end - first;
+        if count == 0 {
             return None;
         }
-        let count = end - first;
-        let whole = || Some((self.phrase(first, end), None));
+        let whole =
+            || (count <= WHOLE_QUOTE_FALLBACK_WORDS).then(|| (self.phrase(first, end), None));
         if count <= WHOLE_QUOTE_WORDS {
             return whole();
         }
-        let Some(start_words) = (DIRECTIVE_MIN_WORDS..=count - DIRECTIVE_MIN_WORDS)
-            .find(|&k| !self.occurs_in(first, k, 0..first))
-        else {
+        let Some(start_words) = self.unique_start(first, count) else {
             return whole();
         };
         let after_start = first + start_words;
-        let Some(end_words) = (DIRECTIVE_MIN_WORDS..=count - start_words)
-            .find(|&k| !self.occurs_in(end - k, k, after_start..end - k))
+        let Some(end_words) = (DIRECTIVE_MIN_WORDS
+            ..=(count - start_words).min(DIRECTIVE_MAX_WORDS))
+            .find(|&k| !self.occurs_between(end - k, k, after_start..end - k))
         else {
             return whole();
         };
@@ -264,24 +316,51 @@ impl<'t> Words<'t> {
         ))
     }
 
+    /// The fewest words from word `first` (of a passage of `count`) that
+    /// occur nowhere before it, leaving at least three words for the end.
+    fn unique_start(&self, first: usize, count: usize) -> Option<usize> {
+        let places = self.trigrams.get(&self.trigram(first))?;
+        if places.len() >= MAX_PLACES {
+            return None; // Too common to tell.
+        }
+        let mut earlier: Vec<usize> = places
+            .iter()
+            .map(|&p| p as usize)
+            .take_while(|&p| p < first)
+            .collect();
+        let longest = (count - DIRECTIVE_MIN_WORDS).min(DIRECTIVE_MAX_WORDS);
+        for k in DIRECTIVE_MIN_WORDS..=longest {
+            // Each earlier place that still reads the same for k words.
+            earlier.retain(|&p| self.keys.get(p + k - 1) == Some(&self.keys[first + k - 1]));
+            if earlier.is_empty() {
+                return Some(k);
+            }
+        }
+        None
+    }
+
     /// Whether the `length` words from word `at` also start at some word
     /// in `starts`.
-    fn occurs_in(&self, at: usize, length: usize, starts: Range<usize>) -> bool {
+    fn occurs_between(&self, at: usize, length: usize, starts: Range<usize>) -> bool {
         let phrase = &self.keys[at..at + length];
-        let Some(places) = self.trigrams.get(&[phrase[0], phrase[1], phrase[2]]) else {
+        let Some(places) = self.trigrams.get(&self.trigram(at)) else {
             return false;
         };
+        if places.len() >= MAX_PLACES {
+            return true; // Too common to tell.
+        }
         let from = places.partition_point(|&p| (p as usize) < starts.start);
         places[from..]
             .iter()
             .map(|&p| p as usize)
             .take_while(|&p| p < starts.end)
-            .any(|p| p != at && self.keys.get(p..p + length) == Some(phrase))
+            .any(|p| self.keys.get(p..p + length) == Some(phrase))
     }
 
     /// The archive's text from word `from` to the end of word `to - 1`.
     fn phrase(&self, from: usize, to: usize) -> String {
-        collapse_white_space(&self.text[self.spans[from].start..self.spans[to - 1].end])
+        let (start, end) = (self.spans[from].0, self.spans[to - 1].1);
+        collapse_white_space(&self.text[start as usize..end as usize])
     }
 }
 
@@ -291,7 +370,8 @@ mod tests {
 
     fn directive(text: &str, quote: &str) -> Option<(String, Option<String>)> {
         let start = text.rfind(quote).unwrap();
-        Words::new(text).directive(&(start..start + quote.len()))
+        let range = start..start + quote.len();
+        Words::new(text, std::slice::from_ref(&range)).directive(&range)
     }
 
     #[test]
@@ -339,6 +419,29 @@ mod tests {
         assert_eq!(
             directive(text, "a b c d e f g h i j k"),
             Some(("a b c d e f g h i j k".into(), None))
+        );
+    }
+
+    #[test]
+    fn a_long_quote_that_cannot_be_told_apart_has_no_directive() {
+        // Fifty words, all alike, after the same fifty: no start or end of
+        // twelve words finds it first, and it is too long to give whole.
+        let text = "a ".repeat(100);
+        let quote = &text[100..199];
+        assert_eq!(
+            Words::new(&text, &[100..199]).directive(&(100..199)),
+            None,
+            "{quote}"
+        );
+        // A degenerate archive costs no more than a plain one: each place
+        // list is bounded.
+        let text = "a ".repeat(200_000) + "b c d e f g h i j k";
+        let range = text.len() - 19..text.len();
+        let words = Words::new(&text, std::slice::from_ref(&range));
+        assert!(words.trigrams.values().all(|p| p.len() <= MAX_PLACES));
+        assert_eq!(
+            words.directive(&range),
+            Some(("b c d".into(), Some("i j k".into())))
         );
     }
 

@@ -54,6 +54,9 @@ struct QuoteContext {
     /// The paragraph the quote comes from, the quote marked; empty when the
     /// quote is the whole paragraph.
     context: Vec<Segment>,
+    /// The paragraph is too long to show whole: `context` is the text
+    /// around the quote, "…" where it is cut.
+    context_cut: bool,
     attribution: Option<String>,
     stance: &'static str,
 }
@@ -615,21 +618,21 @@ impl<'g> PageRenderer<'g> {
                 source,
                 original_url: None,
                 context: Vec::new(),
+                context_cut: false,
                 attribution,
                 stance,
             };
         };
         let found = &passage.found;
-        let context =
-            if archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim() {
-                Vec::new()
-            } else {
-                segments(
-                    archive,
-                    &found.paragraph,
-                    std::slice::from_ref(&found.range),
-                )
-            };
+        let whole = archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim();
+        let window = Window::around(archive, &found.paragraph, &found.range);
+        let (context, context_cut) = match whole {
+            true => (Vec::new(), false),
+            false => (
+                window.segments(archive, std::slice::from_ref(&found.range)),
+                window.is_cut(),
+            ),
+        };
         QuoteContext {
             text: passage.text.clone(),
             cut_before: !found.starts_sentence,
@@ -638,6 +641,7 @@ impl<'g> PageRenderer<'g> {
             source,
             original_url: passage.original.clone(),
             context,
+            context_cut,
             attribution,
             stance,
         }
@@ -861,21 +865,29 @@ impl<'g> PageRenderer<'g> {
         let mut blocks: Vec<PassageBlock> = Vec::new();
         let mut in_part = all.iter().filter(|p| p.part == part).peekable();
         while let Some(first) = in_part.next() {
+            // The passages of one paragraph, unless it is so long that they
+            // are far apart: each is then shown in the text around it.
             let mut members = vec![first];
-            while let Some(next) =
-                in_part.next_if(|p| p.found.paragraph.start == first.found.paragraph.start)
-            {
+            let mut quoted_end = first.found.range.end;
+            while let Some(next) = in_part.next_if(|p| {
+                p.found.paragraph.start == first.found.paragraph.start
+                    && p.found.range.start <= quoted_end + 2 * CONTEXT_BYTES
+            }) {
+                quoted_end = quoted_end.max(next.found.range.end);
                 members.push(next);
             }
-            let end = members
-                .iter()
-                .map(|p| p.found.paragraph.end)
-                .max()
-                .unwrap_or(first.found.paragraph.end);
+            let paragraph = first.found.paragraph.start
+                ..members
+                    .iter()
+                    .map(|p| p.found.paragraph.end)
+                    .max()
+                    .unwrap_or(first.found.paragraph.end);
             let marks: Vec<std::ops::Range<usize>> =
                 members.iter().map(|p| p.found.range.clone()).collect();
+            let window =
+                Window::around(archive, &paragraph, &(first.found.range.start..quoted_end));
             blocks.push(PassageBlock {
-                paragraph: segments(archive, &(first.found.paragraph.start..end), &marks),
+                paragraph: window.segments(archive, &marks),
                 passages: members
                     .into_iter()
                     .map(|p| PassageContext {
@@ -948,6 +960,86 @@ pub(super) fn amount_digits(value: f64) -> String {
     value.to_string()
 }
 
+/// How much of a long paragraph is shown either side of what is quoted
+/// from it: a paragraph can be a whole archive on one line (text taken from
+/// a PDF), and a page must not carry megabytes for one quote.
+const CONTEXT_BYTES: usize = 400;
+
+/// The part of a paragraph shown around a quoted range: all of it, or when
+/// it is long, [`CONTEXT_BYTES`] either side of the quote, cut at white
+/// space, with "…" where it is cut.
+struct Window {
+    range: std::ops::Range<usize>,
+    cut_before: bool,
+    cut_after: bool,
+}
+
+impl Window {
+    fn around(
+        archive: &str,
+        paragraph: &std::ops::Range<usize>,
+        quoted: &std::ops::Range<usize>,
+    ) -> Window {
+        let mut start = paragraph.start;
+        if quoted.start.saturating_sub(paragraph.start) > CONTEXT_BYTES {
+            let from = ceil_char(archive, quoted.start - CONTEXT_BYTES);
+            // From the first white space on, so that no word is cut.
+            start = archive[from..quoted.start]
+                .find(char::is_whitespace)
+                .map_or(quoted.start, |i| from + i);
+        }
+        let mut end = paragraph.end;
+        if paragraph.end.saturating_sub(quoted.end) > CONTEXT_BYTES {
+            let to = floor_char(archive, quoted.end + CONTEXT_BYTES);
+            end = archive[quoted.end..to]
+                .rfind(char::is_whitespace)
+                .map_or(quoted.end, |i| quoted.end + i);
+        }
+        Window {
+            cut_before: start > paragraph.start,
+            cut_after: end < paragraph.end,
+            range: start..end,
+        }
+    }
+
+    fn is_cut(&self) -> bool {
+        self.cut_before || self.cut_after
+    }
+
+    /// The window's text in pieces, `marks` marked, "…" where it is cut.
+    fn segments(&self, archive: &str, marks: &[std::ops::Range<usize>]) -> Vec<Segment> {
+        let ellipsis = || Segment {
+            text: "…".to_string(),
+            mark: false,
+        };
+        let mut pieces = Vec::new();
+        if self.cut_before {
+            pieces.push(ellipsis());
+        }
+        pieces.extend(segments(archive, &self.range, marks));
+        if self.cut_after {
+            pieces.push(ellipsis());
+        }
+        pieces
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// The text of `paragraph` (a range of `archive`) in pieces, the parts in
 /// `marks` marked (overlapping ones merged), white space collapsed and the
 /// paragraph's ends trimmed.
@@ -1003,6 +1095,33 @@ mod tests {
         assert_eq!(amount_digits(640.0), "640");
         assert_eq!(amount_digits(1999.5), "1999.5");
         assert_eq!(amount_digits(1.999), "1.999");
+    }
+
+    #[test]
+    fn a_long_paragraph_is_shown_around_the_quote() {
+        let words = "wörd ".repeat(1000);
+        let archive = format!("{words}the quoted part {words}");
+        let start = archive.find("the quoted").unwrap();
+        let quoted = start..start + "the quoted part".len();
+        let window = Window::around(&archive, &(0..archive.len()), &quoted);
+        assert!(window.cut_before && window.cut_after);
+        let shown: Vec<(String, bool)> = window
+            .segments(&archive, std::slice::from_ref(&quoted))
+            .into_iter()
+            .map(|s| (s.text, s.mark))
+            .collect();
+        assert_eq!(shown.len(), 5, "{shown:?}");
+        assert_eq!(shown[0], ("…".to_string(), false));
+        assert_eq!(shown[2], ("the quoted part".to_string(), true));
+        assert_eq!(shown[4], ("…".to_string(), false));
+        // Whole words, at most CONTEXT_BYTES either side.
+        assert!(shown[1].0.len() <= CONTEXT_BYTES && shown[1].0.starts_with("wörd"));
+        assert!(shown[3].0.len() <= CONTEXT_BYTES && shown[3].0.ends_with("wörd"));
+        // A short paragraph is shown whole.
+        let short = quoted.start - 10..quoted.end + 12;
+        let window = Window::around(&archive, &short, &quoted);
+        assert!(!window.is_cut());
+        assert_eq!(window.range, short);
     }
 
     #[test]
