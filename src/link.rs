@@ -2,11 +2,10 @@
 //!
 //! Works out, once, everything a page shows about other pages: URLs and
 //! titles of every entity, symmetric `related`, backlinks (what links here),
-//! the questions citing each source (with their quotes), carrying each
-//! caution, in each topic and under each tag, previous/next within a topic,
-//! the glossary matcher, and each source's quoted passages ([`passages`]:
-//! each place quoted once, with what cites it). Rendering reads this;
-//! nothing here renders.
+//! the questions carrying each caution, in each topic and under each tag,
+//! previous/next within a topic, the glossary matcher, and each source's
+//! quoted passages ([`passages`]: each place quoted once, with the questions
+//! and cautions citing it). Rendering reads this; nothing here renders.
 
 mod passages;
 
@@ -30,12 +29,6 @@ pub struct EntityRef<'a> {
     pub url: String,
 }
 
-/// A question quoting a source, with the quotes it takes from it.
-pub struct Citation<'a> {
-    pub question: &'a Question,
-    pub quotes: Vec<&'a Quote>,
-}
-
 pub struct Graph<'a> {
     pub content: &'a Content,
     /// Every URL of the site, from its validated `base_url`.
@@ -46,7 +39,6 @@ pub struct Graph<'a> {
     pub tags: BTreeMap<&'a str, Vec<&'a Question>>,
     pub related: HashMap<&'a str, Vec<&'a Question>>,
     pub backlinks: HashMap<&'a str, Vec<&'a str>>,
-    pub citations: HashMap<&'a str, Vec<Citation<'a>>>,
     pub caution_questions: HashMap<&'a str, Vec<&'a Question>>,
     pub previous: HashMap<&'a str, &'a Question>,
     pub next: HashMap<&'a str, &'a Question>,
@@ -121,7 +113,6 @@ impl<'a> Graph<'a> {
         let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
         let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
-        let mut citations: HashMap<&str, Vec<Citation>> = HashMap::new();
         for &q in &questions {
             topic_questions
                 .entry(q.topic.value.as_str())
@@ -138,19 +129,6 @@ impl<'a> Graph<'a> {
                     .entry(caution.value.as_str())
                     .or_default()
                     .push(q);
-            }
-            let mut by_source: BTreeMap<&str, Vec<&Quote>> = BTreeMap::new();
-            for quote in question_quotes(q) {
-                by_source
-                    .entry(quote.source.value.as_str())
-                    .or_default()
-                    .push(quote);
-            }
-            for (source, quotes) in by_source {
-                citations.entry(source).or_default().push(Citation {
-                    question: q,
-                    quotes,
-                });
             }
         }
 
@@ -278,7 +256,6 @@ impl<'a> Graph<'a> {
             tags,
             related,
             backlinks,
-            citations,
             caution_questions,
             previous,
             next,

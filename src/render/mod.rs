@@ -38,8 +38,6 @@ mod amounts;
 mod files;
 mod pages;
 
-pub use amounts::Amounts;
-
 /// What rendering produced, for the build summary.
 pub struct Rendered {
     pub pages: usize,
