@@ -29,6 +29,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 mod session;
+pub mod sources;
 pub mod theme;
 pub mod urls;
 pub mod write;

@@ -128,7 +128,10 @@ impl Site {
             .iter()
             .filter(|d| d.severity == "error" && d.file != question)
             .collect();
-        assert!(elsewhere.is_empty(), "errors outside the question: {elsewhere:#?}");
+        assert!(
+            elsewhere.is_empty(),
+            "errors outside the question: {elsewhere:#?}"
+        );
         lines
             .iter()
             .map(|line| {
@@ -162,7 +165,11 @@ fn assert_verified(site: &Site, source: &str, cases: &[(&str, bool)]) {
         .map(|((quote, expected), _)| {
             format!(
                 "{} {quote:?}",
-                if *expected { "should verify:" } else { "should not verify:" }
+                if *expected {
+                    "should verify:"
+                } else {
+                    "should not verify:"
+                }
             )
         })
         .collect();
@@ -186,7 +193,10 @@ fn a_web_page_is_checked_against_its_article_not_its_boilerplate() {
                 true,
             ),
             // A ligature in the page (con\u{FB01}dent).
-            ("a confident, characterful bread for people who find white sourdough too mild", true),
+            (
+                "a confident, characterful bread for people who find white sourdough too mild",
+                true,
+            ),
             ("A slow start", true),
             // Changed words.
             (
@@ -196,15 +206,27 @@ fn a_web_page_is_checked_against_its_article_not_its_boilerplate() {
             // Cookie banner, navigation, sidebar, related links, footer, promotion.
             ("We use cookies to improve your experience", false),
             ("Subscribe for £1 a week", false),
-            ("Road closures planned for bridge repairs this summer", false),
+            (
+                "Road closures planned for bridge repairs this summer",
+                false,
+            ),
             ("Historic flour mill reopens after restoration", false),
-            ("All rights reserved. Registered in England and Wales.", false),
+            (
+                "All rights reserved. Registered in England and Wales.",
+                false,
+            ),
             // Markup is not text.
             ("<p>The award will be presented", false),
         ],
     );
     let text = site.source_text("bakery-award");
-    for boilerplate in ["cookies", "Subscribe", "Most read", "Riverside Gazette Ltd", "gtag"] {
+    for boilerplate in [
+        "cookies",
+        "Subscribe",
+        "Most read",
+        "Riverside Gazette Ltd",
+        "gtag",
+    ] {
         assert!(!text.contains(boilerplate), "{boilerplate:?} in:\n{text}");
     }
     // One paragraph a line: each paragraph of the article is a whole line.
@@ -213,7 +235,10 @@ fn a_web_page_is_checked_against_its_article_not_its_boilerplate() {
         lines.contains(&"Owner Tom Reyes, who opened the bakery in 2019, said the secret was patience. “We give every dough at least eighteen hours to ferment,” he said. “There is no shortcut to a good sourdough.”"),
         "{text}"
     );
-    assert!(lines.contains(&"A slow start"), "headings on their own line:\n{text}");
+    assert!(
+        lines.contains(&"A slow start"),
+        "headings on their own line:\n{text}"
+    );
 }
 
 #[test]
@@ -224,11 +249,26 @@ fn a_health_page_keeps_its_lists_and_tables_and_drops_soft_hyphens() {
         "burns",
         &[
             // "pro&shy;fessional" in the page.
-            ("Some burns need professional treatment even if they do not hurt.", true),
-            ("Cover the burn by placing a layer of cling film over it.", true),
-            ("A burn that looks 'dry and leathery' may be a deep burn.", true),
-            ("Cool the burn with cool or lukewarm running water for 20 minutes", true),
-            ("Cool the burn with cold running water for 20 minutes", false),
+            (
+                "Some burns need professional treatment even if they do not hurt.",
+                true,
+            ),
+            (
+                "Cover the burn by placing a layer of cling film over it.",
+                true,
+            ),
+            (
+                "A burn that looks \"dry and leathery\" may be a deep burn.",
+                true,
+            ),
+            (
+                "Cool the burn with cool or lukewarm running water for 20 minutes",
+                true,
+            ),
+            (
+                "Cool the burn with cold running water for 20 minutes",
+                false,
+            ),
             ("Cookies on the Example Health Service website", false),
             ("Accessibility statement Our policies", false),
             ("I'm OK with analytics cookies", false),
@@ -256,7 +296,10 @@ fn a_markdown_archive_is_checked_without_its_syntax() {
                 true,
             ),
             ("a clean glass jar with a loose lid", true),
-            ("If it smells of nail varnish, it is hungry, not dead,", true),
+            (
+                "If it smells of nail varnish, it is hungry, not dead,",
+                true,
+            ),
             ("The starter **should** be fed", false),
             ("[twice a day](https://example.org/feeding)", false),
             ("A bubbling starter in a jar", false),
@@ -264,7 +307,10 @@ fn a_markdown_archive_is_checked_without_its_syntax() {
         ],
     );
     let text = site.source_text("starter");
-    assert!(text.lines().any(|l| l == "Keeping a sourdough starter"), "{text}");
+    assert!(
+        text.lines().any(|l| l == "Keeping a sourdough starter"),
+        "{text}"
+    );
     assert!(!text.contains("https://"), "{text}");
 }
 
@@ -281,7 +327,10 @@ fn a_pdf_joins_hyphenated_words_spells_out_ligatures_and_keeps_typographic_quote
                 true,
             ),
             // "well-" / "known": a compound keeps its hyphen.
-            ("It is a well-known rule among bakers that a cold oven gives a pale, dense crust.", true),
+            (
+                "It is a well-known rule among bakers that a cold oven gives a pale, dense crust.",
+                true,
+            ),
             ("It is a wellknown rule among bakers", false),
             ("so that the tempera-ture is even", false),
             // “…” in the PDF, typed straight here.
@@ -289,7 +338,10 @@ fn a_pdf_joins_hyphenated_words_spells_out_ligatures_and_keeps_typographic_quote
                 "\"Never open the door in the first ten minutes, or the loaf will collapse.\"",
                 true,
             ),
-            ("Keep flour away from the hot elements; it can catch fire.", true),
+            (
+                "Keep flour away from the hot elements; it can catch fire.",
+                true,
+            ),
             ("Never open the door in the first five minutes", false),
         ],
     );
@@ -302,7 +354,10 @@ fn a_pdf_joins_hyphenated_words_spells_out_ligatures_and_keeps_typographic_quote
         "a paragraph is one line:\n{text}"
     );
     assert!(!lines.contains(&"1"), "the page number is dropped:\n{text}");
-    assert!(!text.contains('\u{FB01}') && !text.contains('\u{FB02}'), "{text}");
+    assert!(
+        !text.contains('\u{FB01}') && !text.contains('\u{FB02}'),
+        "{text}"
+    );
 }
 
 #[test]
@@ -357,6 +412,11 @@ fn a_two_column_pdf_drawn_row_by_row_keeps_each_column_together() {
         "the left column is read before the right:\n{text}"
     );
     assert!(
+        lines.iter().any(|l| l.starts_with("The long fermentation")
+            && l.ends_with("Gluten is not broken down enough by fermentation to make it safe.")),
+        "a paragraph going on at the top of the next page is one line:\n{text}"
+    );
+    assert!(
         !text.contains("Kitchen Science Quarterly"),
         "the running header is dropped:\n{text}"
     );
@@ -382,7 +442,10 @@ fn source_text_prints_exactly_the_text_quotes_are_checked_against() {
     let site = Site::new().with_source("oven-notes", "oven-notes.txt");
     // A text file is taken as written, line endings aside.
     let written = std::fs::read_to_string(fixture("oven-notes.txt")).unwrap();
-    assert_eq!(site.source_text("oven-notes"), written.replace("\r\n", "\n"));
+    assert_eq!(
+        site.source_text("oven-notes"),
+        written.replace("\r\n", "\n")
+    );
     assert_verified(
         &site,
         "oven-notes",
@@ -442,13 +505,22 @@ fn source_add_reads_a_web_pages_details_and_copies_it() {
     let id = printed_id(&output);
     assert_eq!(id, "town-bakery-s-sourdough-wins-regional-award");
     let yaml = std::fs::read_to_string(site.path(&format!("content/sources/{id}.yaml"))).unwrap();
-    assert!(yaml.starts_with("# yaml-language-server: $schema="), "{yaml}");
-    assert_eq!(field(&yaml, "title").as_deref(), Some("Town bakery’s sourdough wins regional award"));
+    assert!(
+        yaml.starts_with("# yaml-language-server: $schema="),
+        "{yaml}"
+    );
+    assert_eq!(
+        field(&yaml, "title").as_deref(),
+        Some("Town bakery’s sourdough wins regional award")
+    );
     assert_eq!(
         field(&yaml, "url").as_deref(),
         Some("https://gazette.example.com/news/2024/05/bakery-award")
     );
-    assert_eq!(field(&yaml, "publisher").as_deref(), Some("Riverside Gazette"));
+    assert_eq!(
+        field(&yaml, "publisher").as_deref(),
+        Some("Riverside Gazette")
+    );
     assert_eq!(field(&yaml, "published").as_deref(), Some("2024-05-14"));
     assert_eq!(field(&yaml, "accessed").as_deref(), Some("2026-02-01"));
     let archive = field(&yaml, "archive").unwrap();
@@ -482,11 +554,19 @@ fn source_add_takes_a_pdfs_title_and_an_id_and_url_given() {
     let output = add(
         &site,
         "leaflet.pdf",
-        &["--id", "safe-baking", "--url", "https://example.org/leaflets/safe-baking.pdf"],
+        &[
+            "--id",
+            "safe-baking",
+            "--url",
+            "https://example.org/leaflets/safe-baking.pdf",
+        ],
     );
     assert_eq!(printed_id(&output), "safe-baking");
     let yaml = std::fs::read_to_string(site.path("content/sources/safe-baking.yaml")).unwrap();
-    assert_eq!(field(&yaml, "title").as_deref(), Some("Baking safely at home"));
+    assert_eq!(
+        field(&yaml, "title").as_deref(),
+        Some("Baking safely at home")
+    );
     assert_eq!(
         field(&yaml, "url").as_deref(),
         Some("https://example.org/leaflets/safe-baking.pdf")
@@ -496,7 +576,10 @@ fn source_add_takes_a_pdfs_title_and_an_id_and_url_given() {
     assert_verified(
         &site,
         "safe-baking",
-        &[("Let bread cool on a rack for at least an hour before slicing.", true)],
+        &[(
+            "Let bread cool on a rack for at least an hour before slicing.",
+            true,
+        )],
     );
 }
 
@@ -506,7 +589,10 @@ fn source_add_names_markdown_and_text_by_heading_or_file_name() {
     let id = printed_id(&add(&site, "starter-notes.md", &[]));
     assert_eq!(id, "keeping-a-sourdough-starter");
     let yaml = std::fs::read_to_string(site.path(&format!("content/sources/{id}.yaml"))).unwrap();
-    assert_eq!(field(&yaml, "title").as_deref(), Some("Keeping a sourdough starter"));
+    assert_eq!(
+        field(&yaml, "title").as_deref(),
+        Some("Keeping a sourdough starter")
+    );
     let id = printed_id(&add(&site, "oven-notes.txt", &[]));
     assert_eq!(id, "oven-notes");
     let found = site.check();
@@ -578,7 +664,11 @@ fn an_archive_must_be_a_supported_file_that_is_not_content() {
             .filter(|d| d.file == "content/sources/oven-guide.yaml" && d.severity == "error")
             .collect();
         assert_eq!(on_archive.len(), 1, "{archive}: {found:#?}");
-        assert_eq!(on_archive[0].code, code, "{archive}: {}", on_archive[0].message);
+        assert_eq!(
+            on_archive[0].code, code,
+            "{archive}: {}",
+            on_archive[0].message
+        );
         assert_eq!(on_archive[0].line, 2);
     }
 }

@@ -91,12 +91,14 @@ pub fn details(bytes: &[u8]) -> Details {
         r#"meta[itemprop="datePublished"]"#,
     ]);
     let title = meta(&[r#"meta[property="og:title"]"#]).or_else(|| {
-        let readability = dom_smoothie::Readability::with_document(document.clone(), None, None).ok()?;
+        let readability =
+            dom_smoothie::Readability::with_document(document.clone(), None, None).ok()?;
         let metadata = readability.get_article_metadata(readability.parse_json_ld());
         Some(metadata.title).filter(|t| !t.trim().is_empty())
     });
     let published = published.or_else(|| {
-        let readability = dom_smoothie::Readability::with_document(document.clone(), None, None).ok()?;
+        let readability =
+            dom_smoothie::Readability::with_document(document.clone(), None, None).ok()?;
         readability
             .get_article_metadata(readability.parse_json_ld())
             .published_time
@@ -113,15 +115,13 @@ pub fn details(bytes: &[u8]) -> Details {
 /// when it is valid, else Windows-1252.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding
-            .decode_without_bom_handling(&bytes[bom..])
-            .0;
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0;
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Cow::Borrowed(text);
     }
-    let encoding = declared_charset(&bytes[..bytes.len().min(4096)])
-        .unwrap_or(encoding_rs::WINDOWS_1252);
+    let encoding =
+        declared_charset(&bytes[..bytes.len().min(4096)]).unwrap_or(encoding_rs::WINDOWS_1252);
     encoding.decode_without_bom_handling(bytes).0
 }
 
@@ -131,7 +131,10 @@ fn declared_charset(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         .windows(8)
         .position(|w| w.eq_ignore_ascii_case(b"charset="))?;
     let rest = &head[at + 8..];
-    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
     let end = rest
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
@@ -147,11 +150,51 @@ const SKIPPED: &[&str] = &[
 
 /// Elements that start and end a line.
 const BLOCKS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
-    "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot", "thead",
-    "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
 ];
 
 /// The text of `root`, one block per line. Walks the tree with a stack of
@@ -241,7 +284,10 @@ mod tests {
     #[test]
     fn decodes_declared_and_legacy_encodings() {
         assert_eq!(decode(b"caf\xc3\xa9"), "café");
-        assert_eq!(decode(b"<meta charset=\"iso-8859-1\">caf\xe9"), "<meta charset=\"iso-8859-1\">café");
+        assert_eq!(
+            decode(b"<meta charset=\"iso-8859-1\">caf\xe9"),
+            "<meta charset=\"iso-8859-1\">café"
+        );
         assert_eq!(decode(b"\x93quoted\x94"), "\u{201C}quoted\u{201D}");
     }
 

@@ -91,7 +91,10 @@ pub enum Problem {
     /// A `.yaml` or `.yml` file: a content file, not a source's text.
     ContentFile,
     /// The bytes are of another kind of file than the extension says.
-    Mismatch { format: Format, actual: &'static str },
+    Mismatch {
+        format: Format,
+        actual: &'static str,
+    },
     /// A text or markdown file that is not UTF-8.
     NotUtf8,
     /// A web page in which no main text was found.
@@ -212,11 +215,14 @@ fn sniff(format: Format, bytes: &[u8]) -> Option<&'static str> {
         (Format::Pdf, None) if !bytes.is_empty() => {
             // Anything else in a `.pdf` is not a PDF: most often the HTML of
             // a page that a download saved in place of the document.
-            Some(if contains_ignore_case(head, b"<html") || contains_ignore_case(head, b"<!doctype") {
-                "a web page"
-            } else {
-                "something else: a PDF starts with `%PDF-`"
-            })
+            Some(
+                if contains_ignore_case(head, b"<html") || contains_ignore_case(head, b"<!doctype")
+                {
+                    "a web page"
+                } else {
+                    "something else: a PDF starts with `%PDF-`"
+                },
+            )
         }
         (_, actual) => actual,
     }
@@ -343,7 +349,10 @@ mod tests {
         );
         assert!(matches!(
             extract(Format::Text, b"%PDF-1.7\n..."),
-            Err(Problem::Mismatch { actual: "a PDF", .. })
+            Err(Problem::Mismatch {
+                actual: "a PDF",
+                ..
+            })
         ));
         assert!(matches!(
             extract(Format::Html, b"PK\x03\x04...."),

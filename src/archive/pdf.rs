@@ -166,9 +166,7 @@ fn check_structure(document: &Document) -> Result<(), Problem> {
         {
             steps += 1;
             if steps > 256 {
-                return Err(Problem::PdfUnreadable(
-                    "its page tree loops".into(),
-                ));
+                return Err(Problem::PdfUnreadable("its page tree loops".into()));
             }
             at = parent;
         }
@@ -231,7 +229,10 @@ fn check_structure(document: &Document) -> Result<(), Problem> {
         };
         edges.insert(
             *id,
-            targets.into_iter().filter(|t| forms.contains_key(t)).collect(),
+            targets
+                .into_iter()
+                .filter(|t| forms.contains_key(t))
+                .collect(),
         );
     }
     // Depth-first, without recursion: a form met again on the current path
@@ -637,10 +638,7 @@ fn reading_order(blocks: Vec<Block>) -> Vec<Block> {
         }
     }
     let mut slots: Vec<Option<Block>> = blocks.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .filter_map(|i| slots[i].take())
-        .collect()
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// The widest white gap through a part of a page: down (left part first)
@@ -682,11 +680,10 @@ fn cut(blocks: &[Block], part: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
 /// closing mark, `next` starts in lower case, in the same size, and is not
 /// simply the next block down the same column.
 fn continues(previous: &str, next: &str, above: &Block, below: &Block) -> bool {
-    let open_end = previous
-        .trim_end()
-        .chars()
-        .last()
-        .is_some_and(|c| !matches!(c, '.' | '!' | '?' | ':' | ';' | '"' | '”' | '’' | ')' | '…'));
+    let open_end =
+        previous.trim_end().chars().last().is_some_and(|c| {
+            !matches!(c, '.' | '!' | '?' | ':' | ';' | '"' | '”' | '’' | ')' | '…')
+        });
     let lower_start = next.chars().next().is_some_and(char::is_lowercase);
     let same_size = (below.size / above.size - 1.0).abs() <= 0.1;
     let moved_on = below.page != above.page || below.top < above.top;
@@ -800,9 +797,15 @@ mod tests {
             join(&mut text, second, &words);
             text
         };
-        assert_eq!(joined("the tempera-", "ture is even"), "the temperature is even");
+        assert_eq!(
+            joined("the tempera-", "ture is even"),
+            "the temperature is even"
+        );
         assert_eq!(joined("a well-", "known rule"), "a well-known rule");
-        assert_eq!(joined("lactic acid bac-", "teria rather"), "lactic acid bacteria rather");
+        assert_eq!(
+            joined("lactic acid bac-", "teria rather"),
+            "lactic acid bacteria rather"
+        );
         assert_eq!(joined("COVID-", "19 cases"), "COVID-19 cases");
         assert_eq!(joined("soft\u{AD}", "ware"), "software");
         assert_eq!(joined("a dash -", "and more"), "a dash - and more");
@@ -833,6 +836,9 @@ mod tests {
             .iter()
             .map(|b| b.lines.iter().map(|l| l.text.as_str()).collect())
             .collect();
-        assert_eq!(texts, vec![vec!["left one", "left two"], vec!["right one", "right two"]]);
+        assert_eq!(
+            texts,
+            vec![vec!["left one", "left two"], vec!["right one", "right two"]]
+        );
     }
 }
