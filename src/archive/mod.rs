@@ -123,11 +123,11 @@ impl Problem {
         match self {
             Problem::UnsupportedFormat { extension: Some(extension) } => (
                 format!("the archive `{name}` is a `.{extension}` file, which cited cannot read text from"),
-                format!("save the source as a web page, PDF or text ({SUPPORTED}) and give that file's name"),
+                format!("cited reads {SUPPORTED}: save the source as a web page, PDF, markdown or text file beside this YAML, and give that file's name"),
             ),
             Problem::UnsupportedFormat { extension: None } => (
                 format!("the archive `{name}` has no extension, so cited cannot tell what it holds"),
-                format!("give the file the extension of what it is: {SUPPORTED}"),
+                format!("cited reads {SUPPORTED}: give the file the extension of what it holds"),
             ),
             Problem::ContentFile => (
                 format!("the archive `{name}` is a YAML file, not the source's text"),
@@ -138,7 +138,7 @@ impl Problem {
                 match (format, *actual) {
                     (Format::Pdf, "a web page") => "the download saved a web page (often an error or sign-in page) instead of the document: open the link in a browser and save the PDF itself".into(),
                     (_, "a web page") => "this is the page's HTML: rename the file to `.html` (and `archive:` with it), so cited extracts the page's text".into(),
-                    _ => format!("save the source again as {SUPPORTED}, or give the file the extension of what it holds"),
+                    _ => format!("save the source again, or give the file the extension of what it holds (cited reads {SUPPORTED})"),
                 },
             ),
             Problem::NotUtf8 => (
