@@ -71,7 +71,7 @@ pub fn details(bytes: &[u8]) -> Details {
     let meta = |selectors: &[&str]| -> Option<String> {
         selectors.iter().find_map(|selector| {
             let found = document.select(selector);
-            let node = found.nodes().first()?.clone();
+            let node = *found.nodes().first()?;
             let value = node.attr("content").or_else(|| node.attr("href"))?;
             let value = value.trim();
             (!value.is_empty()).then(|| value.to_string())

@@ -702,6 +702,66 @@ mod tests {
         }
     }
 
+    /// `cited serve` reloads after every edit: an archive whose stamp is
+    /// unchanged is not read again, one saved with the same bytes is not
+    /// extracted again (and is no change), and an edited one is.
+    #[test]
+    fn archives_are_extracted_again_only_when_they_change() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        let sources = root.join("content/sources");
+        std::fs::create_dir_all(&sources).unwrap();
+        std::fs::write(
+            root.join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+        )
+        .unwrap();
+        std::fs::write(sources.join("page.yaml"), "title: P\narchive: page.html\n").unwrap();
+        let page = sources.join("page.html");
+        let html = |word: &str| {
+            format!(
+                "<html><body><article><p>The {word} of this page is long enough to be the main text of it, \
+                 as a reader view would find it, with more words to make it so.</p></article></body></html>"
+            )
+        };
+        std::fs::write(&page, html("first")).unwrap();
+        let text_of = |loaded: &Loaded| loaded.content.sources[0].archive_text.clone().unwrap();
+        let archive = PathBuf::from("content/sources/page.html");
+
+        let mut cache = ParseCache::default();
+        let mut diagnostics = Diagnostics::default();
+        let first = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(
+            text_of(&first).contains("The first of this page"),
+            "{diagnostics:?}"
+        );
+        assert!(first.changed.contains(&archive));
+
+        // Same length, same modification time: taken as unchanged, not read.
+        let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+        std::fs::write(&page, html("other")).unwrap();
+        let file = std::fs::File::options().write(true).open(&page).unwrap();
+        file.set_modified(modified).unwrap();
+        let second = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&second).contains("The first of this page"));
+        assert!(!second.changed.contains(&archive));
+
+        // A new modification time: read, and its new text is a change.
+        file.set_modified(modified + std::time::Duration::from_secs(5))
+            .unwrap();
+        let third = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&third).contains("The other of this page"));
+        assert!(third.changed.contains(&archive));
+
+        // Saved again with the same bytes: the same text, no change.
+        file.set_modified(modified + std::time::Duration::from_secs(10))
+            .unwrap();
+        let fourth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&fourth).contains("The other of this page"));
+        assert!(!fourth.changed.contains(&archive));
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    }
+
     #[test]
     fn defaults_in_the_table_match_the_code() {
         let field = crate::schema::SITE_REVIEW.field("max_age_days");
