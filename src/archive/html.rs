@@ -34,6 +34,11 @@ use super::Problem;
 /// The main text of the page in `bytes`, one paragraph per line.
 pub fn extract(bytes: &[u8]) -> Result<String, Problem> {
     let html = decode(bytes);
+    if nesting_depth(&html) > MAX_NESTING {
+        return Err(Problem::HtmlUnreadable(format!(
+            "its elements are nested more than {MAX_NESTING} deep, which no real page is"
+        )));
+    }
     let config = dom_smoothie::Config {
         // The text is written out below, block by block.
         text_mode: dom_smoothie::TextMode::Raw,
@@ -109,6 +114,66 @@ pub fn details(bytes: &[u8]) -> Details {
         publisher,
         published,
     }
+}
+
+/// How deeply a page's elements may nest. Real pages stay under a hundred
+/// or so; parsing and scoring take time in the square of the depth (8,000
+/// deep takes seconds), so a deeper page is refused before either.
+const MAX_NESTING: usize = 512;
+
+/// Elements that never hold others, or close by themselves when the next
+/// one starts: they add no depth.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "param",
+];
+
+/// The deepest nesting of elements in `html`, as a quick scan of its tags
+/// sees it (a little more than a parser would, never less).
+fn nesting_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while let Some(offset) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + offset + 1;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"!--") {
+            at = memchr::memmem::find(&rest[3..], b"-->")
+                .map_or(bytes.len(), |end| start + 3 + end + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = start + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - name_start);
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end =
+            memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e + 1);
+        at = end;
+        if name.is_empty() || FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if bytes[..end].ends_with(b"/>") {
+            continue;
+        } else if name == "script" || name == "style" {
+            // Raw text: a `<` inside is no tag.
+            let close = format!("</{name}");
+            at = find_ignore_case(&bytes[end..], close.as_bytes()).map_or(bytes.len(), |c| end + c);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The page as text: its byte-order mark or `charset` decides, else UTF-8
@@ -289,6 +354,28 @@ mod tests {
             "<meta charset=\"iso-8859-1\">café"
         );
         assert_eq!(decode(b"\x93quoted\x94"), "\u{201C}quoted\u{201D}");
+    }
+
+    #[test]
+    fn measures_how_deep_elements_nest() {
+        assert_eq!(
+            nesting_depth("<html><body><div><p>a<br>b</p></div></body></html>"),
+            3
+        );
+        assert_eq!(
+            nesting_depth("<div><img src=x><input/><!-- <div><div> --></div>"),
+            1
+        );
+        assert_eq!(
+            nesting_depth("<script>if (a<b && c<d) {}</script><div></div>"),
+            1
+        );
+        let deep = format!("{}x{}", "<div>".repeat(600), "</div>".repeat(600));
+        assert_eq!(nesting_depth(&deep), 600);
+        assert!(matches!(
+            extract(deep.as_bytes()),
+            Err(Problem::HtmlUnreadable(_))
+        ));
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub enum Problem {
     /// A PDF that cannot be read: damaged, encrypted, or built in a way the
     /// reader refuses. The reason, in plain words.
     PdfUnreadable(String),
+    /// A web page built in a way no real page is (nested thousands deep),
+    /// which would take the reader minutes. The reason, in plain words.
+    HtmlUnreadable(String),
 }
 
 impl Problem {
@@ -112,7 +115,9 @@ impl Problem {
             Problem::UnsupportedFormat { .. } => Code::ArchiveFormat,
             Problem::ContentFile => Code::ArchiveIsContent,
             Problem::Mismatch { .. } => Code::ArchiveMismatch,
-            Problem::NotUtf8 | Problem::PdfUnreadable(_) => Code::ArchiveUnreadable,
+            Problem::NotUtf8 | Problem::PdfUnreadable(_) | Problem::HtmlUnreadable(_) => {
+                Code::ArchiveUnreadable
+            }
             Problem::HtmlWithoutText => Code::HtmlWithoutText,
             Problem::PdfWithoutText => Code::PdfWithoutText,
         }
@@ -152,6 +157,10 @@ impl Problem {
             Problem::PdfWithoutText => (
                 format!("the PDF `{name}` has no text layer: its pages are images (a scan), and cited cannot read words in an image"),
                 "archive the source as a web page or text if it has one, or run OCR on the PDF (e.g. `ocrmypdf in.pdf out.pdf`) and archive the result".into(),
+            ),
+            Problem::HtmlUnreadable(reason) => (
+                format!("cannot read the web page `{name}`: {reason}"),
+                "save the page again from a browser, or copy its text into a `.txt` file beside this YAML and archive that instead".into(),
             ),
             Problem::PdfUnreadable(reason) => (
                 format!("cannot read the PDF `{name}`: {reason}"),

@@ -61,11 +61,20 @@ use super::Problem;
 pub fn extract(bytes: &[u8]) -> Result<String, Problem> {
     let bytes = bytes.to_vec();
     let pages = guarded(move || {
-        let document = open(&bytes)?;
+        let mut document = open(&bytes)?;
+        defuse(&mut document)?;
         check_structure(&document)?;
         let mut collector = Collector::default();
-        pdf_extract::output_doc(&document, &mut collector)
-            .map_err(|e| Problem::PdfUnreadable(format!("{e}")))?;
+        if let Err(error) = pdf_extract::output_doc(&document, &mut collector) {
+            return Err(Problem::PdfUnreadable(if collector.glyphs > MAX_GLYPHS {
+                format!(
+                    "it holds more than the {} million characters cited reads from a PDF",
+                    MAX_GLYPHS / 1_000_000
+                )
+            } else {
+                format!("it is damaged ({error})")
+            }));
+        }
         Ok(collector.pages)
     })?;
     let text = super::tidy(&lay_out(pages));
@@ -148,6 +157,52 @@ fn quiet_panics_on_marked_threads() {
             }
         }));
     });
+}
+
+/// How much a PDF's streams may unpack to, in all: far more than the
+/// drawing and fonts of a long book, far less than a compressed stream of
+/// zeros (a "zip bomb") could take.
+const UNPACKED_LIMIT: usize = 128 << 20;
+
+/// Unpacks the PDF's streams once, within [`UNPACKED_LIMIT`], so that
+/// `pdf-extract` (which unpacks without a limit) finds them unpacked; and
+/// empties its images, which hold no text but which `pdf-extract` would
+/// unpack and read as drawing instructions.
+fn defuse(document: &mut Document) -> Result<(), Problem> {
+    use std::io::Read as _;
+    let mut left = UNPACKED_LIMIT;
+    for object in document.objects.values_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image") {
+            stream.set_plain_content(Vec::new());
+            continue;
+        }
+        let flate_only = stream
+            .filters()
+            .is_ok_and(|f| f == [b"FlateDecode".as_slice()])
+            && stream.dict.get(b"DecodeParms").is_err();
+        if !flate_only {
+            continue; // Rare filters and predictors: left to lopdf.
+        }
+        let mut unpacked = Vec::new();
+        let read = flate2::read::ZlibDecoder::new(stream.content.as_slice())
+            .take(left as u64 + 1)
+            .read_to_end(&mut unpacked);
+        if unpacked.len() > left {
+            return Err(Problem::PdfUnreadable(format!(
+                "it unpacks to more than the {} MB cited reads from a PDF",
+                UNPACKED_LIMIT >> 20
+            )));
+        }
+        // A stream damaged midway keeps what could be read, as lopdf does.
+        if read.is_ok() || !unpacked.is_empty() {
+            left -= unpacked.len();
+            stream.set_plain_content(unpacked);
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a PDF that would send `pdf-extract` into endless recursion: a
@@ -285,26 +340,33 @@ fn resolve<'a>(document: &'a Document, object: &'a Object) -> &'a Object {
 }
 
 /// One glyph as drawn: where its baseline starts and ends, in points from
-/// the page's top-left corner, its size and its text.
+/// the page's top-left corner, its size, and where its text is in the
+/// page's `text` (kept apart so a page of glyphs is one allocation).
 #[derive(Clone, Debug)]
 struct Glyph {
     x: f64,
     end: f64,
     y: f64,
     size: f64,
-    text: String,
+    text: std::ops::Range<usize>,
 }
 
 #[derive(Default)]
 struct PageGlyphs {
     height: f64,
     glyphs: Vec<Glyph>,
+    text: String,
 }
+
+/// The most glyphs cited reads from one PDF: thousands of pages of text,
+/// and a bound on the memory a hostile PDF can make it use.
+const MAX_GLYPHS: usize = 10_000_000;
 
 /// Receives the glyphs from `pdf-extract`.
 #[derive(Default)]
 struct Collector {
     pages: Vec<PageGlyphs>,
+    glyphs: usize,
 }
 
 impl OutputDev for Collector {
@@ -316,7 +378,7 @@ impl OutputDev for Collector {
     ) -> Result<(), OutputError> {
         self.pages.push(PageGlyphs {
             height: (media_box.ury - media_box.lly).abs(),
-            glyphs: Vec::new(),
+            ..PageGlyphs::default()
         });
         Ok(())
     }
@@ -346,12 +408,19 @@ impl OutputDev for Collector {
         if text.is_empty() || ![x, y, size, end].iter().all(|v| v.is_finite()) || size < 0.5 {
             return Ok(());
         }
+        self.glyphs += 1;
+        if self.glyphs > MAX_GLYPHS {
+            // Stops the extraction; `extract` says why.
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
+        let start = page.text.len();
+        page.text.push_str(text);
         page.glyphs.push(Glyph {
             x,
             end,
             y,
             size,
-            text: text.to_string(),
+            text: start..page.text.len(),
         });
         Ok(())
     }
@@ -422,7 +491,7 @@ fn lay_out(pages: Vec<PageGlyphs>) -> String {
     let heights: Vec<f64> = pages.iter().map(|p| p.height).collect();
     let mut blocks: Vec<Block> = Vec::new();
     for (number, page) in pages.into_iter().enumerate() {
-        blocks.extend(blocks_of(number, runs_of(page.glyphs)));
+        blocks.extend(blocks_of(number, runs_of(&page)));
     }
     let blocks = split_at_paragraph_gaps(blocks);
     let blocks = drop_page_furniture(blocks, &heights);
@@ -453,11 +522,12 @@ fn lay_out(pages: Vec<PageGlyphs>) -> String {
 }
 
 /// Glyphs in the order drawn, gathered into runs.
-fn runs_of(glyphs: Vec<Glyph>) -> Vec<Run> {
+fn runs_of(page: &PageGlyphs) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut space_pending = false;
-    for glyph in glyphs {
-        let blank = glyph.text.trim().is_empty();
+    for glyph in &page.glyphs {
+        let text = &page.text[glyph.text.clone()];
+        let blank = text.trim().is_empty();
         let continues = runs.last().is_some_and(|run| {
             (glyph.y - run.y).abs() <= 0.35 * run.size
                 && glyph.x >= run.x1 - 0.5 * run.size
@@ -473,7 +543,7 @@ fn runs_of(glyphs: Vec<Glyph>) -> Vec<Run> {
                     {
                         run.text.push(' ');
                     }
-                    run.text.push_str(&glyph.text);
+                    run.text.push_str(text);
                     space_pending = false;
                 }
                 run.x1 = run.x1.max(glyph.end);
@@ -486,7 +556,7 @@ fn runs_of(glyphs: Vec<Glyph>) -> Vec<Run> {
                     x1: glyph.end,
                     y: glyph.y,
                     size: glyph.size,
-                    text: glyph.text,
+                    text: text.to_string(),
                 });
             }
         }
