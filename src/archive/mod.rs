@@ -64,8 +64,8 @@ impl Format {
             .map(str::to_ascii_lowercase);
         match extension.as_deref() {
             Some("txt") => Ok(Format::Text),
-            Some("md" | "markdown") => Ok(Format::Markdown),
-            Some("html" | "htm" | "xhtml") => Ok(Format::Html),
+            Some("md") => Ok(Format::Markdown),
+            Some("html" | "htm") => Ok(Format::Html),
             Some("pdf") => Ok(Format::Pdf),
             Some("yaml" | "yml") => Err(Problem::ContentFile),
             _ => Err(Problem::UnsupportedFormat { extension }),
@@ -172,6 +172,11 @@ impl Problem {
 
 /// The text of an archive of `format` made of `bytes`: see the module's doc.
 pub fn extract(format: Format, bytes: &[u8]) -> Result<String, Problem> {
+    // UTF-16 text ("Unicode" in old Windows editors) is text, not binary.
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if utf16 && matches!(format, Format::Text | Format::Markdown) {
+        return Err(Problem::NotUtf8);
+    }
     if let Some(actual) = sniff(format, bytes) {
         return Err(Problem::Mismatch { format, actual });
     }
@@ -375,5 +380,9 @@ mod tests {
             })
         ));
         assert_eq!(extract(Format::Text, b"\xff\xfe"), Err(Problem::NotUtf8));
+        assert_eq!(
+            extract(Format::Text, b"\xff\xfeh\0i\0"),
+            Err(Problem::NotUtf8)
+        );
     }
 }
