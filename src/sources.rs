@@ -122,12 +122,15 @@ pub fn add(root: &Path, file: &Path, options: &AddOptions) -> Result<Added, Stri
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{} is not a file name cited can use", file.display()))?;
-    let format = Format::of(file).map_err(|problem| explain(&problem, file_name))?;
     let meta =
         std::fs::metadata(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     if !meta.is_file() {
-        return Err(format!("{} is not a regular file", file.display()));
+        return Err(format!(
+            "{} is not a regular file: give the saved web page, PDF, markdown or text file",
+            file.display()
+        ));
     }
+    let format = Format::of(file).map_err(|problem| explain(&problem, file_name))?;
     let mut quiet = Diagnostics::default();
     let limits = load::load(root, &mut quiet)
         .content
