@@ -30,9 +30,9 @@ use fields::Reader;
 pub struct Loaded {
     pub content: Content,
     pub files: SourceFiles,
-    /// Content files (relative paths) whose text differs from the previous
-    /// load with the same cache: changed, added or removed. Every file on a
-    /// first load.
+    /// Content files and archives (relative paths) whose text differs from
+    /// the previous load with the same cache: changed, added or removed
+    /// (an archive: whose extracted text differs). Every file on a first load.
     pub changed: Vec<PathBuf>,
 }
 
