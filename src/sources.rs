@@ -161,6 +161,11 @@ pub fn add(root: &Path, file: &Path, options: &AddOptions) -> Result<Added, Stri
         .title
         .clone()
         .unwrap_or_else(|| title_from_file_name(stem));
+    let extension = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let id = match &options.id {
         Some(id) => {
             if let Some((_, message, help)) = load::id_problem(Kind::Source, id) {
@@ -174,16 +179,15 @@ pub fn add(root: &Path, file: &Path, options: &AddOptions) -> Result<Added, Stri
             }
             id.clone()
         }
-        None => free_id(root, &id_from(details.title.as_deref().unwrap_or(stem))),
+        None => free_id(
+            root,
+            &id_from(details.title.as_deref().unwrap_or(stem)),
+            &extension,
+        ),
     };
 
     // The archive: the file itself when it is already beside the sources,
     // else a copy named after the id.
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
     let in_place = file
         .canonicalize()
         .ok()
@@ -349,8 +353,13 @@ fn id_from(title: &str) -> String {
     }
 }
 
-/// `id`, or `id-2`, `id-3`... whichever no file uses yet.
-fn free_id(root: &Path, id: &str) -> String {
+/// `id`, or `id-2`, `id-3`... whichever no content file uses yet and no
+/// archive of the same extension is named after.
+fn free_id(root: &Path, id: &str, extension: &str) -> String {
+    let archive = |candidate: &str| {
+        root.join("content/sources")
+            .join(format!("{candidate}.{extension}"))
+    };
     (1..)
         .map(|n| {
             if n == 1 {
@@ -359,7 +368,7 @@ fn free_id(root: &Path, id: &str) -> String {
                 format!("{id}-{n}")
             }
         })
-        .find(|candidate| id_in_use(root, candidate).is_none())
+        .find(|candidate| id_in_use(root, candidate).is_none() && !archive(candidate).exists())
         .expect("some number is free")
 }
 

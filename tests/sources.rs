@@ -595,6 +595,24 @@ fn source_add_names_markdown_and_text_by_heading_or_file_name() {
     );
     let id = printed_id(&add(&site, "oven-notes.txt", &[]));
     assert_eq!(id, "oven-notes");
+    // A file of that name already in the folder, quoted by no source, is
+    // not overwritten: the new source takes the next free id.
+    std::fs::write(site.path("content/sources/diary.txt"), "Kept.\n").unwrap();
+    std::fs::copy(
+        fixture("oven-notes.txt"),
+        site._temp.path().join("diary.txt"),
+    )
+    .unwrap();
+    let diary = site._temp.path().join("diary.txt");
+    let id = printed_id(&cited(
+        &site.root,
+        &["source", "add", diary.to_str().unwrap()],
+    ));
+    assert_eq!(id, "diary-2");
+    assert_eq!(
+        std::fs::read_to_string(site.path("content/sources/diary.txt")).unwrap(),
+        "Kept.\n"
+    );
     let found = site.check();
     let errors: Vec<&Found> = found.iter().filter(|d| d.severity == "error").collect();
     assert!(errors.is_empty(), "{errors:#?}");
@@ -612,16 +630,22 @@ fn source_add_refuses_what_it_cannot_archive_and_writes_nothing() {
         names
     };
     let before = listing();
-    for (name, says) in [("scan.pdf", "OCR"), ("notes.docx", ".docx")] {
-        if name == "notes.docx" {
-            std::fs::write(fixture_copy_dir(&site).join(name), b"PK\x03\x04 not really").unwrap();
-        }
-        let output = if name == "notes.docx" {
-            let file = fixture_copy_dir(&site).join(name);
-            cited(&site.root, &["source", "add", file.to_str().unwrap()])
-        } else {
-            add(&site, name, &[])
-        };
+    let downloads = site._temp.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    std::fs::write(downloads.join("notes.docx"), b"PK\x03\x04 a Word document").unwrap();
+    std::fs::write(
+        downloads.join("report.pdf"),
+        b"<!DOCTYPE html><html><body>Please sign in</body></html>",
+    )
+    .unwrap();
+    std::fs::copy(fixture("scan.pdf"), downloads.join("scan.pdf")).unwrap();
+    for (name, says) in [
+        ("scan.pdf", "OCR"),
+        ("notes.docx", ".docx"),
+        ("report.pdf", "web page"),
+    ] {
+        let file = downloads.join(name);
+        let output = cited(&site.root, &["source", "add", file.to_str().unwrap()]);
         assert!(!output.status.success(), "{name} was added");
         assert!(output.stdout.is_empty());
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -633,13 +657,8 @@ fn source_add_refuses_what_it_cannot_archive_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a valid id"));
     let output = add(&site, "oven-notes.txt", &["--url", "ftp://example.org/x"]);
     assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not an http or https address"));
     assert_eq!(listing(), before);
-}
-
-fn fixture_copy_dir(site: &Site) -> PathBuf {
-    let dir = site._temp.path().join("downloads");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
