@@ -7,10 +7,14 @@
 //! cookie banners, sidebars, related links, share buttons and footers.
 //! Measured on the real-shaped pages in `tests/fixtures/sources/` (a news
 //! article and a health-information page with a table of contents), it kept
-//! every paragraph of the article and none of that boilerplate, in about
-//! 0.2 ms a page; `html2text` kept all the boilerplate (it renders the
-//! whole page), and `scraper` alone would have meant writing the rules
-//! ourselves.
+//! every paragraph, heading and list item of the article and dropped the
+//! navigation, cookie banners, sidebar, related links, promotion, feedback
+//! box and footers (it kept what sits inside the article: a breadcrumb,
+//! the byline, a figure caption, the guide's contents list), in about
+//! 0.2 ms a page (release build). `html2text` kept all the boilerplate (it
+//! renders the whole page, with link lists and table borders), in 0.3 ms;
+//! `scraper` parses in 0.1 ms but finding the main text would have meant
+//! writing the rules ourselves.
 //!
 //! The article is then written out one block per line: paragraphs,
 //! headings, list items, table rows (cells separated by a space), captions

@@ -4,7 +4,7 @@
 //! one line (a soft line break inside a paragraph is a space; a hard one, a
 //! new line); each line of a code block is a line. Emphasis marks, link
 //! targets, images and raw HTML are dropped; the words of links, inline code
-//! and table cells (separated by a tab) are kept. This module must not read
+//! and table cells (separated by a space) are kept. This module must not read
 //! files.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
