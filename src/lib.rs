@@ -16,6 +16,7 @@
 //! Every stage reports problems into one [`Diagnostics`] list; a build fails
 //! on any error and then writes nothing.
 
+pub mod archive;
 pub mod check;
 pub mod diagnostics;
 pub mod link;
@@ -28,6 +29,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 mod session;
+pub mod sources;
 pub mod theme;
 pub mod urls;
 pub mod write;

@@ -124,8 +124,36 @@ codes! {
         /// A source's `archive` file does not exist. Save the source's text beside
         /// its YAML and give its file name.
         ArchiveMissing = "archive-missing",
-        /// A source's `archive` exists but cannot be read as text.
+        /// A source's `archive` exists but cannot be read: a text or markdown file
+        /// that is not UTF-8 (save it as UTF-8), or a PDF that is damaged or
+        /// protected by a password (save an unprotected copy, e.g. with Print →
+        /// Save as PDF, or archive the source as a web page or text).
         ArchiveUnreadable = "archive-unreadable",
+        /// A source's `archive` is a kind of file cited cannot take text from: it
+        /// reads `.txt`, `.md`, `.html` (or `.htm`) and `.pdf`, and the extension
+        /// decides (a Word document, or a file without an extension, is refused).
+        /// Save the source as a web page, PDF or text and name that file.
+        ArchiveFormat = "archive-format",
+        /// A source's `archive` names a YAML file: the source's own, or another
+        /// content file. The archive is the source's text, saved beside its YAML
+        /// as a web page, PDF or text: name that file.
+        ArchiveIsContent = "archive-is-content",
+        /// A source's archive is not what its extension says: a `.pdf` that holds
+        /// a web page (a download that saved an error or sign-in page instead of
+        /// the document), a `.txt` that holds a page's HTML or a PDF, a Word
+        /// document renamed. Save the source again, or give the file the
+        /// extension of what it holds.
+        ArchiveMismatch = "archive-mismatch",
+        /// A web page archive has no main text that cited can find: the page is
+        /// empty, or shows its text only by running scripts (a saved web app).
+        /// Copy the text from the page in a browser into a `.txt` file and archive
+        /// that instead.
+        HtmlWithoutText = "html-without-text",
+        /// A PDF archive has no text layer: its pages are images, as in a scan,
+        /// and cited cannot read words in an image. Archive the source as a web
+        /// page or text if it has one, or run OCR on the PDF (such as
+        /// `ocrmypdf in.pdf out.pdf`) and archive the result.
+        PdfWithoutText = "pdf-without-text",
     }
     "References and links" {
         /// An id names nothing: a topic, related question, caution or source that

@@ -351,7 +351,7 @@ pub static SOURCE: Shape = Shape {
             name: "archive",
             ty: Type::File,
             presence: Presence::Required,
-            doc: "The file beside this YAML that holds the source's text, verbatim; quotes are checked against it.",
+            doc: "The source as saved, in a file beside this YAML: a web page (`.html`), PDF, markdown (`.md`) or text (`.txt`). Quotes are checked against its text, which `cited source text ID` prints.",
             example: "web-excerpts.txt",
         },
         Field {
