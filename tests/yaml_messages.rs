@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use cited::Diagnostic;
 use jiff::civil::date;
+use proptest::prelude::*;
 
 /// The question the cases break, as the valid fixture has it.
 const QUESTION: &str = "content/questions/how-long-to-rise.yaml";
@@ -344,6 +345,121 @@ const CASES: &[Case] = &[
         &["`\"`"],
         &["`\"`"],
     ),
+    question(
+        "a comment at the end of a line of a text that goes on",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: Usually between 4 # check this\n  and 12 hours.",
+        )],
+        "yaml-syntax",
+        (5, 28),
+        &["comment", "`summary`"],
+        &["move the comment"],
+    ),
+    question(
+        "a comment line inside a text",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: Usually between 4\n  # check this\n  and 12 hours.",
+        )],
+        "yaml-syntax",
+        (6, 3),
+        &["comment", "`summary`"],
+        &["move the comment"],
+    ),
+    question(
+        "a comment line inside a text on its own lines",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary:\n  Usually between 4\n  # check this\n  and 12 hours.",
+        )],
+        "yaml-syntax",
+        (7, 3),
+        &["comment", "`summary`"],
+        &["move the comment"],
+    ),
+    question(
+        "an item of a list without its dash",
+        &[(
+            "tags: [sourdough, timing]",
+            "tags:\n  - sourdough\n  timing",
+        )],
+        "yaml-syntax",
+        (6, 3),
+        &["`tags`", "list"],
+        &["`- `"],
+    ),
+    question(
+        "a zero after `|`",
+        &[("answer: |", "answer: |0")],
+        "yaml-syntax",
+        (6, 10),
+        &["`|`", "0"],
+        &["remove the number"],
+    ),
+    question(
+        "a block of text indented less than its `|4` says",
+        &[("answer: |", "answer: |4")],
+        "yaml-syntax",
+        (7, 3),
+        &["`4`", "`answer`"],
+        &["remove the `4`"],
+    ),
+    question(
+        "a character code out of range in double quotes",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: \"Rises \\U00110000 fast\"",
+        )],
+        "yaml-syntax",
+        (5, 17),
+        &["`\\U00110000`"],
+        &["\\\\"],
+    ),
+    question(
+        "the second half of a character code alone in double quotes",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: \"Rises \\uDC00 fast\"",
+        )],
+        "yaml-syntax",
+        (5, 17),
+        &["`\\uDC00`"],
+        &["\\\\"],
+    ),
+    question(
+        "two halves of a character code that do not match",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: \"Rises \\uD83D\\u0041 fast\"",
+        )],
+        "yaml-syntax",
+        (5, 17),
+        &["`\\uD83D`"],
+        &["\\\\"],
+    ),
+    question(
+        "half a character code followed by a broken second half",
+        &[(
+            "summary: Usually between 4 and 12 hours.",
+            "summary: \"Rises \\uD83D\\uZZZZ fast\"",
+        )],
+        "yaml-syntax",
+        (5, 17),
+        &["`\\uD83D`"],
+        &["\\\\"],
+    ),
+    question(
+        "a quoted item followed by more in brackets",
+        &[(
+            "tags: [sourdough, timing]",
+            "tags: [\"sourdough\" bread, timing]",
+        )],
+        "yaml-syntax",
+        (4, 18),
+        &["`\"`"],
+        &["commas"],
+    ),
     // --- Brackets.
     question(
         "an unclosed `[` (the parser blames a later line)",
@@ -431,6 +547,14 @@ const CASES: &[Case] = &[
         (5, 10),
         &["`,`"],
         &["summary: \", usually between 4 and 12 hours.\""],
+    ),
+    question(
+        "an item in brackets that is a dash alone",
+        &[("tags: [sourdough, timing]", "tags: [-, timing]")],
+        "yaml-syntax",
+        (4, 8),
+        &["`-`"],
+        &["\"-\""],
     ),
     // --- Characters YAML reserves or refuses.
     question(
@@ -537,6 +661,54 @@ const CASES: &[Case] = &[
         (9, 1),
         &["`%`"],
         &["indent"],
+    ),
+    question(
+        "a first line that starts with `%`",
+        &[("question: How", "% of loaves rise overnight\nquestion: How")],
+        "yaml-unsupported",
+        (1, 1),
+        &["`%`"],
+        &["quotes"],
+    ),
+    question(
+        "a `%YAML` line without `---` after it",
+        &[("question: How", "%YAML 1.2\nquestion: How")],
+        "yaml-unsupported",
+        (1, 1),
+        &["`%`"],
+        &["removed"],
+    ),
+    question(
+        "a tag followed by a comma",
+        &[("summary: Usually", "summary: !note,Usually")],
+        "yaml-unsupported",
+        (5, 10),
+        &["`!`"],
+        &["summary: \"!note,Usually between 4 and 12 hours.\""],
+    ),
+    question(
+        "a tag of two exclamation marks alone",
+        &[("summary: Usually", "summary: !! Usually")],
+        "yaml-unsupported",
+        (5, 10),
+        &["`!`"],
+        &["summary: \"!! Usually between 4 and 12 hours.\""],
+    ),
+    question(
+        "a tag in angle brackets never closed",
+        &[("summary: Usually", "summary: !<note Usually")],
+        "yaml-unsupported",
+        (5, 10),
+        &["`!`"],
+        &["summary: \"!<note Usually between 4 and 12 hours.\""],
+    ),
+    question(
+        "a value that starts with `?`",
+        &[("summary: Usually", "summary: ? Usually")],
+        "yaml-syntax",
+        (5, 10),
+        &["`?`"],
+        &["summary: \"? Usually between 4 and 12 hours.\""],
     ),
     question(
         "a `---` line in the answer starts a second document",
@@ -807,6 +979,196 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Every error kind of the parser an editor can produce, and the case
+/// above that produces it (a test checks that it does). Kinds that share
+/// words share them in `src/load/syntax.rs`; these are the ones an editor
+/// cannot produce, and why:
+///
+/// - `InputIo`, `InputDecoding`, `InputByteLimitExceeded`,
+///   `InputOffsetsWithoutSlice`, `InputSlicingUnavailable`,
+///   `ExpectedStreamStart`, `Custom`, `MissingIncludeResolver`,
+///   `MultipleDocumentsUnsupported`, `TooManyComments`: failures of other
+///   inputs, parser stacks or features than cited's (a string, one parser,
+///   no comment events);
+/// - `TabInIndentation`, `InvalidIndentation`, `InvalidQuotedScalarIndent`,
+///   `InvalidFlowScalarIndent`: strict indentation only, which cited does
+///   not ask for;
+/// - `UnknownAnchor`: cited asks for unresolved aliases as events, and
+///   refuses them with the words of every alias;
+/// - `RecursionLimitExceeded`: cited refuses nesting deeper than 128 first;
+/// - `DirectiveDisallowed`: cited does not disallow directives;
+/// - `TabNotAllowed`: a tab after an explicit key's `?`;
+/// - `AnchorCountOverflow`, `DirectiveByteLimitExceeded`,
+///   `TooManyReservedDirectiveParams`: limits no content file reaches;
+/// - `ExpectedFlowSequenceSeparator`, `UnexpectedEofFlowSequence`,
+///   `UnexpectedEofFlowMapping`, `UnexpectedEofImplicitFlowMapping`,
+///   `UnexpectedEof`, `UnexpectedEofBlockSequence`, `ExpectedNodeContent`,
+///   `UnexpectedEndOfPlainScalar`, `ExpectedWhitespace`, `InvalidSimpleKey`,
+///   `InvalidMappingValueWhitespace`, `BlockSequenceEntryNotAllowed`: the
+///   scanner reports these mistakes with the kinds above first;
+/// - the other directive and tag kinds (`DuplicateVersionDirective`,
+///   `InvalidTagEscape`...): need `%YAML`, `%TAG` or `!<…>` written out,
+///   and share the words of the directive and tag cases here.
+const KINDS: &[(&str, &str)] = &[
+    ("TabInBlockIndentation", "a tab indents a field"),
+    (
+        "TabAtBlockScalarStart",
+        "a tab indents the first line of the answer (the parser blames `answer: |`)",
+    ),
+    (
+        "TabInPlainScalar",
+        "a tab after spaces indents a field (the parser blames the line above)",
+    ),
+    ("InvalidBlockEntryWhitespace", "a tab separates two dashes"),
+    ("SimpleKeyExpected", "a missing colon after a field name"),
+    (
+        "MappingValueNotAllowed",
+        "a colon and a space inside a value",
+    ),
+    (
+        "ExpectedBlockMappingKey",
+        "a field indented less than the fields of its block",
+    ),
+    (
+        "ExpectedBlockSequenceEntry",
+        "a `key: value` where a list item was expected",
+    ),
+    (
+        "CommentInterceptedScalar",
+        "a comment at the end of a line of a text that goes on",
+    ),
+    (
+        "InvalidBlockScalarHeader",
+        "text after a block scalar's `|`",
+    ),
+    ("ZeroBlockScalarIndent", "a zero after `|`"),
+    (
+        "InvalidBlockScalarIndent",
+        "a block of text indented less than its `|4` says",
+    ),
+    ("UnclosedQuotedScalar", "an unclosed double quote"),
+    (
+        "DocumentIndicatorInQuotedScalar",
+        "a quoted text still open at a `---` line",
+    ),
+    (
+        "InvalidTrailingSingleQuotedScalar",
+        "an apostrophe inside single quotes",
+    ),
+    (
+        "InvalidTrailingDoubleQuotedScalar",
+        "quote marks inside double quotes",
+    ),
+    (
+        "UnknownQuotedScalarEscape",
+        "an unknown escape in double quotes",
+    ),
+    (
+        "InvalidQuotedScalarHexEscape",
+        "a backslash in double quotes",
+    ),
+    (
+        "MissingLowSurrogate",
+        "half a character code in double quotes",
+    ),
+    (
+        "UnpairedLowSurrogate",
+        "the second half of a character code alone in double quotes",
+    ),
+    (
+        "InvalidLowSurrogate",
+        "two halves of a character code that do not match",
+    ),
+    (
+        "InvalidLowSurrogateHexEscape",
+        "half a character code followed by a broken second half",
+    ),
+    (
+        "InvalidUnicodeEscape",
+        "a character code out of range in double quotes",
+    ),
+    (
+        "UnclosedFlowCollection",
+        "an unclosed `[` at the end of the file",
+    ),
+    (
+        "InvalidColonPlacement",
+        "an unclosed `[` (the parser blames a later line)",
+    ),
+    ("MismatchedFlowCollectionEnd", "a `[` closed by `}`"),
+    ("MisplacedFlowCollectionEnd", "a `]` that closes nothing"),
+    ("BlockEntryInFlowCollection", "a dash inside brackets"),
+    (
+        "ExpectedFlowMappingSeparator",
+        "a colon in an item of a list in brackets",
+    ),
+    (
+        "FlowMappingValueAdjacentCollection",
+        "no space after a colon before a bracket in braces",
+    ),
+    (
+        "PlainScalarStartsWithDashFlowIndicator",
+        "an item in brackets that is a dash alone",
+    ),
+    (
+        "CommentNotSeparated",
+        "a comment without a space before `#`",
+    ),
+    (
+        "UnexpectedEofBlockMapping",
+        "a value that starts with a comma",
+    ),
+    ("MappingKeyNotAllowed", "a value that starts with `?`"),
+    ("UnexpectedCharacter", "a value that starts with `@`"),
+    ("BomInsideDocument", "a byte-order mark inside the file"),
+    (
+        "InvalidDocumentEnd",
+        "a line starting with `... ` in the answer",
+    ),
+    (
+        "MissingDocumentEndBeforeDirective",
+        "a line of the answer that starts with `%` (a directive)",
+    ),
+    ("MissingDirectiveName", "a first line that starts with `%`"),
+    (
+        "ExpectedDocumentStart",
+        "a `%YAML` line without `---` after it",
+    ),
+    ("UndeclaredTagHandle", "a tag with an undeclared handle"),
+    ("InvalidTagTerminator", "a tag followed by a comma"),
+    ("MissingTagUri", "a tag of two exclamation marks alone"),
+    (
+        "UnclosedVerbatimTag",
+        "a tag in angle brackets never closed",
+    ),
+    ("MissingAnchorOrAliasName", "an anchor without a name"),
+];
+
+/// Each kind in [`KINDS`] is what the parser says of its case: the table
+/// cannot claim a kind it does not test.
+#[test]
+fn every_parser_error_kind_an_editor_makes_has_a_case() {
+    use serde_saphyr::granit_parser::{Options, Parser};
+    let mut wrong = Vec::new();
+    for (kind, name) in KINDS {
+        let case = CASES
+            .iter()
+            .find(|c| c.name == *name)
+            .unwrap_or_else(|| panic!("no case named {name:?}"));
+        let text = broken(case);
+        // The options cited parses with.
+        let mut options = Options::default();
+        options.emit_unresolved_aliases = true;
+        options.emit_anchor_events = true;
+        let error = Parser::new_from_str_with_options(&text, options).find_map(Result::err);
+        let found = error.map(|e| format!("{:?}", e.kind()));
+        if !found.as_deref().is_some_and(|f| f.starts_with(kind)) {
+            wrong.push(format!("{name}: the parser says {found:?}, not {kind}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
 }
@@ -983,3 +1345,72 @@ fn a_tab_is_shown_and_underlined() {
     );
 }
 
+/// Pieces an editor's slips are made of: YAML's own characters, tabs,
+/// line breaks, multi-byte and invisible characters.
+const PIECES: &[&str] = &[
+    "\t", ":", ": ", "#", " #", "[", "]", "{", "}", "\"", "'", "\\", "\\u", "-", "- ", "\n",
+    "\r\n", "  ", "&", "*", "!", "|", ">", "%", "@", "`", "?", ",", "...", "---", "é", "→",
+    "\u{feff}", "\u{7}", "\u{202e}", "…", "😀",
+];
+
+/// Random slips in a question file: the parser's words are explained
+/// without a panic, at a span inside the file, and with a help.
+fn slipped(edits: &[(usize, usize, usize)]) -> String {
+    let mut text = std::fs::read_to_string(fixture().join(QUESTION)).unwrap();
+    for &(at, piece, delete) in edits {
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let end = text[at..]
+            .char_indices()
+            .nth(delete)
+            .map_or(text.len(), |(i, _)| at + i);
+        text.replace_range(at..end, PIECES[piece % PIECES.len()]);
+    }
+    text
+}
+
+#[test]
+fn any_slip_is_explained_without_a_panic() {
+    let config = ProptestConfig {
+        cases: 2000,
+        ..ProptestConfig::default()
+    };
+    let edits = prop::collection::vec((0usize..2000, 0usize..100, 0usize..4), 1..6);
+    proptest!(config, |(edits in edits)| {
+        let text = slipped(&edits);
+        if let Err(error) = cited::load::yaml::parse_as(&text, Some(&cited::schema::QUESTION)) {
+            let span = error.span.expect("a syntax error has a place");
+            prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} in {text:?}");
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            prop_assert!(!error.message.is_empty() && !error.help.is_empty(), "{error:?} in {text:?}");
+        }
+    });
+}
+
+/// The same through the whole loader, fields and all, a few hundred times.
+#[test]
+fn any_slip_is_reported_without_a_panic() {
+    let site = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture(), site.path());
+    let path = site.path().join(QUESTION);
+    let config = ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    };
+    let edits = prop::collection::vec((0usize..2000, 0usize..100, 0usize..3), 1..4);
+    proptest!(config, |(edits in edits)| {
+        let text = slipped(&edits);
+        std::fs::write(&path, &text).unwrap();
+        let report = cited::check(site.path(), date(2026, 2, 1));
+        for d in report.diagnostics.iter().filter(|d| d.file == Path::new(QUESTION)) {
+            prop_assert!(!d.message.is_empty(), "{d:?} in {text:?}");
+            if let Some(span) = d.span {
+                prop_assert!(span.start <= span.end && span.end <= text.len(), "{d:?} in {text:?}");
+            }
+        }
+        // The terminal rendering of them all, too.
+        let _ = report.diagnostics.render(&report.files, false);
+    });
+}

@@ -677,7 +677,14 @@ mod tests {
             .message("tab"),
         );
         let out = diagnostics.render(&sources(&[("a.yaml", source)]), false);
-        assert!(out.contains("2 │   →by: x\n  │   ━\n"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines
+            .iter()
+            .position(|l| l.ends_with("2 │   →by: x"))
+            .expect(&out);
+        let arrow = lines[shown].chars().position(|c| c == '→');
+        let underline = lines[shown + 1].chars().position(|c| c == '━');
+        assert_eq!(arrow, underline, "{out}");
         // Machines get the column of the tab character itself.
         let json: serde_json::Value = serde_json::from_str(&diagnostics.to_json()).unwrap();
         assert_eq!(json[0]["column"], 3);

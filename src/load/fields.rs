@@ -475,14 +475,18 @@ impl<'a> Reader<'a> {
         match (self.place, &node.value) {
             // The whole file is one line of text: `title Bread basics`.
             (None, Value::String(text)) => {
-                let word = text.split_whitespace().next().unwrap_or_default();
-                let is_field = shape.field_names().any(|f| f == word)
-                    || did_you_mean(word, shape.field_names()).is_some();
-                if is_field && !word.is_empty() && !text.contains('\n') {
-                    let at = node.span.start
-                        + self.text[node.span.start..].find(word).unwrap_or(0)
-                        + word.len();
-                    let rest = text[word.len()..].trim();
+                let trimmed = text.trim_start();
+                let word = trimmed.split_whitespace().next().unwrap_or_default();
+                let is_field = !word.is_empty()
+                    && (shape.field_names().any(|f| f == word)
+                        || did_you_mean(word, shape.field_names()).is_some());
+                let written_at = self.text.get(node.span.start..).and_then(|t| t.find(word));
+                if is_field
+                    && !text.contains('\n')
+                    && let Some(offset) = written_at
+                {
+                    let at = node.span.start + offset + word.len();
+                    let rest = trimmed[word.len()..].trim();
                     let span = Span::from_bytes(self.text, at, at);
                     self.error(
                         Code::WrongType,
@@ -783,7 +787,7 @@ fn read_date(text: &str) -> Result<Date, (String, String)> {
         ));
     }
     let words: Vec<&str> = shown
-        .split(|c: char| matches!(c, '/' | '.' | '-' | ' ' | ','))
+        .split(['/', '.', '-', ' ', ','])
         .filter(|w| !w.is_empty())
         .collect();
     let month_named = words.iter().position(|w| month_number(w).is_some());

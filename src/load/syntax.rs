@@ -400,6 +400,9 @@ impl Explainer<'_> {
     /// The parser wanted `:` after what it read as a key.
     fn missing_colon(&self) -> Option<Found> {
         let line = self.text.line(self.at);
+        if let Some(found) = self.comment_splits_text(&line) {
+            return Some(found);
+        }
         let rest = line.rest_from(self.at).trim_end();
         // `-timing`: a list item without its space.
         if let Some(after) = rest.strip_prefix('-')
@@ -412,6 +415,12 @@ impl Explainer<'_> {
                 "a space is missing after `-`: a list item starts with `- `".into(),
                 format!("write `- {after}`"),
             ));
+        }
+        // `timing` in the column of a list's `- ` items.
+        if let Some(list) = self.frames.last().filter(|f| !f.is_map && !f.flow)
+            && self.text.line(list.start).column_of(list.start) == line.key_column()
+        {
+            return self.expected_item();
         }
         let word_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..word_len];
@@ -584,6 +593,9 @@ impl Explainer<'_> {
     /// The parser wanted a field of a mapping.
     fn expected_field(&self) -> Option<Found> {
         let line = self.text.line(self.at);
+        if let Some(found) = self.comment_splits_text(&line) {
+            return Some(found);
+        }
         if line.is_item() {
             return Some(self.item_where_field_expected(&line));
         }
@@ -620,7 +632,7 @@ impl Explainer<'_> {
             && line.start + colon < self.at
         {
             let value_start = line.start + colon + 1;
-            let value = self.text.all()[value_start..self.at].trim();
+            let value = self.text.slice(value_start, self.at).trim();
             return Some(Found::syntax(
                 self.at,
                 self.at,
@@ -797,18 +809,23 @@ impl Explainer<'_> {
         }
         let list = self.frames.iter().rposition(|f| !f.is_map && !f.flow);
         let name = list.and_then(|i| self.name_of(i));
-        let this = line.key().map_or("this line", |(k, _)| k);
         let start = line.start + line.key_start();
         let (message, help) = match name {
             Some(name) => (
                 format!(
                     "this line is inside the list `{name}` (its `- ` items above), but is not an item of it"
                 ),
-                format!(
-                    "start it with `- ` if it is another item of `{name}`; if `{this}` is a field \
-                     of its own, start it in the same column as `{name}:`; if it belongs to the \
-                     item above, indent it like that item's fields"
-                ),
+                match line.key() {
+                    Some((key, _)) => format!(
+                        "start it with `- ` if it is another item of `{name}`; if `{key}` is a \
+                         field of its own, start it in the same column as `{name}:`; if it belongs \
+                         to the item above, indent it like that item's fields"
+                    ),
+                    None => format!(
+                        "start it with `- ` if it is another item of `{name}`, as in `- {}`",
+                        line.text.trim()
+                    ),
+                },
             ),
             None => (
                 "this line is inside a list (the `- ` items above), but is not an item of it"
@@ -825,24 +842,91 @@ impl Explainer<'_> {
     /// text with an explicit indentation, `|2`).
     fn bad_indentation(&self) -> Option<Found> {
         let line = self.text.line(self.at);
+        // A block of text whose `|2` says how far it is indented.
+        if let Some(header) = self
+            .text
+            .content_lines_before(line.start)
+            .find(|l| l.indent() < line.indent().max(1) || l.opens_block_scalar())
+            && header.opens_block_scalar()
+            && let Some(value) = header.value()
+            && let Some(digit) = value.chars().find(char::is_ascii_digit)
+        {
+            let key = header.key().map_or("the text", |(k, _)| k);
+            let start = line.start + line.indent();
+            return Some(Found::syntax(
+                start,
+                start,
+                format!(
+                    "the `{digit}` after `{}` on line {} says the text of `{key}` is indented by \
+                     {} more than `{key}:`, and this line is indented less",
+                    &value[..1],
+                    self.text.line_number(header.start),
+                    spaces(digit.to_digit(10).unwrap_or(0) as usize)
+                ),
+                format!(
+                    "remove the `{digit}` (YAML then takes the indentation from the first line of \
+                     the text), or indent every line of the text as it says"
+                ),
+            ));
+        }
         Some(self.misaligned(&line))
     }
 
+    /// A text that goes on after a comment at the end of one of its lines.
     fn comment_inside_text(&self) -> Option<Found> {
         let line = self.text.line(self.at);
+        if self.text.char_at(self.at) != Some('#') {
+            return self.comment_splits_text(&line);
+        }
+        let owner = match line.key() {
+            Some(_) => line,
+            None => self.text.parent_of(&line).filter(|p| p.key().is_some())?,
+        };
+        let (key, _) = owner.key()?;
+        Some(Found::syntax(
+            self.at,
+            self.at + 1,
+            format!(
+                "this comment ends the text of `{key}`, so YAML cannot read the next line, which goes on with it"
+            ),
+            format!(
+                "move the comment above `{key}:`, or remove it: ` #` starts a comment, even inside \
+                 a text. If the `#` is part of the text, put the whole text in quotes"
+            ),
+        ))
+    }
+
+    /// A comment line between a plain text and more of it, indented under
+    /// it: the comment ended the text, and YAML cannot read the rest.
+    fn comment_splits_text(&self, line: &Line) -> Option<Found> {
         let comment = self
             .text
-            .content_lines_before(line.start)
-            .next()
-            .filter(|l| l.is_comment());
-        let start = comment.map_or(self.at, |c| c.start + c.indent());
+            .lines_before(line.start)
+            .find(|l| !l.is_blank())
+            .filter(Line::is_comment)?;
+        let text = self.text.content_before(line.start)?;
+        if line.indent() <= text.key_column() && text.key().is_some() {
+            return None;
+        }
+        let owner = match text.key() {
+            Some(_) if text.value().is_some() => text,
+            Some(_) => return None,
+            None => self.text.parent_of(&text).filter(|p| p.key().is_some())?,
+        };
+        let (key, _) = owner.key()?;
+        let hash = comment.start + comment.indent();
         Some(Found::syntax(
-            start,
-            start + 1,
-            "a comment line (`#`) splits a text in two, and YAML cannot read the rest".into(),
-            "move the comment above the field, or remove it; if `#` is part of the text, put the \
-             whole text in quotes"
-                .into(),
+            hash,
+            hash + 1,
+            format!(
+                "this comment ends the text of `{key}` (line {}), so YAML cannot read the line after it",
+                self.text.line_number(owner.start)
+            ),
+            format!(
+                "move the comment above `{key}:`, or remove it: a line starting with `#` is a \
+                 comment, even inside a text. If the `#` is part of the text, put the whole text \
+                 in quotes, or write it as a block, `{key}: |`"
+            ),
         ))
     }
 
@@ -891,10 +975,26 @@ impl Explainer<'_> {
             return None;
         }
         let close = before.len() - 1;
+        if self.frames.last().is_some_and(|f| f.flow) {
+            return Some(Found::syntax(
+                close,
+                close + 1,
+                format!(
+                    "the quoted item ends at this `{mark}`, and more follows it before the next comma"
+                ),
+                format!(
+                    "separate the items in brackets with commas, as in `[{mark}a{mark}, b]`; to \
+                     quote part of an item, put the whole item in quotes"
+                ),
+            ));
+        }
         let line = self.text.line(close);
         let open = self.text.all()[line.start..close].find(mark)? + line.start;
-        let prefix = &self.text.all()[line.start + line.indent()..open];
-        let whole = self.text.all()[open..line.start + line.text.len()].trim_end();
+        let prefix = self.text.slice(line.start + line.indent(), open);
+        let whole = self
+            .text
+            .slice(open, line.start + line.text.len())
+            .trim_end();
         let help = match whole.strip_prefix(mark).and_then(|w| w.strip_suffix(mark)) {
             Some(inner) if mark == '\'' => format!(
                 "an apostrophe inside single quotes is written twice (`''`), or put the text in \
@@ -921,10 +1021,13 @@ impl Explainer<'_> {
 
     fn bad_escape(&self) -> Option<Found> {
         let (start, end) = bad_escape_in(self.text.all(), self.at)?;
-        let escape = &self.text.all()[start..end];
+        let escape = self.text.slice(start, end);
         let line = self.text.line(self.at);
-        let prefix = &self.text.all()[line.start + line.indent()..self.at];
-        let value = self.text.all()[self.at..line.start + line.text.len()].trim_end();
+        let prefix = self.text.slice(line.start + line.indent(), self.at);
+        let value = self
+            .text
+            .slice(self.at, line.start + line.text.len())
+            .trim_end();
         let single = value
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
@@ -972,8 +1075,11 @@ impl Explainer<'_> {
             ('}', "block of fields")
         };
         let line = self.text.line(open);
-        let prefix = &self.text.all()[line.start + line.indent()..open];
-        let value = self.text.all()[open..line.start + line.text.len()].trim_end();
+        let prefix = self.text.slice(line.start + line.indent(), open);
+        let value = self
+            .text
+            .slice(open, line.start + line.text.len())
+            .trim_end();
         Some(Found::syntax(
             open,
             open + 1,
@@ -1027,9 +1133,9 @@ impl Explainer<'_> {
                 let key_start = self.text.all()[..self.at]
                     .rfind(['{', '[', ',', ' '])
                     .map_or(line.start, |i| i + 1);
-                let key = &self.text.all()[key_start..self.at];
+                let key = self.text.slice(key_start, self.at);
                 let value = match matching_close(self.text.all(), self.at + 1) {
-                    Some(end) => &self.text.all()[self.at + 1..=end],
+                    Some(end) => self.text.slice(self.at + 1, end + 1),
                     None => "[…]",
                 };
                 Some(Found::syntax(
@@ -1123,7 +1229,7 @@ impl Explainer<'_> {
 
     fn block_scalar_header(&self) -> Found {
         let indicator = self.text.char_at(self.at).unwrap_or('|');
-        let after = &self.text.all()[self.at + 1..];
+        let after = self.text.slice(self.at + 1, self.text.all().len());
         let modifiers = after
             .find(|c: char| !matches!(c, '-' | '+' | '1'..='9'))
             .unwrap_or(after.len());
@@ -1143,7 +1249,9 @@ impl Explainer<'_> {
                 ),
             );
         }
-        let junk = self.text.all()[at..]
+        let junk = self
+            .text
+            .slice(at, self.text.all().len())
             .find(|c: char| c != ' ' && c != '\t')
             .map_or(at, |i| at + i);
         let line = self.text.line(self.at);
@@ -1250,8 +1358,11 @@ impl Explainer<'_> {
     /// `: `summary: "…"`` for the value starting at `start`, or nothing.
     fn value_quoted(&self, start: usize) -> String {
         let line = self.text.line(start);
-        let prefix = &self.text.all()[line.start + line.indent()..start];
-        let value = self.text.all()[start..line.start + line.text.len()].trim_end();
+        let prefix = self.text.slice(line.start + line.indent(), start);
+        let value = self
+            .text
+            .slice(start, line.start + line.text.len())
+            .trim_end();
         if value.is_empty() {
             return String::new();
         }
@@ -1430,9 +1541,10 @@ fn bad_escape_in(text: &str, open: usize) -> Option<(usize, usize)> {
                 let Some(value) = value else {
                     return Some((start, end));
                 };
+                // A high surrogate needs `\u` and a low one after it, read with it.
+                let pair = (0xD800..=0xDBFF).contains(&value);
                 let valid = match value {
                     0xD800..=0xDBFF => {
-                        // A high surrogate needs `\u` and a low one after it.
                         let low = text[end..].strip_prefix("\\u").map(|_| hex(end + 2, 4).1);
                         matches!(low, Some(Some(0xDC00..=0xDFFF)))
                     }
@@ -1442,7 +1554,8 @@ fn bad_escape_in(text: &str, open: usize) -> Option<(usize, usize)> {
                 if !valid {
                     return Some((start, end));
                 }
-                for _ in 0..len {
+                let read = if pair { len + 6 } else { len };
+                for _ in 0..read {
                     chars.next();
                 }
             }
@@ -1483,6 +1596,13 @@ impl<'a> Text<'a> {
         at
     }
 
+    /// Bytes `start..end` of the file, or nothing if they are not a piece of
+    /// it: the explanations slice around the parser's position, and a
+    /// position they did not expect must not make them panic.
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        self.all().get(start..end).unwrap_or_default()
+    }
+
     fn char_at(&self, at: usize) -> Option<char> {
         self.all().get(at..)?.chars().next()
     }
@@ -1516,15 +1636,20 @@ impl<'a> Text<'a> {
         .skip(1)
     }
 
-    /// The lines before the one starting at `line_start`, nearest first,
-    /// without blank and comment lines.
-    fn content_lines_before(&self, line_start: usize) -> impl Iterator<Item = Line<'a>> + '_ {
+    /// The lines before the one starting at `line_start`, nearest first.
+    fn lines_before(&self, line_start: usize) -> impl Iterator<Item = Line<'a>> + '_ {
         std::iter::successors(Some(line_start), move |&start| {
             (start > 0).then(|| self.line_start(start - 1))
         })
         .skip(1)
         .map(|start| self.line(start))
-        .filter(|line| !line.is_blank() && !line.is_comment())
+    }
+
+    /// The lines before the one starting at `line_start`, nearest first,
+    /// without blank and comment lines.
+    fn content_lines_before(&self, line_start: usize) -> impl Iterator<Item = Line<'a>> + '_ {
+        self.lines_before(line_start)
+            .filter(|line| !line.is_blank() && !line.is_comment())
     }
 
     fn content_before(&self, line_start: usize) -> Option<Line<'a>> {
@@ -1561,8 +1686,8 @@ impl<'a> Text<'a> {
     /// How the value starting at `start` is written in quotes, as a help.
     fn quote_the_value(&self, start: usize) -> String {
         let line = self.line(start);
-        let prefix = &self.all()[line.start + line.indent()..start];
-        let value = self.all()[start..line.start + line.text.len()].trim_end();
+        let prefix = self.slice(line.start + line.indent(), start);
+        let value = self.slice(start, line.start + line.text.len()).trim_end();
         format!(
             "if it is text, put the whole value in quotes: `{prefix}{}`",
             quoted(value)
@@ -1717,11 +1842,12 @@ mod tests {
             ("[a, 'x]' ", None),
             ("[a, b # ]\n", None),
             ("[a, b\n  c]", Some(9)),
-            ("{a: [b}", Some(6)),
         ];
         for (text, expected) in cases {
             assert_eq!(matching_close(text, 0), expected, "{text}");
         }
+        // From the `{` the parser found closed by `]`: that `]`.
+        assert_eq!(matching_close("[a, {c: d]", 4), Some(9));
     }
 
     #[test]
@@ -1741,7 +1867,7 @@ mod tests {
         assert_eq!(item.key(), Some(("source", 10)));
         assert_eq!(item.indentation_tab(), None);
         assert_eq!(text.line(15).indentation_tab(), Some((14, 15)));
-        assert_eq!(text.line(20).indentation_tab(), Some((23, 24)));
+        assert_eq!(text.line(20).indentation_tab(), Some((22, 23)));
         assert!(text.line(27).opens_block_scalar());
     }
 }
