@@ -418,7 +418,7 @@ impl Explainer<'_> {
         }
         // `timing` in the column of a list's `- ` items.
         if let Some(list) = self.frames.last().filter(|f| !f.is_map && !f.flow)
-            && self.text.line(list.start).column_of(list.start) == line.key_column()
+            && self.text.column(list.start) == line.key_column()
         {
             return self.expected_item();
         }
@@ -441,10 +441,30 @@ impl Explainer<'_> {
         }
         let value = rest[word_len..].trim();
         let fields = self.fields_at_column(line.key_column());
-        let is_field = fields.is_none_or(|fields| {
-            fields.contains(&word) || did_you_mean(word, fields.iter().copied()).is_some()
-        });
+        let exact = fields.as_ref().is_some_and(|fields| fields.contains(&word));
+        let guess = match &fields {
+            Some(fields) if !exact => did_you_mean(word, fields.iter().copied()),
+            _ => None,
+        };
+        let is_field = fields.is_none() || exact || guess.is_some();
         let above = self.text.content_before(line.start);
+        // `summary:` with its text on the next line, not indented.
+        if !exact
+            && let Some(above) = above.filter(|a| a.key_column() == line.key_column())
+            && above.opens_block()
+            && let Some((key, _)) = above.key()
+        {
+            return Some(Found::syntax(
+                self.at,
+                self.at,
+                "this line is not a `field: value` line, which is what YAML expects here".into(),
+                format!(
+                    "if it is the value of `{key}` on the line above, indent it under `{key}:` \
+                     (2 spaces more), or put it on that line: `{key}: {}`",
+                    rest.trim()
+                ),
+            ));
+        }
         if !is_field
             && let Some(above) = above.filter(|a| a.key_column() == line.key_column())
             && let Some((key, _)) = above.key()
@@ -462,16 +482,22 @@ impl Explainer<'_> {
                 ),
             ));
         }
+        let name = guess.unwrap_or(word);
         let help = if value.is_empty() {
             match above.filter(|a| a.opens_block()).and_then(|a| a.key()) {
                 Some((key, _)) => format!(
-                    "write `{word}: ` and its value; if `{word}` is the value of `{key}` on the line \
+                    "write `{name}: ` and its value; if `{word}` is the value of `{key}` on the line \
                      above, put it on that line: `{key}: {word}`"
                 ),
-                None => format!("write `{word}: ` and its value"),
+                None => format!("write `{name}: ` and its value"),
             }
+        } else if guess.is_some() {
+            format!(
+                "write `{name}: {value}`: the field is `{name}`, and its name is followed by a \
+                 colon and a space"
+            )
         } else {
-            format!("write `{word}: {value}`: a field's name is followed by a colon and a space")
+            format!("write `{name}: {value}`: a field's name is followed by a colon and a space")
         };
         Some(Found::syntax(
             self.at + word_len,
@@ -511,6 +537,37 @@ impl Explainer<'_> {
             let word_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
             let at = above.start + above.key_start() + word_len;
             let (word, value) = (&rest[..word_len], rest[word_len..].trim());
+            // `- Some redness is normal` above `quotes:`: a fact's text
+            // without `claim:`, when this line's field is a field of it.
+            if let Some(shape) = self.shape_for(&above)
+                && !shape.field_names().any(|f| f == word)
+                && did_you_mean(word, shape.field_names()).is_none()
+                && line
+                    .key()
+                    .is_some_and(|(k, _)| shape.field_names().any(|f| f == k))
+                && let Some(text_field) = shape.fields.iter().find(|f| {
+                    f.presence == crate::schema::Presence::Required
+                        && matches!(f.ty, Type::Text | Type::Markdown)
+                })
+            {
+                let start = above.start + above.key_start();
+                return Some(Found::syntax(
+                    start,
+                    start,
+                    format!(
+                        "this text has no field name before it, so YAML reads it as the name of a field, up \
+                         to the `:` on line {}",
+                        self.text.line_number(line.start)
+                    ),
+                    format!(
+                        "write the field's name before it, e.g. `{}: {}`; {} is written:\n{}",
+                        text_field.name,
+                        rest.trim(),
+                        shape.what,
+                        written(None, shape, above.is_item())
+                    ),
+                ));
+            }
             return Some(Found::syntax(
                 at,
                 at,
@@ -524,6 +581,9 @@ impl Explainer<'_> {
         }
         // More of the text of a field above, as YAML reads it.
         let parent = self.text.parent_of(&line)?;
+        if let Some(found) = self.dash_without_space(&parent) {
+            return Some(found);
+        }
         let (parent_key, _) = parent.key()?;
         parent.value()?;
         let this_key = line.key().map(|(k, _)| k);
@@ -799,6 +859,26 @@ impl Explainer<'_> {
         ))
     }
 
+    /// `-claim:`: a list item's `-` without its space, which YAML reads as
+    /// part of the field's name.
+    fn dash_without_space(&self, line: &Line) -> Option<Found> {
+        let (key, _) = line.key()?;
+        let name = key.strip_prefix('-')?;
+        if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let at = line.start + line.indent() + 1;
+        Some(Found::syntax(
+            at,
+            at,
+            format!(
+                "a space is missing after the `-` of `{key}:` (line {})",
+                self.text.line_number(line.start)
+            ),
+            format!("write `- {name}:`: a list item starts with `- `"),
+        ))
+    }
+
     /// The parser wanted another `- ` item of a list.
     fn expected_item(&self) -> Option<Found> {
         let line = self.text.line(self.at);
@@ -806,6 +886,35 @@ impl Explainer<'_> {
             && let Some(found) = self.misaligned_item(&line)
         {
             return Some(found);
+        }
+        let item = self.text.ancestors(&line).into_iter().find(Line::is_item);
+        if let Some(item) = item {
+            if let Some(found) = self.dash_without_space(&item) {
+                return Some(found);
+            }
+            // A field of the item above, in a column between its `-` and
+            // its first field.
+            if !line.is_item()
+                && item.indent() < line.indent()
+                && line.indent() < item.key_column()
+                && let Some((first, _)) = item.key()
+            {
+                let start = line.start + line.indent();
+                return Some(Found::syntax(
+                    start,
+                    start,
+                    format!(
+                        "this line starts between the `-` of the item above (line {}) and its first \
+                         field, `{first}:`",
+                        self.text.line_number(item.start)
+                    ),
+                    format!(
+                        "start the fields of an item in the same column as its first field: {}, \
+                         like `{first}:`",
+                        spaces(item.key_column())
+                    ),
+                ));
+            }
         }
         let list = self.frames.iter().rposition(|f| !f.is_map && !f.flow);
         let name = list.and_then(|i| self.name_of(i));
@@ -937,6 +1046,9 @@ impl Explainer<'_> {
         if mark != '"' && mark != '\'' {
             return None;
         }
+        if let Some(found) = self.curly_close(mark, self.at, self.text.all().len()) {
+            return Some(found);
+        }
         let until = match self.kind {
             ErrorKind::DocumentIndicatorInQuotedScalar => self
                 .text
@@ -975,6 +1087,26 @@ impl Explainer<'_> {
             return None;
         }
         let close = before.len() - 1;
+        // The quote that opened the text YAML read, maybe lines above: a
+        // curly quote there ended the text for the editor, not for YAML.
+        let open = opening_quote(self.text.all(), close, mark);
+        if let Some(open) = open
+            && self.text.line_start(open) < self.text.line_start(close)
+        {
+            if let Some(found) = self.curly_close(mark, open, close) {
+                return Some(found);
+            }
+            return Some(Found::syntax(
+                open,
+                open + 1,
+                format!(
+                    "this `{mark}` starts a quoted text that is not closed on its line: YAML reads \
+                     it up to the `{mark}` on line {}, and cannot read what follows",
+                    self.text.line_number(close)
+                ),
+                format!("end the text with `{mark}` on this line"),
+            ));
+        }
         if self.frames.last().is_some_and(|f| f.flow) {
             return Some(Found::syntax(
                 close,
@@ -1016,6 +1148,37 @@ impl Explainer<'_> {
             close + 1,
             format!("the quoted text ends at this `{mark}`, and more text follows it on the line"),
             help,
+        ))
+    }
+
+    /// A line of the quoted text from `open` (up to `until`) that ends with
+    /// a curly quote mark: the editor's end of the text, which YAML does
+    /// not take for one.
+    fn curly_close(&self, mark: char, open: usize, until: usize) -> Option<Found> {
+        let curly: &[char] = if mark == '"' {
+            &['\u{201c}', '\u{201d}', '\u{201e}']
+        } else {
+            &['\u{2018}', '\u{2019}']
+        };
+        let first = self.text.line(open);
+        let line = std::iter::once(first)
+            .chain(self.text.lines_after(first.start))
+            .take_while(|l| l.start < until)
+            .find(|l| l.text.trim_end().ends_with(curly))?;
+        let end = line.start + line.text.trim_end().len();
+        let shown = self.text.slice(line.start, end).chars().next_back()?;
+        let start = end - shown.len_utf8();
+        Some(Found::syntax(
+            start,
+            end,
+            format!(
+                "this text, opened with a straight `{mark}` on line {}, ends with a curly `{shown}`, \
+                 which YAML does not read as its end",
+                self.text.line_number(open)
+            ),
+            format!(
+                "end it with a straight `{mark}` (an editor's \"smart quotes\" turn them curly)"
+            ),
         ))
     }
 
@@ -1372,10 +1535,35 @@ impl Explainer<'_> {
     /// The field names of the mapping whose fields start in `column`, if
     /// its shape is known.
     fn fields_at_column(&self, column: usize) -> Option<Vec<&'static str>> {
-        let index = self.frames.iter().rposition(|f| {
-            f.is_map && !f.flow && self.text.line(f.start).column_of(f.start) == column
-        })?;
+        let index = self
+            .frames
+            .iter()
+            .rposition(|f| f.is_map && !f.flow && self.text.column(f.start) == column)?;
         Some(self.shape_of(index)?.field_names().collect())
+    }
+
+    /// The shape of the block that the fields on `line` belong to: the
+    /// mapping open in its column, or the items of the list open there.
+    fn shape_for(&self, line: &Line) -> Option<&'static Shape> {
+        let column = line.key_column();
+        let index = self.frames.iter().rposition(|f| {
+            !f.flow && {
+                let at = self.text.column(f.start);
+                if f.is_map {
+                    at == column
+                } else {
+                    at == line.indent()
+                }
+            }
+        })?;
+        if self.frames[index].is_map {
+            return self.shape_of(index);
+        }
+        // A list: the shape of its items, from the field that holds it.
+        let holder = index.checked_sub(1)?;
+        let (key, _) = self.frames[holder].pending.as_ref()?;
+        let shape = self.shape_of(holder)?;
+        shape.fields.iter().find(|f| f.name == key)?.ty.shape()
     }
 
     /// The shape of the mapping `frames[index]`, from the file's shape and
@@ -1506,6 +1694,34 @@ fn matching_close(text: &str, open: usize) -> Option<usize> {
     None
 }
 
+/// The quote that opened the quoted text closed by the `mark` at `close`:
+/// the one before it that is not escaped (`\"` in double quotes, `''` in
+/// single quotes).
+fn opening_quote(text: &str, close: usize, mark: char) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mark = mark as u8;
+    let mut i = close;
+    while i > 0 {
+        i -= 1;
+        if bytes[i] != mark {
+            continue;
+        }
+        if mark == b'"' {
+            let backslashes = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+            if backslashes % 2 == 1 {
+                continue;
+            }
+            return Some(i);
+        }
+        if i > 0 && bytes[i - 1] == b'\'' {
+            i -= 1;
+            continue;
+        }
+        return Some(i);
+    }
+    None
+}
+
 /// The first escape YAML refuses in the double-quoted text starting at
 /// `open`, as a byte range.
 fn bad_escape_in(text: &str, open: usize) -> Option<(usize, usize)> {
@@ -1609,6 +1825,11 @@ impl<'a> Text<'a> {
 
     fn line_start(&self, at: usize) -> usize {
         self.all()[..at].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    /// The column (from 0, in characters) of byte `at`.
+    fn column(&self, at: usize) -> usize {
+        self.lines.span(at, at).column - 1
     }
 
     fn line_number(&self, at: usize) -> usize {
@@ -1725,13 +1946,6 @@ impl<'a> Line<'a> {
     /// The column (from 0, in characters) where its first field starts.
     fn key_column(&self) -> usize {
         self.text[..self.key_start()].chars().count()
-    }
-
-    /// The column of byte `at` of the file, on this line.
-    fn column_of(&self, at: usize) -> usize {
-        self.text[..at.saturating_sub(self.start).min(self.text.len())]
-            .chars()
-            .count()
     }
 
     /// Whether it is a list item, `- …`.
