@@ -518,7 +518,7 @@ fn push_escaped(out: &mut String, c: char, lines: Lines) {
 /// How a tab in a source line is shown: one visible column, so that a
 /// diagnostic about a tab can point at it (the renderer would otherwise
 /// widen it to spaces, which look like any other indentation).
-pub const TAB_SHOWN_AS: char = '→';
+const TAB_SHOWN_AS: char = '→';
 
 /// Source lines escaped for a terminal, with two byte offsets into them
 /// moved to where they land in the escaped text. A carriage return that ends

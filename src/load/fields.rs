@@ -420,7 +420,23 @@ impl<'a> Reader<'a> {
         let name = field.name;
         let written = self.raw_text(node).unwrap_or_default();
         let example = crate::schema::yaml_scalar(field.example);
+        // A word or an id given in brackets: `severity: [danger]`, `topic: [basics]`.
+        let one_word = matches!(
+            field.ty,
+            Type::Choice(_) | Type::Id(_) | Type::Language | Type::Url | Type::File
+        );
         match (expected, &node.value) {
+            ("text", Value::List(items)) if one_word => {
+                let word = match &items[..] {
+                    [item] => self.raw_text(item).unwrap_or_else(|| example.clone()),
+                    _ => example.clone(),
+                };
+                let choices = match field.ty {
+                    Type::Choice(words) => format!(" (one of {})", words.join(", ")),
+                    _ => String::new(),
+                };
+                format!("write one value, without brackets{choices}: `{name}: {word}`")
+            }
             ("text", Value::List(_) | Value::Map(_)) if written.starts_with(['[', '{']) => format!(
                 "a value that starts with `{}` is a {} in YAML; to write text that starts with \
                  it, put the whole text in quotes: `{name}: {}`",
@@ -751,6 +767,14 @@ impl FromNode for Date {
 /// which does not exist.
 fn read_date(text: &str) -> Result<Date, (String, String)> {
     let shown = text.trim();
+    if shown != text
+        && let Ok(date) = read_date(shown)
+    {
+        return Err((
+            format!("`{text}` has spaces around the date"),
+            format!("write `{date}`, without the spaces"),
+        ));
+    }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let parts: Vec<&str> = shown.splitn(3, '-').collect();
     if let [y, m, d] = parts[..]
@@ -792,31 +816,33 @@ fn read_date(text: &str) -> Result<Date, (String, String)> {
         .collect();
     let month_named = words.iter().position(|w| month_number(w).is_some());
     let numbers: Vec<&str> = words.iter().copied().filter(|w| digits(w)).collect();
+    // A year, month and day that fit their types; what does not is no date.
+    let ymd = |y: &str, m: i64, d: &str| -> Option<(i16, i8, i8)> {
+        Some((y.parse().ok()?, i8::try_from(m).ok()?, d.parse().ok()?))
+    };
+    let number = |s: &str| s.parse::<i64>().unwrap_or(i64::MAX);
     let candidates: Vec<(i16, i8, i8)> = match (month_named, &numbers[..]) {
         // `Jan 15 2026`, `15 January 2026`
         (Some(i), [a, b]) if words.len() == 3 => {
             let month = month_number(words[i]).unwrap_or(1);
             let (day, year) = if a.len() == 4 { (b, a) } else { (a, b) };
-            vec![(year.parse().unwrap_or(0), month, day.parse().unwrap_or(0))]
+            ymd(year, month.into(), day).into_iter().collect()
         }
         // `2026/1/5`, `2026-1-5`
         (None, [y, m, d]) if y.len() == 4 && words.len() == 3 => {
-            vec![(
-                y.parse().unwrap_or(0),
-                m.parse().unwrap_or(0),
-                d.parse().unwrap_or(0),
-            )]
+            ymd(y, number(m), d).into_iter().collect()
         }
         // `30/11/2026`, `11/30/2026`, `01/02/2026`
         (None, [a, b, y]) if y.len() == 4 && words.len() == 3 => {
-            let (a, b): (i8, i8) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
-            let year = y.parse().unwrap_or(0);
-            if a > 12 || a == b {
-                vec![(year, b, a)]
-            } else if b > 12 {
-                vec![(year, a, b)]
+            let (first, second) = (number(a), number(b));
+            let day_first = ymd(y, second, a);
+            let month_first = ymd(y, first, b);
+            if first > 12 || first == second {
+                day_first.into_iter().collect()
+            } else if second > 12 {
+                month_first.into_iter().collect()
             } else {
-                vec![(year, b, a), (year, a, b)]
+                day_first.into_iter().chain(month_first).collect()
             }
         }
         // `2026`, `2026-11`: no day.
@@ -1119,10 +1145,15 @@ fn write_required(
     mut first_value: Option<&str>,
     out: &mut String,
 ) {
+    // The required fields; a block with none (`review:`) shows them all.
+    let required = shape
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::Required);
     let fields = shape
         .fields
         .iter()
-        .filter(|f| f.presence == Presence::Required);
+        .filter(|f| f.presence == Presence::Required || !required);
     for (i, field) in fields.enumerate() {
         let pad = if item && i == 0 {
             format!("{}- ", " ".repeat(indent - 2))
@@ -1164,4 +1195,50 @@ fn shorten(example: &str) -> String {
         return example.to_string();
     }
     format!("{} …", words[..WORDS].join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_a_date_format_from_a_day_that_does_not_exist() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("30/11/2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("11/30/2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("01/02/2026", &["YYYY-MM-DD"], &["2026-02-01", "2026-01-02"]),
+            ("05.05.2026", &["YYYY-MM-DD"], &["write it as 2026-05-05"]),
+            (
+                "31/02/2026",
+                &["February has 28 days in 2026"],
+                &["YYYY-MM-DD"],
+            ),
+            (
+                "2026-02-29",
+                &["February has 28 days in 2026"],
+                &["2026-02-28"],
+            ),
+            ("2026-00-10", &["no month 0"], &["01 to 12"]),
+            ("2026-12-00", &["December has 31 days"], &["2026-12-31"]),
+            ("30 November 2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("Sept 3, 2026", &["YYYY-MM-DD"], &["2026-09-03"]),
+            ("2026-11-30T10:00:00Z", &["time"], &["2026-11-30"]),
+            (" 2026-11-30", &["spaces"], &["2026-11-30"]),
+            ("2026-11", &["YYYY-MM-DD"], &["2026-"]),
+            // Numbers too large for a day or month are no date, not day 0.
+            ("123/456/2026", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+            ("Jan 200 2026", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+            ("soon", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+        ];
+        for (text, message, help) in cases {
+            let (got_message, got_help) = read_date(text).expect_err(text);
+            for word in *message {
+                assert!(got_message.contains(word), "{text}: {got_message}");
+            }
+            for word in *help {
+                assert!(got_help.contains(word), "{text}: {got_help}");
+            }
+        }
+        assert_eq!(read_date("2024-02-29"), Ok(jiff::civil::date(2024, 2, 29)));
+    }
 }

@@ -470,16 +470,31 @@ impl Explainer<'_> {
             && let Some((key, _)) = above.key()
             && above.value().is_some()
         {
+            let above_line = self.text.line_number(above.start);
+            let continues = if above.opens_block_scalar() {
+                format!(
+                    "if it is part of the text of `{key}` (line {above_line}), indent it, and the \
+                     lines of the text after it, more than `{key}:` (2 spaces is usual)"
+                )
+            } else {
+                format!(
+                    "if it continues the text of `{key}` on line {above_line}, indent it under \
+                     `{key}:` (or join it to that line)"
+                )
+            };
+            let field = match self.missing_text_field(line.key_column()) {
+                Some((field, what)) => format!(
+                    "; if it is {what}'s `{field}`, write `{field}: {}`",
+                    rest.trim()
+                ),
+                None => "; if it is a field, write its name, a colon and a space, then its value"
+                    .to_string(),
+            };
             return Some(Found::syntax(
                 self.at,
                 self.at,
                 "this line is not a `field: value` line, which is what YAML expects here".into(),
-                format!(
-                    "if it continues the text of `{key}` on line {}, indent it under `{key}:` (or \
-                     join it to that line); if it is a field, write its name, a colon and a space, \
-                     then its value",
-                    self.text.line_number(above.start)
-                ),
+                format!("{continues}{field}"),
             ));
         }
         let name = guess.unwrap_or(word);
@@ -1530,6 +1545,25 @@ impl Explainer<'_> {
             return String::new();
         }
         format!(": `{prefix}{}`", quoted(value))
+    }
+
+    /// A required text field that the mapping whose fields start in
+    /// `column` has not been given yet, and how the mapping is named.
+    fn missing_text_field(&self, column: usize) -> Option<(&'static str, &'static str)> {
+        let index = self
+            .frames
+            .iter()
+            .rposition(|f| f.is_map && !f.flow && self.text.column(f.start) == column)?;
+        let shape = self.shape_of(index)?;
+        let given = &self.frames[index].keys;
+        let pending = self.frames[index].pending.as_ref().map(|(k, _)| k);
+        let field = shape.fields.iter().find(|f| {
+            f.presence == crate::schema::Presence::Required
+                && matches!(f.ty, Type::Text | Type::Markdown)
+                && !given.iter().any(|g| g == f.name)
+                && pending.is_none_or(|p| p != f.name)
+        })?;
+        Some((field.name, shape.what))
     }
 
     /// The field names of the mapping whose fields start in `column`, if
