@@ -88,13 +88,22 @@ codes! {
         ReservedId = "reserved-id",
     }
     "YAML and fields" {
-        /// The file is not valid YAML. The message says what the parser expected
-        /// and where; the help says how to fix the usual causes.
+        /// The file is not valid YAML: a colon or a space missing, a line indented
+        /// to no column above it, a quote or bracket never closed, a value that
+        /// starts with one of YAML's own characters. The diagnostic points at the
+        /// character at fault (which may be above the line where YAML gave up),
+        /// says what is wrong in plain words, and the help shows what to write.
         YamlSyntax = "yaml-syntax",
+        /// A line is indented with a tab. YAML indentation must be spaces. The
+        /// diagnostic points at the tab, shown as `→`; replace it with spaces,
+        /// lining the line up with the lines it belongs with (most editors can
+        /// show tabs, and turn them into spaces).
+        TabIndent = "tab-indent",
         /// The file uses a YAML feature content files do not allow: an alias
-        /// (`*name`), a tag other than `!!str` (`!!binary`), a second document
-        /// (`---`), or nesting deeper than any content needs. Write the value out
-        /// as plain YAML.
+        /// (`*name`), an anchor (`&name`), a tag other than `!!str` (`!name`), a
+        /// directive (a line starting with `%`), a second document (`---`), or
+        /// nesting deeper than any content needs. Usually the value is text that
+        /// starts with one of these characters: put it in quotes.
         YamlUnsupported = "yaml-unsupported",
         /// The same key appears twice in one mapping; YAML would silently keep
         /// only one of them. Remove or rename one.
@@ -107,11 +116,14 @@ codes! {
         /// A field holds the wrong kind of value (text where a list is expected,
         /// a list where a number is expected...). Write the kind the message names.
         WrongType = "wrong-type",
-        /// Text holds a control character (NUL, BEL, ESC, DEL and the like), usually
-        /// from a YAML escape such as `\a` or `\x07` in a quoted value. No page or
-        /// feed can show it: remove it.
+        /// Text holds a control character (NUL, BEL, ESC, DEL and the like), from a
+        /// YAML escape such as `\a` or `\x07` in a quoted value, or pasted into the
+        /// file from another program (shown as `<U+0007>`). No page or feed can show
+        /// it: remove it.
         ControlCharacter = "control-character",
-        /// A date is not a real date written as `YYYY-MM-DD`.
+        /// A date is not written `YYYY-MM-DD` (the help shows the date written so,
+        /// when it can tell which date is meant), or is a day that does not exist
+        /// (the message says why: "February has 28 days in 2026").
         BadDate = "bad-date",
         /// A field that takes one of a fixed set of words holds another word.
         /// Use one of the words the message lists.

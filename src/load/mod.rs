@@ -10,6 +10,7 @@ mod entities;
 mod fields;
 mod files;
 mod ids;
+mod syntax;
 pub mod yaml;
 
 pub use ids::{RESERVED_PAGE_IDS, id_problem, is_valid_id, suggest_id};
@@ -434,16 +435,16 @@ fn parse_file(
         );
     }
 
-    let entity = match yaml::parse(&text) {
+    let shape = match kind {
+        "site" => Some(&crate::schema::SITE),
+        folder => crate::schema::kind_in_folder(folder).map(|k| k.shape),
+    };
+    let entity = match yaml::parse_as(&text, shape) {
         Err(error) => {
             diagnostics.push(
                 Diagnostic::error(error.code, &relative, error.span)
                     .message(error.message)
-                    .help(match error.code {
-                        Code::YamlSyntax => "check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted",
-                        Code::DuplicateKey => "keep one of the two: YAML would silently drop the other",
-                        _ => "content files use plain YAML: mappings, lists and text",
-                    }),
+                    .help(error.help),
             );
             None
         }
@@ -452,11 +453,7 @@ fn parse_file(
                 id: id.clone(),
                 file: relative.clone(),
             };
-            let mut reader = Reader {
-                file: &relative,
-                text: &text,
-                diagnostics: &mut diagnostics,
-            };
+            let mut reader = Reader::new(&relative, &text, &mut diagnostics);
             match kind {
                 "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
                 "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
