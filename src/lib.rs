@@ -70,6 +70,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Findings of the evidence checks that editors' `allow` entries silenced.
+    pub silenced: usize,
 }
 
 impl Report {
@@ -89,6 +91,7 @@ pub fn check(root: &Path, today: Date) -> Report {
         today,
         Templates::RenderSamples,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     run.stage("check");
     run.finish(loaded.files)
@@ -112,6 +115,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         options.today,
         Templates::LoadOnly,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     let out = write::check_output(
         &options.root,
@@ -210,8 +214,9 @@ fn check_all(
     today: Date,
     templates: Templates,
     diagnostics: &mut Diagnostics,
+    silenced: &mut usize,
 ) -> Option<theme::Theme> {
-    check::check(&loaded.content, &loaded.files, today, diagnostics);
+    *silenced = check::check(&loaded.content, &loaded.files, today, diagnostics).silenced;
     let mut theme = theme::load(root, &mut loaded.files, diagnostics)?;
     if templates == Templates::RenderSamples
         && let Some(site) = &loaded.content.site
@@ -233,6 +238,7 @@ struct Run {
     timings: Vec<(&'static str, Duration)>,
     pages: usize,
     files_written: usize,
+    silenced: usize,
 }
 
 impl Run {
@@ -244,6 +250,7 @@ impl Run {
             timings: Vec::new(),
             pages: 0,
             files_written: 0,
+            silenced: 0,
         }
     }
 
@@ -261,6 +268,7 @@ impl Run {
             files_written: self.files_written,
             elapsed: self.started.elapsed(),
             timings: self.timings,
+            silenced: self.silenced,
         }
     }
 }

@@ -10,6 +10,7 @@ mod entities;
 mod fields;
 mod files;
 mod ids;
+mod numbers;
 pub mod yaml;
 
 pub use ids::{RESERVED_PAGE_IDS, id_problem, is_valid_id, suggest_id};

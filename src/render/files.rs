@@ -136,7 +136,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         .par_iter()
         .map(|q| {
             let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
-            text.extend(q.facts.iter().map(|f| f.claim.clone()));
+            text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
             text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
             let topic = graph
                 .entities
@@ -145,7 +145,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             text.extend(topic.clone());
             SearchDocument {
                 url: url(&q.origin.id),
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 section: topic.unwrap_or_default(),
                 text: text.join("\n"),
             }

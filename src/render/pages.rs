@@ -449,7 +449,7 @@ impl<'g> PageRenderer<'g> {
         questions
             .iter()
             .map(|q| QuestionSummary {
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 url: self.url_of(&q.origin.id),
                 summary: q.summary.value.clone(),
                 topic: self.link(&q.topic),
@@ -534,7 +534,7 @@ impl<'g> PageRenderer<'g> {
                     "agree"
                 };
                 FactContext {
-                    claim: f.claim.clone(),
+                    claim: f.claim.value.clone(),
                     status,
                     supporting,
                     qualifying,
@@ -551,7 +551,10 @@ impl<'g> PageRenderer<'g> {
         let (due, _) = due_date(&q.reviewed, self.max_age_days);
         let quotes =
             |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
-        let money = |v: &Option<Spanned<f64>>| v.as_ref().map(|v| format_number(v.value));
+        // Exact numbers: render is to show `Number::to_string()` grouped for
+        // the site's language (another change); until then, as before.
+        let money =
+            |v: &Option<Spanned<Number>>| v.as_ref().map(|v| format_number(v.value.to_f64()));
         let cited: BTreeSet<&str> = crate::link::question_quotes(q)
             .map(|x| x.source.value.as_str())
             .collect();
@@ -568,7 +571,7 @@ impl<'g> PageRenderer<'g> {
         let plain = &self.question_text[id];
         QuestionContext {
             id: id.to_string(),
-            title: q.question.clone(),
+            title: q.question.value.clone(),
             url: self.url_of(id),
             summary: q.summary.value.clone(),
             answer_html,
@@ -592,17 +595,17 @@ impl<'g> PageRenderer<'g> {
                 overdue: due < self.today,
             },
             cost: q.cost.as_ref().map(|c| CostContext {
-                currency: c.currency.clone(),
-                per: c.per.clone(),
+                currency: c.currency.value.clone(),
+                per: c.per.value.clone(),
                 typical: money(&c.typical),
                 low: money(&c.low),
                 high: money(&c.high),
-                basis: c.basis.clone(),
-                factors: c.factors.clone(),
+                basis: c.basis.as_ref().map(|b| b.value.clone()),
+                factors: c.factors.iter().map(|f| f.value.clone()).collect(),
                 quotes: quotes(&c.quotes),
             }),
             comparison: q.comparison.as_ref().map(|c| ComparisonContext {
-                with: c.with.clone(),
+                with: c.with.value.clone(),
                 rows: c
                     .rows
                     .iter()
@@ -673,7 +676,7 @@ impl<'g> PageRenderer<'g> {
                     "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
                     "mainEntity": [{
                         "@type": "Question",
-                        "name": q.question,
+                        "name": q.question.value,
                         "acceptedAnswer": { "@type": "Answer", "text": answer },
                     }],
                 },
@@ -681,7 +684,7 @@ impl<'g> PageRenderer<'g> {
                     "@type": "MedicalWebPage",
                     "@id": url,
                     "url": url,
-                    "name": q.question,
+                    "name": q.question.value,
                     "description": q.summary.value,
                     "inLanguage": self.site.language.value,
                     "lastReviewed": ctx.review.on,

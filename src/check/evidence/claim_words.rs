@@ -1,0 +1,148 @@
+//! Claims that say more than their quotes: the content words of a claim
+//! (or a summary, or an answer where the site asks for it) that no quote
+//! behind it has.
+//!
+//! Words are compared by their stem (the search index's Porter stemmer), so
+//! `scars` is backed by `scarring`. Set aside as not content: stop words and
+//! the words sources are cited with ([`STOP_WORDS`]: `the`, `may`, `one`,
+//! `excerpt`, `says`...), words of two letters or fewer, numbers (the
+//! numbers rule has them) and qualifiers (the qualifiers rule has them);
+//! and set aside as known: glossary terms and aliases, the question's own
+//! words, and the names in the quotes' attributions. Unbacked words next to
+//! each other are one finding (`at home`, not `at` and `home`).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::qualifiers::Qualifiers;
+use super::words::{self, Word};
+
+/// English function words, and the words the site uses to cite its sources
+/// ("one excerpt says", "according to"): none of them says what a claim
+/// claims. Sorted, for a binary search.
+pub const STOP_WORDS: &[&str] = &[
+    "about", "above", "according", "across", "add", "adds", "after", "again", "against", "agree", "agrees",
+    "also", "although", "among", "and", "another", "any", "are", "around", "because",
+    "been", "before", "being", "below", "between", "both", "but", "can", "cannot", "could",
+    "describe", "describes", "did", "disagree", "disagrees", "does", "doing", "done", "down", "during", "each",
+    "either", "else", "even", "excerpt", "excerpts", "few", "for", "from", "further", "get",
+    "gets", "got", "had", "has", "have", "having", "her", "here", "hers", "him", "his",
+    "how", "however", "into", "its", "itself", "just", "less", "lists", "many", "may",
+    "might", "mention", "mentions", "more", "much", "must", "not", "note", "notes", "now",
+    "off", "once", "one", "only", "other", "others", "our", "ours", "out", "over", "own",
+    "per", "quote", "quoted", "quotes", "rather", "said", "same", "say", "says", "shall",
+    "she", "should", "since", "some", "source", "sources", "still", "such", "than", "that",
+    "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
+    "though", "through", "too", "under", "until", "upon", "very", "was", "well", "were",
+    "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
+    "will", "with", "within", "without", "would", "yes", "yet", "you", "your", "yours",
+];
+
+/// Whether a word (lowercase) is a stop word.
+pub fn is_stop_word(lower: &str) -> bool {
+    STOP_WORDS.binary_search(&lower).is_ok()
+}
+
+/// Whether a word could say what a claim claims: not a stop word, longer
+/// than two letters, not a number, not a qualifier.
+pub fn is_content_word(lower: &str, qualifiers: &Qualifiers) -> bool {
+    lower.chars().count() > 2
+        && !is_stop_word(lower)
+        && !lower.starts_with(|c: char| c.is_ascii_digit())
+        && !super::numbers::is_number_word(lower)
+        && !qualifiers.starts_with(lower)
+}
+
+/// The stems of a text's words (a quote's, an attribution's, a glossary
+/// term's, the question's).
+pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    words::of_text(text)
+        .into_iter()
+        .map(|w| words::stem(&w.lower))
+}
+
+/// The runs of words (as ranges of indexes into `words`) that are content
+/// words backed by none of `quoted` and not set aside as `known`.
+pub fn unbacked(
+    words: &[Word],
+    quoted: &HashSet<String>,
+    known: &HashSet<String>,
+    qualifiers: &Qualifiers,
+) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if !is_content_word(&word.lower, qualifiers) {
+            continue;
+        }
+        let stem = words::stem(&word.lower);
+        if quoted.contains(&stem) || known.contains(&stem) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.end == i => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    // A stop word just before a run belongs to what it says (`at home`).
+    for run in &mut runs {
+        if run.start > 0 && is_stop_word(&words[run.start - 1].lower) && run.len() == 1 {
+            let before = &words[run.start - 1].lower;
+            if matches!(before.as_str(), "at" | "in" | "on" | "by") {
+                run.start -= 1;
+            }
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unbacked_in(text: &str, quote: &str, known: &str) -> Vec<String> {
+        let qualifiers = Qualifiers::new([], []);
+        let words = words::of_text(text);
+        let quoted: HashSet<String> = stems_of(quote).collect();
+        let known: HashSet<String> = stems_of(known).collect();
+        unbacked(&words, &quoted, &known, &qualifiers)
+            .into_iter()
+            .map(|run| text[words[run.start].range.start..words[run.end - 1].range.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn stop_words_are_sorted() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn fires_on_details_no_quote_gives() {
+        let quote = "many derma roller users suffer from side effects";
+        assert_eq!(
+            unbacked_in("Many people who use derma rollers at home get side effects.", quote, ""),
+            ["people", "use", "at home"]
+        );
+        assert_eq!(
+            unbacked_in(
+                "One doctor says there are no risks.",
+                "There are no risks or downtime if microneedling is performed properly Dr. Katz",
+                ""
+            ),
+            ["doctor"]
+        );
+    }
+
+    #[test]
+    fn silent_on_a_faithful_claim() {
+        assert!(unbacked_in(
+            "Needles that go too deep can cause scarring in severe cases.",
+            "If the needles penetrate beyond the recommended depth it may lead to side effects like bleeding, bruising, or even scarring in severe cases, they go deep",
+            ""
+        )
+        .is_empty());
+        // The question's words and glossary terms are known.
+        assert!(unbacked_in("Dermis damage heals.", "damage heals", "Does the dermis heal?").is_empty());
+        // Numbers and qualifiers are other rules' findings.
+        assert!(unbacked_in("Most heal in 48 hours.", "heal hours", "").is_empty());
+    }
+}

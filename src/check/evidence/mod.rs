@@ -1,0 +1,553 @@
+//! The site's own words held to its quotes.
+//!
+//! Every sentence a reader sees is either a verified quote or the site's
+//! wording, and the site's wording must stay within its quotes. Three rules
+//! read it, each in its own file:
+//!
+//! - [`numbers`]: every number, in digits or in words, is in a quote behind it;
+//! - [`qualifiers`]: no word of frequency, certainty, safety or praise that no
+//!   quote behind it has;
+//! - [`claim_words`]: no content word in a claim or summary (an answer, where
+//!   the site asks) that no quote behind it has.
+//!
+//! Which quotes are "behind" a text: a claim's are its fact's quotes; a data
+//! block's are the block's; a summary's and an answer's are all the
+//! question's; a caution message's are the caution's; a topic intro's are
+//! those of the topic's questions. Findings an editor has judged fine are
+//! silenced by [`allow`]ances written next to the text.
+//!
+//! This module reads the model and reports; it never changes the text.
+
+pub mod allow;
+pub mod claim_words;
+pub mod numbers;
+pub mod qualifiers;
+pub mod words;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, Span};
+use crate::model::{Allow, Caution, Content, Question, Quote, Spanned, Topic};
+
+use super::Context;
+use super::duplicates::NearDuplicate;
+use super::locate::Locator;
+pub use allow::Allowances;
+use qualifiers::Qualifiers;
+
+/// The evidence settings of the site, resolved.
+pub struct Settings {
+    pub qualifiers: Qualifiers,
+    /// The severity of a number in a summary, answer or caution message
+    /// that no quote gives.
+    pub numbers_in_prose: Severity,
+    pub claim_words_in_answers: bool,
+    /// The stems of every glossary term and alias: words the site explains,
+    /// so they are not details a claim adds.
+    glossary: HashSet<String>,
+    /// Entries of `evidence.qualifiers` that cannot be used, and why.
+    problems: Vec<(Span, String, String)>,
+}
+
+impl Settings {
+    pub fn of(content: &Content) -> Self {
+        let evidence = content.site.as_ref().map(|s| &s.evidence);
+        let default = crate::model::EvidenceSettings::default();
+        let evidence = evidence.unwrap_or(&default);
+        let mut problems = Vec::new();
+        for word in &evidence.qualifiers_add {
+            if qualifiers::phrase_forms(word).is_empty() {
+                problems.push((
+                    word.span,
+                    format!("`{}` has no word to flag", word.value),
+                    "list words or short phrases, such as `miracle` or `clinically proven`"
+                        .to_string(),
+                ));
+            }
+        }
+        let built_in: Vec<Vec<String>> = qualifiers::DEFAULT
+            .iter()
+            .map(|q| qualifiers::phrase_forms(q))
+            .collect();
+        for word in &evidence.qualifiers_remove {
+            if !built_in.contains(&qualifiers::phrase_forms(word)) {
+                problems.push((
+                    word.span,
+                    format!("`{}` is not a built-in qualifier, so removing it changes nothing", word.value),
+                    format!("the built-in qualifiers are: {}", qualifiers::DEFAULT.join(", ")),
+                ));
+            }
+        }
+        let glossary = content
+            .glossary
+            .iter()
+            .flat_map(|t| std::iter::once(&t.term).chain(&t.aliases))
+            .flat_map(|text| claim_words::stems_of(text).collect::<Vec<_>>())
+            .collect();
+        Settings {
+            qualifiers: Qualifiers::new(
+                evidence.qualifiers_add.iter().map(|w| w.value.as_str()),
+                evidence.qualifiers_remove.iter().map(|w| w.value.as_str()),
+            ),
+            numbers_in_prose: if evidence.numbers_in_prose_are_errors {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            claim_words_in_answers: evidence.claim_words_in_answers,
+            glossary,
+            problems,
+        }
+    }
+
+    /// Reports the entries of `evidence.qualifiers` that cannot be used.
+    pub fn report_problems(&self, file: &Path, out: &mut Diagnostics) {
+        for (span, message, help) in &self.problems {
+            out.push(
+                Diagnostic::error(Code::BadSetting, file, Some(*span))
+                    .message(message.clone())
+                    .help(help.clone()),
+            );
+        }
+    }
+}
+
+/// What a set of quotes says, as the rules compare it.
+#[derive(Default)]
+struct Quoted {
+    /// Each quote's words as qualifier forms, in a row.
+    forms: Vec<String>,
+    /// The stems of the quotes' words and of their attributions.
+    stems: HashSet<String>,
+    numbers: Vec<Decimal>,
+}
+
+impl Quoted {
+    fn new<'q>(quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
+        let mut quoted = Quoted::default();
+        for quote in quotes {
+            quoted.add(quote);
+        }
+        quoted
+    }
+
+    fn add(&mut self, quote: &Quote) {
+        let text = quote.text.value.as_str();
+        self.forms.push(qualifiers::quote_forms(text));
+        self.stems.extend(claim_words::stems_of(text));
+        if let Some(attribution) = &quote.attribution {
+            self.stems.extend(claim_words::stems_of(attribution));
+        }
+        self.numbers.extend(numbers::values_in(text));
+    }
+
+    fn has_number(&self, value: Decimal) -> bool {
+        self.numbers.contains(&value)
+    }
+}
+
+/// How a field's numbers are held to its quotes.
+#[derive(Clone, Copy)]
+enum NumberRule {
+    /// Claims and data blocks: `number-not-quoted`, an error.
+    Strict,
+    /// Summaries, answers, caution messages: `prose-number-not-quoted`.
+    Prose(Severity),
+    /// Not checked (a topic intro).
+    Off,
+}
+
+/// One text of the site's to check, and where its findings go.
+struct Field<'a> {
+    /// How messages name it: "the claim", "the summary", "the timeline".
+    name: &'a str,
+    value: &'a Spanned<String>,
+    markdown: bool,
+    /// The allowances next to it.
+    allow: &'a [Allow],
+    numbers: NumberRule,
+    claim_words: bool,
+}
+
+/// The quotes a field is held to, and how messages name them.
+struct Against<'a> {
+    quoted: &'a Quoted,
+    /// "none of its quotes", "no quote of the question".
+    none: &'a str,
+}
+
+/// Checks one field, reporting into `out` what its allowances do not silence.
+#[allow(clippy::too_many_arguments)]
+fn check_field(
+    ctx: &Context,
+    file: &Path,
+    field: &Field,
+    against: &Against,
+    known: &HashSet<String>,
+    allowances: &mut Allowances,
+    out: &mut Diagnostics,
+) {
+    let text = field.value.value.as_str();
+    if text.trim().is_empty() {
+        return;
+    }
+    let words = if field.markdown {
+        words::of_markdown(text)
+    } else {
+        words::of_text(text)
+    };
+    let settings = &ctx.settings.evidence;
+    // (where, the word named, the finding without its span)
+    let mut findings: Vec<(std::ops::Range<usize>, String, Diagnostic)> = Vec::new();
+    let name = field.name;
+    let none = against.none;
+    let code_of = |d: &Diagnostic| d.code.name().to_string();
+    let allow_line = |code: &str, word: &str| {
+        format!("if it is right as it is, allow it next to the text: `allow: [{{code: {code}, word: \"{word}\", reason: ...}}]`")
+    };
+
+    if !matches!(field.numbers, NumberRule::Off) {
+        for number in numbers::numbers_in(text, &words) {
+            if against.quoted.has_number(number.value) {
+                continue;
+            }
+            let written = &text[number.range.clone()];
+            let finding = match field.numbers {
+                NumberRule::Strict => Diagnostic::error(Code::NumberNotQuoted, file, None)
+                    .message(format!("{name} says {written}, which {none} gives"))
+                    .help(format!(
+                        "every number in {name} must be in one of its quotes, in digits or in words: add the quote that gives it, or correct the number{}",
+                        quotes_give(against.quoted)
+                    )),
+                NumberRule::Prose(severity) => {
+                    let d = Diagnostic::warning(Code::ProseNumberNotQuoted, file, None);
+                    let d = Diagnostic { severity, ..d };
+                    let help = format!(
+                        "add the quote that gives it, or take the number out{}",
+                        quotes_give(against.quoted)
+                    );
+                    let help = if severity == Severity::Warning {
+                        format!("{help}; {}", allow_line(&code_of(&d), written))
+                    } else {
+                        help
+                    };
+                    d.message(format!("{name} says {written}, which {none} gives"))
+                        .help(help)
+                }
+                NumberRule::Off => unreachable!("checked above"),
+            };
+            findings.push((number.range, written.to_string(), finding));
+        }
+    }
+
+    let forms = &against.quoted.forms;
+    for (at, count, phrase) in settings.qualifiers.find(text, &words) {
+        if qualifiers::backed(phrase, forms) {
+            continue;
+        }
+        let range = words[at].range.start..words[at + count - 1].range.end;
+        let written = text[range.clone()].to_lowercase();
+        let d = Diagnostic::warning(Code::QualifierNotQuoted, file, None);
+        let help = format!(
+            "say who says it (\"one excerpt says ...\") and quote the words it rests on, or drop it; {}",
+            allow_line(&code_of(&d), &written)
+        );
+        let d = d
+            .message(format!("{name} says '{written}', which {none} says"))
+            .help(help);
+        findings.push((range, written, d));
+    }
+
+    if field.claim_words {
+        for run in claim_words::unbacked(&words, &against.quoted.stems, known, &settings.qualifiers)
+        {
+            let range = words[run.start].range.start..words[run.end - 1].range.end;
+            let written = text[range.clone()].to_lowercase();
+            let d = Diagnostic::warning(Code::WordNotQuoted, file, None);
+            let help = format!(
+                "say only what the quotes say, or add the quote that says it; {}",
+                allow_line(&code_of(&d), &written)
+            );
+            let d = d
+                .message(format!("{name} says '{written}', which {none} says"))
+                .help(help);
+            findings.push((range, written, d));
+        }
+    }
+
+    if findings.is_empty() {
+        return;
+    }
+    findings.sort_by_key(|(range, _, _)| range.start);
+    let file_text = ctx.files.get(file);
+    let mut locator = Locator::new(file_text.as_deref(), text, field.value.span);
+    for (range, word, mut finding) in findings {
+        finding.span = Some(locator.locate(range));
+        if finding.code == Code::NumberNotQuoted {
+            out.push(finding); // An error: no allowance silences it.
+        } else {
+            allowances.report(file, field.allow, &word, finding, out);
+        }
+    }
+}
+
+/// ", the quotes give: 48, 4, 6" (or that they give none).
+fn quotes_give(quoted: &Quoted) -> String {
+    if quoted.numbers.is_empty() {
+        return "; the quotes give no number".to_string();
+    }
+    let mut shown: Vec<String> = Vec::new();
+    for n in &quoted.numbers {
+        let n = n.normalize().to_string();
+        if !shown.contains(&n) {
+            shown.push(n);
+        }
+    }
+    format!("; the quotes give: {}", shown.join(", "))
+}
+
+/// Every evidence check of one question: its claims, summary, answer, data
+/// blocks, and whether it is a near-duplicate of another.
+pub fn question(
+    ctx: &Context,
+    q: &Question,
+    near_duplicate: Option<&NearDuplicate>,
+    out: &mut Diagnostics,
+) -> Allowances {
+    let file = q.origin.file.as_path();
+    let settings = &ctx.settings.evidence;
+    let mut allowances = Allowances::default();
+    let mut known: HashSet<String> = claim_words::stems_of(&q.question).collect();
+    known.extend(settings.glossary.iter().cloned());
+
+    for fact in &q.facts {
+        let quoted = Quoted::new(&fact.quotes);
+        let field = Field {
+            name: "the claim",
+            value: &fact.claim,
+            markdown: false,
+            allow: &fact.allow,
+            numbers: NumberRule::Strict,
+            claim_words: true,
+        };
+        let against = Against {
+            quoted: &quoted,
+            none: "none of its quotes",
+        };
+        check_field(ctx, file, &field, &against, &known, &mut allowances, out);
+    }
+
+    if let Some(cost) = &q.cost {
+        let quoted = Quoted::new(&cost.quotes);
+        cost_figures(file, cost, &quoted, out);
+        let texts = [&cost.currency, &cost.per]
+            .into_iter()
+            .chain(&cost.basis)
+            .chain(&cost.factors);
+        block(ctx, file, "the cost block", texts, &cost.allow, &quoted, &mut allowances, out);
+    }
+    if let Some(comparison) = &q.comparison {
+        let quoted = Quoted::new(&comparison.quotes);
+        let texts = std::iter::once(&comparison.with).chain(
+            comparison
+                .rows
+                .iter()
+                .flat_map(|r| [&r.aspect, &r.ours, &r.theirs]),
+        );
+        let allow = &comparison.allow;
+        block(ctx, file, "the comparison", texts, allow, &quoted, &mut allowances, out);
+    }
+    if let Some(timeline) = &q.timeline {
+        let quoted = Quoted::new(&timeline.quotes);
+        let texts = timeline.steps.iter().flat_map(|s| [&s.when, &s.what]);
+        let allow = &timeline.allow;
+        block(ctx, file, "the timeline", texts, allow, &quoted, &mut allowances, out);
+    }
+
+    let all = Quoted::new(crate::link::question_quotes(q));
+    let against = Against {
+        quoted: &all,
+        none: "no quote of the question",
+    };
+    let prose = NumberRule::Prose(settings.numbers_in_prose);
+    for (name, value, markdown, claim_words) in [
+        ("the summary", &q.summary, false, true),
+        ("the answer", &q.answer, true, settings.claim_words_in_answers),
+    ] {
+        let field = Field {
+            name,
+            value,
+            markdown,
+            allow: &q.allow,
+            numbers: prose,
+            claim_words,
+        };
+        check_field(ctx, file, &field, &against, &known, &mut allowances, out);
+    }
+
+    if let Some(dup) = near_duplicate {
+        near_duplicate_finding(ctx, q, dup, &mut allowances, out);
+    }
+    allowances
+}
+
+/// The text fields of a data block: numbers strictly, and qualifiers.
+#[allow(clippy::too_many_arguments)]
+fn block<'a>(
+    ctx: &Context,
+    file: &Path,
+    name: &str,
+    texts: impl Iterator<Item = &'a Spanned<String>>,
+    allow: &[Allow],
+    quoted: &Quoted,
+    allowances: &mut Allowances,
+    out: &mut Diagnostics,
+) {
+    let against = Against {
+        quoted,
+        none: "none of its quotes",
+    };
+    let known = HashSet::new();
+    for value in texts {
+        let field = Field {
+            name,
+            value,
+            markdown: false,
+            allow,
+            numbers: NumberRule::Strict,
+            claim_words: false,
+        };
+        check_field(ctx, file, &field, &against, &known, allowances, out);
+    }
+}
+
+/// A cost's `typical`, `low` and `high` must each be in one of its quotes.
+fn cost_figures(file: &Path, cost: &crate::model::Cost, quoted: &Quoted, out: &mut Diagnostics) {
+    let named = [
+        ("typical", &cost.typical),
+        ("low", &cost.low),
+        ("high", &cost.high),
+    ];
+    for (name, value) in named {
+        let Some(value) = value else { continue };
+        if quoted.has_number(value.value.decimal()) {
+            continue;
+        }
+        out.push(
+            Diagnostic::error(Code::NumberNotQuoted, file, Some(value.span))
+                .message(format!(
+                    "the {name} cost {} does not appear in any of the cost's quotes",
+                    value.value
+                ))
+                .help(if quoted.numbers.is_empty() {
+                    "add a quote that gives this number".to_string()
+                } else {
+                    format!(
+                        "the quotes give: {}",
+                        quoted
+                            .numbers
+                            .iter()
+                            .map(|n| n.normalize().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+        );
+    }
+}
+
+/// `near-duplicate-question` on `q`, unless an allowance on either question
+/// names the other.
+fn near_duplicate_finding(
+    ctx: &Context,
+    q: &Question,
+    dup: &NearDuplicate,
+    allowances: &mut Allowances,
+    out: &mut Diagnostics,
+) {
+    let other = &ctx.content.questions[dup.other];
+    let code = Code::NearDuplicateQuestion;
+    let file = q.origin.file.as_path();
+    if allowances.find(file, &q.allow, code, &other.origin.id)
+        || allowances.find(&other.origin.file, &other.allow, code, &q.origin.id)
+    {
+        allowances.count_silenced();
+        return;
+    }
+    out.push(
+        Diagnostic::warning(code, file, Some(q.question.span))
+            .message(format!(
+                "this question asks much the same as `{}`: \"{}\"",
+                other.origin.id, other.question.value
+            ))
+            .help(format!(
+                "merge them, or make each ask something the other does not; if both are right, link them in `related` and allow it on one of them: `allow: [{{code: near-duplicate-question, word: {}, reason: ...}}]`",
+                other.origin.id
+            )),
+    );
+}
+
+/// A caution's message: its numbers and qualifiers against its quotes.
+pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allowances {
+    let mut allowances = Allowances::default();
+    let quoted = Quoted::new(&caution.quotes);
+    let field = Field {
+        name: "the message",
+        value: &caution.message,
+        markdown: true,
+        allow: &caution.allow,
+        numbers: NumberRule::Prose(ctx.settings.evidence.numbers_in_prose),
+        claim_words: false,
+    };
+    let against = Against {
+        quoted: &quoted,
+        none: "none of the caution's quotes",
+    };
+    let file = caution.origin.file.as_path();
+    check_field(ctx, file, &field, &against, &HashSet::new(), &mut allowances, out);
+    allowances
+}
+
+/// A topic's intro: its qualifiers against the quotes of its questions.
+pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances {
+    let mut allowances = Allowances::default();
+    let Some(intro) = &topic.intro else {
+        return allowances;
+    };
+    // The topic's quotes are gathered only when the intro has a qualifier.
+    let words = words::of_markdown(intro);
+    if ctx
+        .settings
+        .evidence
+        .qualifiers
+        .find(intro, &words)
+        .is_empty()
+    {
+        return allowances;
+    }
+    let quoted = Quoted::new(
+        ctx.content
+            .questions
+            .iter()
+            .filter(|q| q.topic.value == topic.origin.id)
+            .flat_map(crate::link::question_quotes),
+    );
+    let field = Field {
+        name: "the intro",
+        value: intro,
+        markdown: true,
+        allow: &topic.allow,
+        numbers: NumberRule::Off,
+        claim_words: false,
+    };
+    let against = Against {
+        quoted: &quoted,
+        none: "no quote of the topic's questions",
+    };
+    let file = topic.origin.file.as_path();
+    check_field(ctx, file, &field, &against, &HashSet::new(), &mut allowances, out);
+    allowances
+}

@@ -1,0 +1,140 @@
+//! The words of the site's text and of its quotes, as the evidence checks
+//! compare them: where each word is, its lowercase form, and (for claim
+//! words) its stem.
+//!
+//! Words are Unicode's (UAX #29, as quotes are verified): `short-term` is
+//! two words, `1,200.50` and `don't` are one. In markdown, only the text a
+//! reader sees as the site's own words counts: not `[[id]]` links (they show
+//! another entity's title), code, or raw HTML. This module finds words; it
+//! must not judge them.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A word of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word<'t> {
+    /// Where it is, in bytes of the text (of the field's value).
+    pub range: Range<usize>,
+    /// As written.
+    pub written: &'t str,
+    /// Lowercase, apostrophes removed: the form compared with quotes.
+    pub lower: String,
+}
+
+/// The words of plain text.
+pub fn of_text(text: &str) -> Vec<Word<'_>> {
+    let mut words = Vec::new();
+    push_words(text, 0, &mut words);
+    words
+}
+
+/// The words of markdown that a reader sees as the site's own: the text of
+/// paragraphs, lists, emphasis and `[text](id)` links; not the ids of
+/// `[[id]]` links, code spans, code blocks or raw HTML.
+pub fn of_markdown(markdown: &str) -> Vec<Word<'_>> {
+    let options =
+        Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut words = Vec::new();
+    let mut in_wikilink = 0usize;
+    let mut in_code_block = 0usize;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole: false },
+                ..
+            }) => in_wikilink += 1,
+            Event::End(TagEnd::Link) if in_wikilink > 0 => in_wikilink -= 1,
+            Event::Start(Tag::CodeBlock(_)) => in_code_block += 1,
+            Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
+            Event::Text(_) if in_wikilink == 0 && in_code_block == 0 => {
+                // The source's own characters, so that positions are right
+                // (an escape such as `\*` is not a word character anyway).
+                if let Some(source) = markdown.get(range.clone()) {
+                    push_words(source, range.start, &mut words);
+                }
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+fn push_words<'t>(text: &'t str, offset: usize, out: &mut Vec<Word<'t>>) {
+    for (at, word) in text.unicode_word_indices() {
+        out.push(Word {
+            range: offset + at..offset + at + word.len(),
+            written: word,
+            lower: lower(word),
+        });
+    }
+}
+
+/// Lowercase with apostrophes removed: `Patient's` → `patients`.
+pub fn lower(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The form qualifiers are matched in: lowercase, and a final `s` taken off
+/// words of more than three letters (not `ss`), so that `risks` is `risk`
+/// and `works` is `work`, but `most` and `mostly`, `rare` and `rarer` stay
+/// apart (they say different things).
+pub fn form(lower: &str) -> &str {
+    match lower.strip_suffix('s') {
+        Some(stem) if lower.len() > 3 && !stem.ends_with('s') => stem,
+        _ => lower,
+    }
+}
+
+/// The stem claim words are compared by (the search index's Porter stemmer).
+pub fn stem(lower: &str) -> String {
+    crate::search::stem(lower)
+}
+
+/// Whether the text between two words is only white space or a hyphen, so
+/// they read as one phrase (`twenty-five`, `no risk`).
+pub fn adjacent(text: &str, before: &Word, after: &Word) -> bool {
+    text.get(before.range.end..after.range.start)
+        .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == '-' || c == '‐'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_of_text_with_positions() {
+        let words = of_text("Most short-term redness, don't worry: 1,200.50.");
+        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        assert_eq!(
+            lowers,
+            ["most", "short", "term", "redness", "dont", "worry", "1,200.50"]
+        );
+        assert_eq!(words[0].range, 0..4);
+    }
+
+    #[test]
+    fn markdown_words_skip_ids_and_code() {
+        let text = "See [[how-long]] and [the guide](oven-guide), `code 12`.\n\n```\n48 hours\n```\n";
+        let words = of_markdown(text);
+        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        assert_eq!(lowers, ["see", "and", "the", "guide"]);
+        let guide = &words[3];
+        assert_eq!(&text[guide.range.clone()], "guide");
+    }
+
+    #[test]
+    fn forms_keep_degrees_apart() {
+        assert_eq!(form("risks"), "risk");
+        assert_eq!(form("works"), "work");
+        assert_eq!(form("less"), "less");
+        assert_eq!(form("mostly"), "mostly");
+        assert_eq!(form("rarer"), "rarer");
+        assert_eq!(form("is"), "is");
+    }
+}
