@@ -73,7 +73,9 @@ pub fn review(ctx: &Context, file: &Path, review: &Review, out: &mut Diagnostics
         out.push(
             Diagnostic::warning(Code::ReviewOverdue, file, Some(span))
                 .message(format!("this answer was due for review on {due}"))
-                .help("review it against its sources, then update `reviewed.on` (and `next`, if set)"),
+                .help(
+                    "review it against its sources, then update `reviewed.on` (and `next`, if set)",
+                ),
         );
     }
 }

@@ -138,7 +138,9 @@ mod tests {
         };
         Question {
             origin: Origin {
-                id: text.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "-"),
+                id: text
+                    .to_lowercase()
+                    .replace(|c: char| !c.is_alphanumeric(), "-"),
                 file: "q.yaml".into(),
             },
             question: spanned(text),

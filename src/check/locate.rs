@@ -176,7 +176,8 @@ mod tests {
 
     #[test]
     fn finds_pieces_of_a_block_scalar() {
-        let file = "title: x\nanswer: |\n  First line with [[one]].\n  Second [[two]] and [[one]].\n";
+        let file =
+            "title: x\nanswer: |\n  First line with [[one]].\n  Second [[two]] and [[one]].\n";
         let value = "First line with [[one]].\nSecond [[two]] and [[one]].\n";
         let span = field(file, "First line");
         let span = Span {

@@ -172,19 +172,13 @@ impl<'a> Context<'a> {
         let mut entities = HashMap::new();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
-            .chain(
-                (content.topics.iter()).map(|e| (&e.origin, Kind::Topic, e.title.as_str())),
-            )
+            .chain((content.topics.iter()).map(|e| (&e.origin, Kind::Topic, e.title.as_str())))
             .chain(
                 (content.questions.iter())
                     .map(|e| (&e.origin, Kind::Question, e.question.as_str())),
             )
-            .chain(
-                (content.cautions.iter()).map(|e| (&e.origin, Kind::Caution, e.title.as_str())),
-            )
-            .chain(
-                (content.glossary.iter()).map(|e| (&e.origin, Kind::Glossary, e.term.as_str())),
-            )
+            .chain((content.cautions.iter()).map(|e| (&e.origin, Kind::Caution, e.title.as_str())))
+            .chain((content.glossary.iter()).map(|e| (&e.origin, Kind::Glossary, e.term.as_str())))
             .chain((content.pages.iter()).map(|e| (&e.origin, Kind::Page, e.title.as_str())));
         for (origin, kind, title) in origins {
             entities.insert(origin.id.as_str(), (kind, title));

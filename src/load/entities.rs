@@ -58,19 +58,17 @@ impl FromNode for Fact {
 impl FromNode for Allow {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
         let f = r.fields(node, &schema::ALLOW)?;
-        let code = r
-            .required(&f, "code")
-            .and_then(|name: Spanned<String>| {
-                let codes: Vec<crate::diagnostics::Code> = schema::ALLOWABLE_CODES
-                    .iter()
-                    .map(|n| crate::diagnostics::Code::from_name(n).expect("a code"))
-                    .collect();
-                let code = one_of(r, &name, &schema::ALLOWABLE_CODES, &codes)?;
-                Some(Spanned {
-                    value: code,
-                    span: name.span,
-                })
-            });
+        let code = r.required(&f, "code").and_then(|name: Spanned<String>| {
+            let codes: Vec<crate::diagnostics::Code> = schema::ALLOWABLE_CODES
+                .iter()
+                .map(|n| crate::diagnostics::Code::from_name(n).expect("a code"))
+                .collect();
+            let code = one_of(r, &name, &schema::ALLOWABLE_CODES, &codes)?;
+            Some(Spanned {
+                value: code,
+                span: name.span,
+            })
+        });
         let word = r.required(&f, "word");
         let reason = r.required(&f, "reason");
         r.finish(f);
@@ -233,11 +231,11 @@ impl FromNode for SiteQualifiers {
 impl FromNode for EvidenceSettings {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
         let f = r.fields(node, &schema::SITE_EVIDENCE)?;
-        let numbers_are_errors = r
-            .defaulted(&f, "numbers_in_prose")
-            .and_then(|word: Spanned<String>| {
-                one_of(r, &word, &schema::NUMBERS_IN_PROSE, &[false, true])
-            });
+        let numbers_are_errors =
+            r.defaulted(&f, "numbers_in_prose")
+                .and_then(|word: Spanned<String>| {
+                    one_of(r, &word, &schema::NUMBERS_IN_PROSE, &[false, true])
+                });
         let claim_words_in_answers = r.defaulted(&f, "claim_words_in_answers");
         let qualifiers: Option<SiteQualifiers> = r.optional(&f, "qualifiers");
         r.finish(f);

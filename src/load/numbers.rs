@@ -95,9 +95,7 @@ impl Problem {
                 format!("write the number out in digits: {}", write(digits)),
             ),
             Problem::Exponent { digits: None } => (
-                format!(
-                    "`{shown}` is written with an exponent, and is too large to be an amount"
-                ),
+                format!("`{shown}` is written with an exponent, and is too large to be an amount"),
                 format!(
                     "write the number out in digits, at most {} of them, e.g. {}",
                     Number::MAX_DIGITS,
@@ -106,7 +104,10 @@ impl Problem {
             ),
             Problem::Negative => (
                 format!("`{shown}` is negative: an amount is zero or more"),
-                format!("write the amount without a minus sign, e.g. {}", write("640")),
+                format!(
+                    "write the amount without a minus sign, e.g. {}",
+                    write("640")
+                ),
             ),
             Problem::TooLong { digits } => (
                 format!(
@@ -318,17 +319,17 @@ mod tests {
         );
         assert_eq!(parse("1e400"), Err(Problem::Exponent { digits: None }));
         assert_eq!(parse("-5"), Err(Problem::Negative));
-        assert_eq!(
-            parse(&"9".repeat(29)),
-            Err(Problem::TooLong { digits: 29 })
-        );
+        assert_eq!(parse(&"9".repeat(29)), Err(Problem::TooLong { digits: 29 }));
         assert_eq!(
             parse("about 640"),
             Err(Problem::NotDigits {
                 digits: Some("640".into())
             })
         );
-        assert_eq!(parse("six hundred"), Err(Problem::NotDigits { digits: None }));
+        assert_eq!(
+            parse("six hundred"),
+            Err(Problem::NotDigits { digits: None })
+        );
         assert_eq!(parse("5,6"), Err(Problem::NotDigits { digits: None }));
         let (message, help) = Problem::Currency {
             digits: "640".into(),

@@ -42,7 +42,8 @@ impl Allowances {
         else {
             return false;
         };
-        self.used.insert((file.to_path_buf(), found.code.span.start));
+        self.used
+            .insert((file.to_path_buf(), found.code.span.start));
         true
     }
 
@@ -150,9 +151,27 @@ mod tests {
         let mut allowances = Allowances::default();
         let mut out = Diagnostics::default();
         let finding = |code| Diagnostic::warning(code, file, None);
-        allowances.report(file, &list, "usually", finding(Code::QualifierNotQuoted), &mut out);
-        allowances.report(file, &list, "often", finding(Code::QualifierNotQuoted), &mut out);
-        allowances.report(file, &list, "usually", finding(Code::WordNotQuoted), &mut out);
+        allowances.report(
+            file,
+            &list,
+            "usually",
+            finding(Code::QualifierNotQuoted),
+            &mut out,
+        );
+        allowances.report(
+            file,
+            &list,
+            "often",
+            finding(Code::QualifierNotQuoted),
+            &mut out,
+        );
+        allowances.report(
+            file,
+            &list,
+            "usually",
+            finding(Code::WordNotQuoted),
+            &mut out,
+        );
         assert_eq!(allowances.silenced(), 1);
         assert_eq!(out.iter().count(), 2);
         assert!(allowances.used.contains(&(file.to_path_buf(), 10)));

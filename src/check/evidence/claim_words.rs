@@ -21,21 +21,159 @@ use super::words::{self, Word};
 /// ("one excerpt says", "according to"): none of them says what a claim
 /// claims. Sorted, for a binary search.
 pub const STOP_WORDS: &[&str] = &[
-    "about", "above", "according", "across", "add", "adds", "after", "again", "against", "agree", "agrees",
-    "also", "although", "among", "and", "another", "any", "are", "around", "because",
-    "been", "before", "being", "below", "between", "both", "but", "can", "cannot", "could",
-    "describe", "describes", "did", "disagree", "disagrees", "does", "doing", "done", "down", "during", "each",
-    "either", "else", "even", "excerpt", "excerpts", "few", "for", "from", "further", "get",
-    "gets", "got", "had", "has", "have", "having", "her", "here", "hers", "him", "his",
-    "how", "however", "into", "its", "itself", "just", "less", "lists", "many", "may",
-    "might", "mention", "mentions", "more", "much", "must", "not", "note", "notes", "now",
-    "off", "once", "one", "only", "other", "others", "our", "ours", "out", "over", "own",
-    "per", "quote", "quoted", "quotes", "rather", "said", "same", "say", "says", "shall",
-    "she", "should", "since", "some", "source", "sources", "still", "such", "than", "that",
-    "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
-    "though", "through", "too", "under", "until", "upon", "very", "was", "well", "were",
-    "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why",
-    "will", "with", "within", "without", "would", "yes", "yet", "you", "your", "yours",
+    "about",
+    "above",
+    "according",
+    "across",
+    "add",
+    "adds",
+    "after",
+    "again",
+    "against",
+    "agree",
+    "agrees",
+    "also",
+    "although",
+    "among",
+    "and",
+    "another",
+    "any",
+    "are",
+    "around",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "can",
+    "cannot",
+    "could",
+    "describe",
+    "describes",
+    "did",
+    "disagree",
+    "disagrees",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "either",
+    "else",
+    "even",
+    "excerpt",
+    "excerpts",
+    "few",
+    "for",
+    "from",
+    "further",
+    "get",
+    "gets",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "her",
+    "here",
+    "hers",
+    "him",
+    "his",
+    "how",
+    "however",
+    "into",
+    "its",
+    "itself",
+    "just",
+    "less",
+    "lists",
+    "many",
+    "may",
+    "mention",
+    "mentions",
+    "might",
+    "more",
+    "much",
+    "must",
+    "not",
+    "note",
+    "notes",
+    "now",
+    "off",
+    "once",
+    "one",
+    "only",
+    "other",
+    "others",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "quote",
+    "quoted",
+    "quotes",
+    "rather",
+    "said",
+    "same",
+    "say",
+    "says",
+    "shall",
+    "she",
+    "should",
+    "since",
+    "some",
+    "source",
+    "sources",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "too",
+    "under",
+    "until",
+    "upon",
+    "very",
+    "was",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yours",
 ];
 
 /// Whether a word (lowercase) is a stop word.
@@ -85,11 +223,13 @@ pub fn unbacked(
     }
     // A stop word just before a run belongs to what it says (`at home`).
     for run in &mut runs {
-        if run.start > 0 && is_stop_word(&words[run.start - 1].lower) && run.len() == 1 {
-            let before = &words[run.start - 1].lower;
-            if matches!(before.as_str(), "at" | "in" | "on" | "by") {
-                run.start -= 1;
-            }
+        if run.start > 0
+            && matches!(
+                words[run.start - 1].lower.as_str(),
+                "at" | "in" | "on" | "by"
+            )
+        {
+            run.start -= 1;
         }
     }
     runs
@@ -119,7 +259,11 @@ mod tests {
     fn fires_on_details_no_quote_gives() {
         let quote = "many derma roller users suffer from side effects";
         assert_eq!(
-            unbacked_in("Many people who use derma rollers at home get side effects.", quote, ""),
+            unbacked_in(
+                "Many people who use derma rollers at home get side effects.",
+                quote,
+                ""
+            ),
             ["people", "use", "at home"]
         );
         assert_eq!(
@@ -135,13 +279,20 @@ mod tests {
     #[test]
     fn silent_on_a_faithful_claim() {
         assert!(unbacked_in(
-            "Needles that go too deep can cause scarring in severe cases.",
+            "Needles that go too deep may lead to scarring in severe cases.",
             "If the needles penetrate beyond the recommended depth it may lead to side effects like bleeding, bruising, or even scarring in severe cases, they go deep",
             ""
         )
         .is_empty());
         // The question's words and glossary terms are known.
-        assert!(unbacked_in("Dermis damage heals.", "damage heals", "Does the dermis heal?").is_empty());
+        assert!(
+            unbacked_in(
+                "Dermis damage heals.",
+                "damage heals",
+                "Does the dermis heal?"
+            )
+            .is_empty()
+        );
         // Numbers and qualifiers are other rules' findings.
         assert!(unbacked_in("Most heal in 48 hours.", "heal hours", "").is_empty());
     }

@@ -35,6 +35,7 @@ use crate::model::{Allow, Caution, Content, Question, Quote, Spanned, Topic};
 use super::Context;
 use super::duplicates::NearDuplicate;
 use super::locate::Locator;
+use super::quotes::Verdict;
 pub use allow::Allowances;
 use qualifiers::Qualifiers;
 
@@ -76,8 +77,20 @@ impl Settings {
             if !built_in.contains(&qualifiers::phrase_forms(word)) {
                 problems.push((
                     word.span,
-                    format!("`{}` is not a built-in qualifier, so removing it changes nothing", word.value),
-                    format!("the built-in qualifiers are: {}", qualifiers::DEFAULT.join(", ")),
+                    format!(
+                        "`{}` is not a built-in qualifier, so removing it changes nothing",
+                        word.value
+                    ),
+                    match crate::diagnostics::did_you_mean(
+                        &word.value,
+                        qualifiers::DEFAULT.iter().copied(),
+                    ) {
+                        Some(guess) => format!("did you mean `{guess}`?"),
+                        None => format!(
+                            "the built-in qualifiers are: {}",
+                            qualifiers::DEFAULT.join(", ")
+                        ),
+                    },
                 ));
             }
         }
@@ -123,12 +136,23 @@ struct Quoted {
     /// The stems of the quotes' words and of their attributions.
     stems: HashSet<String>,
     numbers: Vec<Decimal>,
+    /// Whether every quote is verified against its archive. A text is held
+    /// to its quotes only then: a quote that is not in its source is
+    /// reported as such, and what the text says beyond it would only repeat
+    /// that problem.
+    verified: bool,
 }
 
 impl Quoted {
-    fn new<'q>(quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
-        let mut quoted = Quoted::default();
+    fn new<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
+        let mut quoted = Quoted {
+            verified: true,
+            ..Quoted::default()
+        };
         for quote in quotes {
+            // A heading is found but is no evidence, and is reported as such.
+            quoted.verified &=
+                matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading);
             quoted.add(quote);
         }
         quoted
@@ -191,7 +215,7 @@ fn check_field(
     out: &mut Diagnostics,
 ) {
     let text = field.value.value.as_str();
-    if text.trim().is_empty() {
+    if text.trim().is_empty() || !against.quoted.verified {
         return;
     }
     let words = if field.markdown {
@@ -206,7 +230,9 @@ fn check_field(
     let none = against.none;
     let code_of = |d: &Diagnostic| d.code.name().to_string();
     let allow_line = |code: &str, word: &str| {
-        format!("if it is right as it is, allow it next to the text: `allow: [{{code: {code}, word: \"{word}\", reason: ...}}]`")
+        format!(
+            "if it is right as it is, allow it next to the text: `allow: [{{code: {code}, word: \"{word}\", reason: ...}}]`"
+        )
     };
 
     if !matches!(field.numbers, NumberRule::Off) {
@@ -324,7 +350,7 @@ pub fn question(
     known.extend(settings.glossary.iter().cloned());
 
     for fact in &q.facts {
-        let quoted = Quoted::new(&fact.quotes);
+        let quoted = Quoted::new(ctx, &fact.quotes);
         let field = Field {
             name: "the claim",
             value: &fact.claim,
@@ -341,16 +367,25 @@ pub fn question(
     }
 
     if let Some(cost) = &q.cost {
-        let quoted = Quoted::new(&cost.quotes);
+        let quoted = Quoted::new(ctx, &cost.quotes);
         cost_figures(file, cost, &quoted, out);
         let texts = [&cost.currency, &cost.per]
             .into_iter()
             .chain(&cost.basis)
             .chain(&cost.factors);
-        block(ctx, file, "the cost block", texts, &cost.allow, &quoted, &mut allowances, out);
+        block(
+            ctx,
+            file,
+            "the cost block",
+            texts,
+            &cost.allow,
+            &quoted,
+            &mut allowances,
+            out,
+        );
     }
     if let Some(comparison) = &q.comparison {
-        let quoted = Quoted::new(&comparison.quotes);
+        let quoted = Quoted::new(ctx, &comparison.quotes);
         let texts = std::iter::once(&comparison.with).chain(
             comparison
                 .rows
@@ -358,16 +393,34 @@ pub fn question(
                 .flat_map(|r| [&r.aspect, &r.ours, &r.theirs]),
         );
         let allow = &comparison.allow;
-        block(ctx, file, "the comparison", texts, allow, &quoted, &mut allowances, out);
+        block(
+            ctx,
+            file,
+            "the comparison",
+            texts,
+            allow,
+            &quoted,
+            &mut allowances,
+            out,
+        );
     }
     if let Some(timeline) = &q.timeline {
-        let quoted = Quoted::new(&timeline.quotes);
+        let quoted = Quoted::new(ctx, &timeline.quotes);
         let texts = timeline.steps.iter().flat_map(|s| [&s.when, &s.what]);
         let allow = &timeline.allow;
-        block(ctx, file, "the timeline", texts, allow, &quoted, &mut allowances, out);
+        block(
+            ctx,
+            file,
+            "the timeline",
+            texts,
+            allow,
+            &quoted,
+            &mut allowances,
+            out,
+        );
     }
 
-    let all = Quoted::new(crate::link::question_quotes(q));
+    let all = Quoted::new(ctx, crate::link::question_quotes(q));
     let against = Against {
         quoted: &all,
         none: "no quote of the question",
@@ -375,7 +428,12 @@ pub fn question(
     let prose = NumberRule::Prose(settings.numbers_in_prose);
     for (name, value, markdown, claim_words) in [
         ("the summary", &q.summary, false, true),
-        ("the answer", &q.answer, true, settings.claim_words_in_answers),
+        (
+            "the answer",
+            &q.answer,
+            true,
+            settings.claim_words_in_answers,
+        ),
     ] {
         let field = Field {
             name,
@@ -493,7 +551,7 @@ fn near_duplicate_finding(
 /// A caution's message: its numbers and qualifiers against its quotes.
 pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allowances {
     let mut allowances = Allowances::default();
-    let quoted = Quoted::new(&caution.quotes);
+    let quoted = Quoted::new(ctx, &caution.quotes);
     let field = Field {
         name: "the message",
         value: &caution.message,
@@ -507,7 +565,15 @@ pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allow
         none: "none of the caution's quotes",
     };
     let file = caution.origin.file.as_path();
-    check_field(ctx, file, &field, &against, &HashSet::new(), &mut allowances, out);
+    check_field(
+        ctx,
+        file,
+        &field,
+        &against,
+        &HashSet::new(),
+        &mut allowances,
+        out,
+    );
     allowances
 }
 
@@ -529,6 +595,7 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
         return allowances;
     }
     let quoted = Quoted::new(
+        ctx,
         ctx.content
             .questions
             .iter()
@@ -548,6 +615,14 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
         none: "no quote of the topic's questions",
     };
     let file = topic.origin.file.as_path();
-    check_field(ctx, file, &field, &against, &HashSet::new(), &mut allowances, out);
+    check_field(
+        ctx,
+        file,
+        &field,
+        &against,
+        &HashSet::new(),
+        &mut allowances,
+        out,
+    );
     allowances
 }

@@ -143,9 +143,26 @@ fn digit_numbers(word: &str, at: usize) -> Vec<Found> {
 /// The value of a small number word: `two` to `nineteen`, the tens.
 fn unit_or_teen(word: &str) -> Option<u32> {
     const SMALL: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     SMALL.iter().position(|w| *w == word).map(|n| n as u32)
 }
@@ -218,7 +235,8 @@ fn number_words(text: &str, words: &[Word]) -> Option<(Decimal, usize)> {
         } else if let Some(n) = tens(w).filter(|_| free) {
             current += Decimal::from(n);
             last_was_tens = true;
-        } else if let Some(n) = unit_or_teen(w).filter(|n| free || (was_tens && *n < 10 && *n > 0)) {
+        } else if let Some(n) = unit_or_teen(w).filter(|n| free || (was_tens && *n < 10 && *n > 0))
+        {
             current += Decimal::from(n);
         } else if w == "hundred" && current < hundred {
             current = current.max(Decimal::ONE) * hundred;
@@ -276,7 +294,10 @@ mod tests {
     use super::*;
 
     fn values(text: &str) -> Vec<String> {
-        values_in(text).iter().map(|v| v.normalize().to_string()).collect()
+        values_in(text)
+            .iter()
+            .map(|v| v.normalize().to_string())
+            .collect()
     }
 
     fn written(text: &str) -> Vec<&str> {
@@ -293,7 +314,10 @@ mod tests {
         assert_eq!(values("a quote with 5,6 in it"), ["5", "6"]);
         assert_eq!(values("1.999 and 0.5mm and 48h"), ["1.999", "0.5", "48"]);
         assert_eq!(values("40% of people"), ["40"]);
-        assert_eq!(values("between $300 to $700, or 4-6 weeks"), ["300", "700", "4", "6"]);
+        assert_eq!(
+            values("between $300 to $700, or 4-6 weeks"),
+            ["300", "700", "4", "6"]
+        );
         assert_eq!(values("1,2345"), ["1", "2345"]);
         assert_eq!(values("12,345,678"), ["12345678"]);
     }
@@ -311,7 +335,10 @@ mod tests {
         assert_eq!(values("twelve"), ["12"]);
         assert_eq!(values("ninety-nine"), ["99"]);
         assert_eq!(written("It takes four to six weeks."), ["four", "six"]);
-        assert_eq!(written("a hundred and twenty and more"), ["a hundred and twenty"]);
+        assert_eq!(
+            written("a hundred and twenty and more"),
+            ["a hundred and twenty"]
+        );
     }
 
     #[test]

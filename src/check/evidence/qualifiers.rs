@@ -18,19 +18,69 @@ use super::words::{self, Word};
 /// The built-in qualifiers, lowercase. Phrases are words joined by spaces.
 pub const DEFAULT: &[&str] = &[
     // frequency and quantity
-    "always", "never", "usually", "mostly", "most", "often", "commonly", "common",
-    "frequently", "generally", "typically", "rarely", "rare", "rarer", "rarest", "seldom",
-    "all", "none", "every", "everyone", "nobody", "no one",
+    "always",
+    "never",
+    "usually",
+    "mostly",
+    "most",
+    "often",
+    "commonly",
+    "common",
+    "frequently",
+    "generally",
+    "typically",
+    "rarely",
+    "rare",
+    "rarer",
+    "rarest",
+    "seldom",
+    "all",
+    "none",
+    "every",
+    "everyone",
+    "nobody",
+    "no one",
     // certainty
-    "certainly", "definitely", "clearly", "proven", "proves", "guaranteed", "guarantee",
-    "undoubtedly", "surely", "no doubt",
+    "certainly",
+    "definitely",
+    "clearly",
+    "proven",
+    "proves",
+    "guaranteed",
+    "guarantee",
+    "undoubtedly",
+    "surely",
+    "no doubt",
     // safety
-    "safe", "safer", "safest", "safely", "harmless", "painless", "risk-free", "no risk",
-    "no side effect", "no side effects",
+    "safe",
+    "safer",
+    "safest",
+    "safely",
+    "harmless",
+    "painless",
+    "risk-free",
+    "no risk",
+    "no side effect",
+    "no side effects",
     // praise and superiority
-    "best", "better", "superior", "excellent", "great", "greatest", "ideal", "perfect",
-    "perfectly", "amazing", "miracle", "revolutionary", "effective", "effectively",
-    "works", "work well", "works well", "highly",
+    "best",
+    "better",
+    "superior",
+    "excellent",
+    "great",
+    "greatest",
+    "ideal",
+    "perfect",
+    "perfectly",
+    "amazing",
+    "miracle",
+    "revolutionary",
+    "effective",
+    "effectively",
+    "works",
+    "work well",
+    "works well",
+    "highly",
 ];
 
 /// Phrases with a qualifier in them that qualify nothing.
@@ -116,7 +166,9 @@ impl Qualifiers {
         for at in 0..words.len() {
             for idiom in self.idioms.get(forms[at]).into_iter().flatten() {
                 if matches_at(idiom, at) {
-                    in_idiom[at..at + idiom.len()].iter_mut().for_each(|x| *x = true);
+                    in_idiom[at..at + idiom.len()]
+                        .iter_mut()
+                        .for_each(|x| *x = true);
                 }
             }
         }
@@ -175,25 +227,55 @@ mod tests {
     #[test]
     fn fires_on_qualifiers_no_quote_has() {
         assert_eq!(
-            unbacked("Yes, mostly when needles go too deep.", "If the needles penetrate beyond the recommended depth"),
+            unbacked(
+                "Yes, mostly when needles go too deep.",
+                "If the needles penetrate beyond the recommended depth"
+            ),
             ["mostly"]
         );
         assert_eq!(
-            unbacked("Both work well, but one wins.", "these are both fantastic in their own ways"),
+            unbacked(
+                "Both work well, but one wins.",
+                "these are both fantastic in their own ways"
+            ),
             ["work well"]
         );
         assert_eq!(
-            unbacked("from short-term redness to rarer problems", "It is rare to get any serious side effects"),
+            unbacked(
+                "from short-term redness to rarer problems",
+                "It is rare to get any serious side effects"
+            ),
             ["rarer"]
         );
-        assert_eq!(unbacked("It is risk-free and safe.", "It is gentle."), ["risk-free", "safe"]);
+        assert_eq!(
+            unbacked("It is risk-free and safe.", "It is gentle."),
+            ["risk-free", "safe"]
+        );
     }
 
     #[test]
     fn silent_where_a_quote_has_it_or_it_is_an_idiom() {
-        assert!(unbacked("Most people can wear makeup.", "Most people can return to wearing regular makeup").is_empty());
-        assert!(unbacked("There are no risks, he says.", "There are no risks or downtime").is_empty());
-        assert!(unbacked("All in all, expect an hour.", "Expect to spend at least an hour").is_empty());
+        assert!(
+            unbacked(
+                "Most people can wear makeup.",
+                "Most people can return to wearing regular makeup"
+            )
+            .is_empty()
+        );
+        assert!(
+            unbacked(
+                "There are no risks, he says.",
+                "There are no risks or downtime"
+            )
+            .is_empty()
+        );
+        assert!(
+            unbacked(
+                "All in all, expect an hour.",
+                "Expect to spend at least an hour"
+            )
+            .is_empty()
+        );
         assert!(unbacked("It works.", "chemical peels work best").is_empty());
     }
 

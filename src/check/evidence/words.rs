@@ -100,7 +100,10 @@ pub fn stem(lower: &str) -> String {
 /// they read as one phrase (`twenty-five`, `no risk`).
 pub fn adjacent(text: &str, before: &Word, after: &Word) -> bool {
     text.get(before.range.end..after.range.start)
-        .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == '-' || c == '‐'))
+        .is_some_and(|gap| {
+            gap.chars()
+                .all(|c| c.is_whitespace() || c == '-' || c == '‐')
+        })
 }
 
 #[cfg(test)]
@@ -113,14 +116,17 @@ mod tests {
         let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         assert_eq!(
             lowers,
-            ["most", "short", "term", "redness", "dont", "worry", "1,200.50"]
+            [
+                "most", "short", "term", "redness", "dont", "worry", "1,200.50"
+            ]
         );
         assert_eq!(words[0].range, 0..4);
     }
 
     #[test]
     fn markdown_words_skip_ids_and_code() {
-        let text = "See [[how-long]] and [the guide](oven-guide), `code 12`.\n\n```\n48 hours\n```\n";
+        let text =
+            "See [[how-long]] and [the guide](oven-guide), `code 12`.\n\n```\n48 hours\n```\n";
         let words = of_markdown(text);
         let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
         assert_eq!(lowers, ["see", "and", "the", "guide"]);
