@@ -158,6 +158,22 @@ impl Quoted {
         quoted
     }
 
+    /// The verified quotes of a topic's questions. An intro speaks of many
+    /// questions, and one broken quote among them (reported as such) must
+    /// not keep it from being checked.
+    fn all_verified<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
+        let mut quoted = Quoted {
+            verified: true,
+            ..Quoted::default()
+        };
+        for quote in quotes {
+            if matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading) {
+                quoted.add(quote);
+            }
+        }
+        quoted
+    }
+
     fn add(&mut self, quote: &Quote) {
         let text = quote.text.value.as_str();
         self.forms.push(qualifiers::quote_forms(text));
@@ -594,7 +610,7 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
     {
         return allowances;
     }
-    let quoted = Quoted::new(
+    let quoted = Quoted::all_verified(
         ctx,
         ctx.content
             .questions
