@@ -304,8 +304,13 @@ fn check_field(
     }
 
     if field.claim_words {
-        for run in claim_words::unbacked(&words, &against.quoted.stems, known, &settings.qualifiers)
-        {
+        for run in claim_words::unbacked(
+            text,
+            &words,
+            &against.quoted.stems,
+            known,
+            &settings.qualifiers,
+        ) {
             let range = words[run.start].range.start..words[run.end - 1].range.end;
             let written = text[range.clone()].to_lowercase();
             let d = Diagnostic::warning(Code::WordNotQuoted, file, None);
