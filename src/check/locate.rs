@@ -170,7 +170,7 @@ mod tests {
         LineIndex::new(file).span(start, start + written.len())
     }
 
-    fn found<'a>(file: &'a str, span: Span) -> &'a str {
+    fn found(file: &str, span: Span) -> &str {
         &file[span.start..span.end]
     }
 
