@@ -20,7 +20,7 @@ use crate::model::Question;
 use super::evidence::{claim_words, words};
 
 /// The share of the smaller question's weight the two must share.
-pub const CONTAINED: f64 = 0.8;
+pub const CONTAINED: f64 = 0.9;
 
 /// A question needs at least this many distinct content words to be
 /// compared: one word alone is too little to call two questions the same.
