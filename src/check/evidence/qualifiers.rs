@@ -92,6 +92,7 @@ const IDIOMS: &[&str] = &[
     "first of all",
     "all the same",
     "not at all",
+    "cure-all",
 ];
 
 /// The site's list of qualifiers, each as the forms of its words.
