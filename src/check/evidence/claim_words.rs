@@ -11,8 +11,10 @@
 //! words, and the names in the quotes' attributions. Unbacked words next to
 //! each other are one finding (`at home`, not `at` and `home`).
 
-use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 use super::qualifiers::Qualifiers;
 use super::words::{self, Word};
@@ -246,7 +248,9 @@ pub const STOP_WORDS: &[&str] = &[
 
 /// Whether a word (lowercase) is a stop word.
 pub fn is_stop_word(lower: &str) -> bool {
-    STOP_WORDS.binary_search(&lower).is_ok()
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    lower.len() <= 11 && SET.contains(lower)
 }
 
 /// Whether a word could say what a claim claims: not a stop word, longer
@@ -259,11 +263,13 @@ pub fn is_content_word(lower: &str, qualifiers: &Qualifiers) -> bool {
         && !qualifiers.starts_with(lower)
 }
 
-/// The stems of a text's words (a quote's, an attribution's, a glossary
-/// term's, the question's).
+/// The stems of a text's words that could be content words (a quote's, an
+/// attribution's, a glossary term's, the question's): stop words and words
+/// of two letters are never looked up, so they are not stemmed.
 pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
     words::of_text(text)
         .into_iter()
+        .filter(|w| w.lower.len() > 2 && !is_stop_word(&w.lower))
         .map(|w| words::stem(&w.lower))
 }
 
@@ -272,8 +278,8 @@ pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
 pub fn unbacked(
     text: &str,
     words: &[Word],
-    quoted: &HashSet<String>,
-    known: &HashSet<String>,
+    quoted: impl Fn(&str) -> bool,
+    known: impl Fn(&str) -> bool,
     qualifiers: &Qualifiers,
 ) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
@@ -282,7 +288,7 @@ pub fn unbacked(
             continue;
         }
         let stem = words::stem(&word.lower);
-        if quoted.contains(&stem) || known.contains(&stem) {
+        if quoted(&stem) || known(&stem) {
             continue;
         }
         match runs.last_mut() {
@@ -295,12 +301,7 @@ pub fn unbacked(
     }
     // A stop word just before a run belongs to what it says (`at home`).
     for run in &mut runs {
-        if run.start > 0
-            && matches!(
-                words[run.start - 1].lower.as_str(),
-                "at" | "in" | "on" | "by"
-            )
-        {
+        if run.start > 0 && matches!(&*words[run.start - 1].lower, "at" | "in" | "on" | "by") {
             run.start -= 1;
         }
     }
@@ -314,17 +315,24 @@ mod tests {
     fn unbacked_in(text: &str, quote: &str, known: &str) -> Vec<String> {
         let qualifiers = Qualifiers::new([], []);
         let words = words::of_text(text);
-        let quoted: HashSet<String> = stems_of(quote).collect();
-        let known: HashSet<String> = stems_of(known).collect();
-        unbacked(text, &words, &quoted, &known, &qualifiers)
-            .into_iter()
-            .map(|run| text[words[run.start].range.start..words[run.end - 1].range.end].to_string())
-            .collect()
+        let quoted: FxHashSet<String> = stems_of(quote).collect();
+        let known: FxHashSet<String> = stems_of(known).collect();
+        unbacked(
+            text,
+            &words,
+            |s| quoted.contains(s),
+            |s| known.contains(s),
+            &qualifiers,
+        )
+        .into_iter()
+        .map(|run| text[words[run.start].range.start..words[run.end - 1].range.end].to_string())
+        .collect()
     }
 
     #[test]
-    fn stop_words_are_sorted() {
+    fn stop_words_are_sorted_and_short() {
         assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 11 && is_stop_word(w)));
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod numbers;
 pub mod qualifiers;
 pub mod words;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -47,8 +47,9 @@ pub struct Settings {
     pub numbers_in_prose: Severity,
     pub claim_words_in_answers: bool,
     /// The stems of every glossary term and alias: words the site explains,
-    /// so they are not details a claim adds.
-    glossary: HashSet<String>,
+    /// so they are not details a claim adds (the question's own words are
+    /// set aside too, per question).
+    glossary: FxHashSet<String>,
     /// Entries of `evidence.qualifiers` that cannot be used, and why.
     problems: Vec<(Span, String, String)>,
 }
@@ -128,64 +129,84 @@ impl Settings {
     }
 }
 
-/// What a set of quotes says, as the rules compare it.
-#[derive(Default)]
-struct Quoted {
-    /// Each quote's words as qualifier forms, in a row.
-    forms: Vec<String>,
-    /// The stems of the quotes' words and of their attributions.
-    stems: HashSet<String>,
+/// What one quote says, as the rules compare it: worked out once for each
+/// quote of a question, then shared by every text that quote is behind.
+struct QuoteWords {
+    /// The quote's words as qualifier forms, in a row.
+    forms: String,
+    /// The stems of its content words and of its attribution's words.
+    stems: FxHashSet<String>,
     numbers: Vec<Decimal>,
-    /// Whether every quote is verified against its archive. A text is held
-    /// to its quotes only then: a quote that is not in its source is
-    /// reported as such, and what the text says beyond it would only repeat
-    /// that problem.
+    /// Verified against its archive, and not a heading: evidence.
     verified: bool,
 }
 
-impl Quoted {
-    fn new<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
-        let mut quoted = Quoted {
-            verified: true,
-            ..Quoted::default()
-        };
-        for quote in quotes {
-            // A heading is found but is no evidence, and is reported as such.
-            quoted.verified &=
-                matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading);
-            quoted.add(quote);
+impl QuoteWords {
+    fn new(ctx: &Context, quote: &Quote) -> Self {
+        let text = quote.text.value.as_str();
+        let mut stems: FxHashSet<String> = claim_words::stems_of(text).collect();
+        if let Some(attribution) = &quote.attribution {
+            stems.extend(claim_words::stems_of(attribution));
         }
-        quoted
+        QuoteWords {
+            forms: qualifiers::quote_forms(text),
+            stems,
+            numbers: numbers::values_in(text),
+            // A heading is found but is no evidence, and is reported as such.
+            verified: matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading),
+        }
     }
 
-    /// The verified quotes of a topic's questions. An intro speaks of many
+    fn of_all<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Vec<Self> {
+        quotes
+            .into_iter()
+            .map(|q| QuoteWords::new(ctx, q))
+            .collect()
+    }
+}
+
+/// The quotes behind a text.
+struct Quoted<'w> {
+    quotes: Vec<&'w QuoteWords>,
+    /// Whether every quote is verified. A text is held to its quotes only
+    /// then: a quote that is not in its source is reported as such, and what
+    /// the text says beyond it would only repeat that problem.
+    verified: bool,
+}
+
+impl<'w> Quoted<'w> {
+    fn new(quotes: impl IntoIterator<Item = &'w QuoteWords>) -> Self {
+        let quotes: Vec<&QuoteWords> = quotes.into_iter().collect();
+        Quoted {
+            verified: quotes.iter().all(|q| q.verified),
+            quotes,
+        }
+    }
+
+    /// Only the verified ones, for a topic intro: it speaks of many
     /// questions, and one broken quote among them (reported as such) must
     /// not keep it from being checked.
-    fn all_verified<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Self {
-        let mut quoted = Quoted {
+    fn verified_of(quotes: impl IntoIterator<Item = &'w QuoteWords>) -> Self {
+        Quoted {
+            quotes: quotes.into_iter().filter(|q| q.verified).collect(),
             verified: true,
-            ..Quoted::default()
-        };
-        for quote in quotes {
-            if matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading) {
-                quoted.add(quote);
-            }
         }
-        quoted
-    }
-
-    fn add(&mut self, quote: &Quote) {
-        let text = quote.text.value.as_str();
-        self.forms.push(qualifiers::quote_forms(text));
-        self.stems.extend(claim_words::stems_of(text));
-        if let Some(attribution) = &quote.attribution {
-            self.stems.extend(claim_words::stems_of(attribution));
-        }
-        self.numbers.extend(numbers::values_in(text));
     }
 
     fn has_number(&self, value: Decimal) -> bool {
-        self.numbers.contains(&value)
+        self.quotes.iter().any(|q| q.numbers.contains(&value))
+    }
+
+    fn has_stem(&self, stem: &str) -> bool {
+        self.quotes.iter().any(|q| q.stems.contains(stem))
+    }
+
+    fn forms(&self) -> impl Iterator<Item = &str> {
+        self.quotes.iter().map(|q| q.forms.as_str())
+    }
+
+    fn numbers(&self) -> impl Iterator<Item = &Decimal> {
+        self.quotes.iter().flat_map(|q| &q.numbers)
     }
 }
 
@@ -214,7 +235,7 @@ struct Field<'a> {
 
 /// The quotes a field is held to, and how messages name them.
 struct Against<'a> {
-    quoted: &'a Quoted,
+    quoted: &'a Quoted<'a>,
     /// "none of its quotes", "no quote of the question".
     none: &'a str,
 }
@@ -226,7 +247,7 @@ fn check_field(
     file: &Path,
     field: &Field,
     against: &Against,
-    known: &HashSet<String>,
+    known: &FxHashSet<String>,
     allowances: &mut Allowances,
     out: &mut Diagnostics,
 ) {
@@ -285,9 +306,8 @@ fn check_field(
         }
     }
 
-    let forms = &against.quoted.forms;
     for (at, count, phrase) in settings.qualifiers.find(text, &words) {
-        if qualifiers::backed(phrase, forms) {
+        if qualifiers::backed(phrase, against.quoted.forms()) {
             continue;
         }
         let range = words[at].range.start..words[at + count - 1].range.end;
@@ -304,13 +324,9 @@ fn check_field(
     }
 
     if field.claim_words {
-        for run in claim_words::unbacked(
-            text,
-            &words,
-            &against.quoted.stems,
-            known,
-            &settings.qualifiers,
-        ) {
+        let quoted = |stem: &str| against.quoted.has_stem(stem);
+        let known = |stem: &str| known.contains(stem) || settings.glossary.contains(stem);
+        for run in claim_words::unbacked(text, &words, quoted, known, &settings.qualifiers) {
             let range = words[run.start].range.start..words[run.end - 1].range.end;
             let written = text[range.clone()].to_lowercase();
             let d = Diagnostic::warning(Code::WordNotQuoted, file, None);
@@ -343,15 +359,15 @@ fn check_field(
 
 /// ", the quotes give: 48, 4, 6" (or that they give none).
 fn quotes_give(quoted: &Quoted) -> String {
-    if quoted.numbers.is_empty() {
-        return "; the quotes give no number".to_string();
-    }
     let mut shown: Vec<String> = Vec::new();
-    for n in &quoted.numbers {
+    for n in quoted.numbers() {
         let n = n.normalize().to_string();
         if !shown.contains(&n) {
             shown.push(n);
         }
+    }
+    if shown.is_empty() {
+        return "; the quotes give no number".to_string();
     }
     format!("; the quotes give: {}", shown.join(", "))
 }
@@ -367,11 +383,20 @@ pub fn question(
     let file = q.origin.file.as_path();
     let settings = &ctx.settings.evidence;
     let mut allowances = Allowances::default();
-    let mut known: HashSet<String> = claim_words::stems_of(&q.question).collect();
-    known.extend(settings.glossary.iter().cloned());
+    let known: FxHashSet<String> = claim_words::stems_of(&q.question).collect();
+    // Each quote read once, for every text it is behind.
+    let facts: Vec<Vec<QuoteWords>> = (q.facts.iter())
+        .map(|f| QuoteWords::of_all(ctx, &f.quotes))
+        .collect();
+    let cost = q.cost.as_ref().map(|b| QuoteWords::of_all(ctx, &b.quotes));
+    let comparison = (q.comparison.as_ref()).map(|b| QuoteWords::of_all(ctx, &b.quotes));
+    let timeline = q
+        .timeline
+        .as_ref()
+        .map(|b| QuoteWords::of_all(ctx, &b.quotes));
 
-    for fact in &q.facts {
-        let quoted = Quoted::new(ctx, &fact.quotes);
+    for (fact, words) in q.facts.iter().zip(&facts) {
+        let quoted = Quoted::new(words);
         let field = Field {
             name: "the claim",
             value: &fact.claim,
@@ -387,34 +412,31 @@ pub fn question(
         check_field(ctx, file, &field, &against, &known, &mut allowances, out);
     }
 
-    if let Some(cost) = &q.cost {
-        let quoted = Quoted::new(ctx, &cost.quotes);
-        cost_figures(file, cost, &quoted, out);
-        let texts = [&cost.currency, &cost.per]
+    if let (Some(block), Some(words)) = (&q.cost, &cost) {
+        let quoted = Quoted::new(words);
+        cost_figures(file, block, &quoted, out);
+        let texts = [&block.currency, &block.per]
             .into_iter()
-            .chain(&cost.basis)
-            .chain(&cost.factors);
-        block(
+            .chain(&block.basis)
+            .chain(&block.factors);
+        let allow = &block.allow;
+        self::block(
             ctx,
             file,
             "the cost block",
             texts,
-            &cost.allow,
+            allow,
             &quoted,
             &mut allowances,
             out,
         );
     }
-    if let Some(comparison) = &q.comparison {
-        let quoted = Quoted::new(ctx, &comparison.quotes);
-        let texts = std::iter::once(&comparison.with).chain(
-            comparison
-                .rows
-                .iter()
-                .flat_map(|r| [&r.aspect, &r.ours, &r.theirs]),
-        );
-        let allow = &comparison.allow;
-        block(
+    if let (Some(block), Some(words)) = (&q.comparison, &comparison) {
+        let quoted = Quoted::new(words);
+        let texts = std::iter::once(&block.with)
+            .chain((block.rows.iter()).flat_map(|r| [&r.aspect, &r.ours, &r.theirs]));
+        let allow = &block.allow;
+        self::block(
             ctx,
             file,
             "the comparison",
@@ -425,11 +447,11 @@ pub fn question(
             out,
         );
     }
-    if let Some(timeline) = &q.timeline {
-        let quoted = Quoted::new(ctx, &timeline.quotes);
-        let texts = timeline.steps.iter().flat_map(|s| [&s.when, &s.what]);
-        let allow = &timeline.allow;
-        block(
+    if let (Some(block), Some(words)) = (&q.timeline, &timeline) {
+        let quoted = Quoted::new(words);
+        let texts = block.steps.iter().flat_map(|s| [&s.when, &s.what]);
+        let allow = &block.allow;
+        self::block(
             ctx,
             file,
             "the timeline",
@@ -441,7 +463,12 @@ pub fn question(
         );
     }
 
-    let all = Quoted::new(ctx, crate::link::question_quotes(q));
+    let all = Quoted::new(
+        (facts.iter().flatten())
+            .chain(cost.iter().flatten())
+            .chain(comparison.iter().flatten())
+            .chain(timeline.iter().flatten()),
+    );
     let against = Against {
         quoted: &all,
         none: "no quote of the question",
@@ -489,7 +516,7 @@ fn block<'a>(
         quoted,
         none: "none of its quotes",
     };
-    let known = HashSet::new();
+    let known = FxHashSet::default();
     for value in texts {
         let field = Field {
             name,
@@ -521,14 +548,13 @@ fn cost_figures(file: &Path, cost: &crate::model::Cost, quoted: &Quoted, out: &m
                     "the {name} cost {} does not appear in any of the cost's quotes",
                     value.value
                 ))
-                .help(if quoted.numbers.is_empty() {
+                .help(if quoted.numbers().next().is_none() {
                     "add a quote that gives this number".to_string()
                 } else {
                     format!(
                         "the quotes give: {}",
                         quoted
-                            .numbers
-                            .iter()
+                            .numbers()
                             .map(|n| n.normalize().to_string())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -572,7 +598,8 @@ fn near_duplicate_finding(
 /// A caution's message: its numbers and qualifiers against its quotes.
 pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allowances {
     let mut allowances = Allowances::default();
-    let quoted = Quoted::new(ctx, &caution.quotes);
+    let words = QuoteWords::of_all(ctx, &caution.quotes);
+    let quoted = Quoted::new(&words);
     let field = Field {
         name: "the message",
         value: &caution.message,
@@ -591,7 +618,7 @@ pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allow
         file,
         &field,
         &against,
-        &HashSet::new(),
+        &FxHashSet::default(),
         &mut allowances,
         out,
     );
@@ -615,14 +642,13 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
     {
         return allowances;
     }
-    let quoted = Quoted::all_verified(
+    let words = QuoteWords::of_all(
         ctx,
-        ctx.content
-            .questions
-            .iter()
+        (ctx.content.questions.iter())
             .filter(|q| q.topic.value == topic.origin.id)
             .flat_map(crate::link::question_quotes),
     );
+    let quoted = Quoted::verified_of(&words);
     let field = Field {
         name: "the intro",
         value: intro,
@@ -641,7 +667,7 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
         file,
         &field,
         &against,
-        &HashSet::new(),
+        &FxHashSet::default(),
         &mut allowances,
         out,
     );

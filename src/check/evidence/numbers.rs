@@ -199,7 +199,14 @@ fn scale_of(word: &str) -> Option<Decimal> {
 /// A number written in words at the start of `words`, and how many words it
 /// takes: `twenty-five`, `a hundred`, `two thousand and twelve`, `half`.
 fn number_words(text: &str, words: &[Word]) -> Option<(Decimal, usize)> {
-    let first = words.first()?.lower.as_str();
+    let first: &str = &words.first()?.lower;
+    // Most words are no number word: the longest is `seventeen`, and every
+    // one starts with one of these letters.
+    if first.len() > 9
+        || !first.starts_with(['a', 'b', 'd', 'e', 'f', 'h', 'm', 'n', 'o', 's', 't', 'z'])
+    {
+        return None;
+    }
     if first == "half" {
         return Some((Decimal::new(5, 1), 1));
     }
@@ -225,7 +232,7 @@ fn number_words(text: &str, words: &[Word]) -> Option<(Decimal, usize)> {
         if used > 0 && !words::adjacent(text, &words[used - 1], word) {
             break;
         }
-        let w = word.lower.as_str();
+        let w: &str = &word.lower;
         // Below a hundred, a new tens or unit word is another number
         // (`five six`), except a unit after tens (`twenty-five`).
         let free = (current % hundred).is_zero();

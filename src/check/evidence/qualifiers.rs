@@ -11,7 +11,7 @@
 //! `evidence.qualifiers`. This module finds unbacked qualifiers; it does not
 //! decide where their quotes come from.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::words::{self, Word};
 
@@ -112,7 +112,7 @@ pub fn phrase_forms(phrase: &str) -> Vec<String> {
 }
 
 fn index(phrases: impl IntoIterator<Item = Vec<String>>) -> HashMap<String, Vec<Vec<String>>> {
-    let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::default();
     for forms in phrases {
         if let Some(first) = forms.first() {
             let list = by_first.entry(first.clone()).or_default();
@@ -204,9 +204,9 @@ pub fn quote_forms(text: &str) -> String {
 }
 
 /// Whether the phrase is in any of the quotes' forms.
-pub fn backed(phrase: &[String], quotes: &[String]) -> bool {
+pub fn backed<'q>(phrase: &[String], mut quotes: impl Iterator<Item = &'q str>) -> bool {
     let needle = format!(" {} ", phrase.join(" "));
-    quotes.iter().any(|q| q.contains(&needle))
+    quotes.any(|q| q.contains(&needle))
 }
 
 #[cfg(test)]
@@ -220,7 +220,7 @@ mod tests {
         qualifiers
             .find(text, &words)
             .into_iter()
-            .filter(|(_, _, phrase)| !backed(phrase, &quotes))
+            .filter(|(_, _, phrase)| !backed(phrase, quotes.iter().map(String::as_str)))
             .map(|(at, n, _)| text[words[at].range.start..words[at + n - 1].range.end].to_string())
             .collect()
     }

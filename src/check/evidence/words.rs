@@ -8,6 +8,7 @@
 //! another entity's title), code, or raw HTML. This module finds words; it
 //! must not judge them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -20,8 +21,9 @@ pub struct Word<'t> {
     pub range: Range<usize>,
     /// As written.
     pub written: &'t str,
-    /// Lowercase, apostrophes removed: the form compared with quotes.
-    pub lower: String,
+    /// Lowercase, apostrophes removed: the form compared with quotes
+    /// (borrowed from the text when it is that already, as most words are).
+    pub lower: Cow<'t, str>,
 }
 
 /// The words of plain text.
@@ -73,11 +75,19 @@ fn push_words<'t>(text: &'t str, offset: usize, out: &mut Vec<Word<'t>>) {
 }
 
 /// Lowercase with apostrophes removed: `Patient's` → `patients`.
-pub fn lower(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
-        .flat_map(char::to_lowercase)
-        .collect()
+pub fn lower(word: &str) -> Cow<'_, str> {
+    let plain = word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b',');
+    if plain {
+        return Cow::Borrowed(word);
+    }
+    Cow::Owned(
+        word.chars()
+            .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+            .flat_map(char::to_lowercase)
+            .collect(),
+    )
 }
 
 /// The form qualifiers are matched in: lowercase, and a final `s` taken off
@@ -113,7 +123,7 @@ mod tests {
     #[test]
     fn words_of_text_with_positions() {
         let words = of_text("Most short-term redness, don't worry: 1,200.50.");
-        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
         assert_eq!(
             lowers,
             [
@@ -128,7 +138,7 @@ mod tests {
         let text =
             "See [[how-long]] and [the guide](oven-guide), `code 12`.\n\n```\n48 hours\n```\n";
         let words = of_markdown(text);
-        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_str()).collect();
+        let lowers: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
         assert_eq!(lowers, ["see", "and", "the", "guide"]);
         let guide = &words[3];
         assert_eq!(&text[guide.range.clone()], "guide");
