@@ -273,6 +273,14 @@ pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| words::stem(&w.lower))
 }
 
+/// [`stems_of`] for words already read.
+pub fn stems_of_words<'w>(words: &'w [Word]) -> impl Iterator<Item = String> + 'w {
+    words
+        .iter()
+        .filter(|w| w.lower.len() > 2 && !is_stop_word(&w.lower))
+        .map(|w| words::stem(&w.lower))
+}
+
 /// The runs of words (as ranges of indexes into `words`) that are content
 /// words backed by none of `quoted` and not set aside as `known`.
 pub fn unbacked(

@@ -144,14 +144,18 @@ struct QuoteWords {
 impl QuoteWords {
     fn new(ctx: &Context, quote: &Quote) -> Self {
         let text = quote.text.value.as_str();
-        let mut stems: FxHashSet<String> = claim_words::stems_of(text).collect();
+        // One reading of the text for all three rules.
+        let words = words::of_text(text);
+        let mut stems: FxHashSet<String> = claim_words::stems_of_words(&words).collect();
         if let Some(attribution) = &quote.attribution {
             stems.extend(claim_words::stems_of(attribution));
         }
         QuoteWords {
-            forms: qualifiers::quote_forms(text),
+            forms: qualifiers::forms_in_a_row(&words),
             stems,
-            numbers: numbers::values_in(text),
+            numbers: (numbers::numbers_in(text, &words).into_iter())
+                .map(|n| n.value)
+                .collect(),
             // A heading is found but is no evidence, and is reported as such.
             verified: matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading),
         }

@@ -195,8 +195,13 @@ impl Qualifiers {
 /// The forms of a quote's words in a row, for [`backed`]: ` most people
 /// can ` (with spaces around, so that a search matches whole words).
 pub fn quote_forms(text: &str) -> String {
+    forms_in_a_row(&words::of_text(text))
+}
+
+/// [`quote_forms`] for words already read.
+pub fn forms_in_a_row(words: &[Word]) -> String {
     let mut out = String::from(" ");
-    for word in words::of_text(text) {
+    for word in words {
         out.push_str(words::form(&word.lower));
         out.push(' ');
     }

@@ -82,6 +82,9 @@ pub fn lower(word: &str) -> Cow<'_, str> {
     if plain {
         return Cow::Borrowed(word);
     }
+    if word.is_ascii() && !word.contains('\'') {
+        return Cow::Owned(word.to_ascii_lowercase());
+    }
     Cow::Owned(
         word.chars()
             .filter(|c| !matches!(c, '\'' | '\u{2019}'))
