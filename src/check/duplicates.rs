@@ -90,7 +90,11 @@ pub fn find(questions: &[Question]) -> NearDuplicates {
         if mine.len() < MIN_WORDS {
             continue;
         }
-        let mut candidates: Vec<usize> = same_words[mine.as_slice()].clone();
+        // Any one of a group with the same words is as near as the others:
+        // a few are enough (10,000 copies of one question stay linear).
+        let group = &same_words[mine.as_slice()];
+        let mut candidates: Vec<usize> =
+            group.iter().copied().filter(|&j| j != i).take(2).collect();
         for stem in mine {
             let list = &postings[stem.as_str()];
             if list.len() <= MAX_POSTINGS {
@@ -194,6 +198,14 @@ mod tests {
         texts.extend(std::iter::repeat_n("Is redness normal?", 100));
         let found = pairs(&texts);
         assert_eq!(found.len(), 103);
+    }
+
+    #[test]
+    fn many_copies_of_one_question_each_name_another() {
+        let texts = vec!["Is redness normal after a peel?"; 5_000];
+        let questions: Vec<Question> = texts.iter().map(|t| question(t)).collect();
+        let found = find(&questions);
+        assert!((0..texts.len()).all(|i| found.of(i).is_some_and(|d| d.other != i)));
     }
 
     #[test]
