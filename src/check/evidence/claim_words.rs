@@ -273,21 +273,25 @@ pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(|w| words::stem(&w.lower))
 }
 
-/// [`stems_of`] for words already read.
-pub fn stems_of_words<'w>(words: &'w [Word]) -> impl Iterator<Item = String> + 'w {
+/// The words of a text that could be content words, lowercase (stop words
+/// and words of two letters are never looked up).
+pub fn content_of<'w>(words: &'w [Word]) -> impl Iterator<Item = String> + 'w {
     words
         .iter()
         .filter(|w| w.lower.len() > 2 && !is_stop_word(&w.lower))
-        .map(|w| words::stem(&w.lower))
+        .map(|w| w.lower.to_string())
 }
 
 /// The runs of words (as ranges of indexes into `words`) that are content
-/// words backed by none of `quoted` and not set aside as `known`.
+/// words backed by no quote: neither as written (`backed`, given the
+/// lowercase word) nor by their stem (`by_stem`, which also answers for the
+/// words set aside as known). The stem is worked out only when the word
+/// itself is not quoted.
 pub fn unbacked(
     text: &str,
     words: &[Word],
-    quoted: impl Fn(&str) -> bool,
-    known: impl Fn(&str) -> bool,
+    backed: impl Fn(&str) -> bool,
+    by_stem: impl Fn(&str) -> bool,
     qualifiers: &Qualifiers,
 ) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
@@ -295,8 +299,7 @@ pub fn unbacked(
         if !is_content_word(&word.lower, qualifiers) {
             continue;
         }
-        let stem = words::stem(&word.lower);
-        if quoted(&stem) || known(&stem) {
+        if backed(&word.lower) || by_stem(&words::stem(&word.lower)) {
             continue;
         }
         match runs.last_mut() {
@@ -328,8 +331,8 @@ mod tests {
         unbacked(
             text,
             &words,
-            |s| quoted.contains(s),
-            |s| known.contains(s),
+            |_| false,
+            |s| quoted.contains(s) || known.contains(s),
             &qualifiers,
         )
         .into_iter()

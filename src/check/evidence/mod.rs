@@ -134,8 +134,11 @@ impl Settings {
 struct QuoteWords {
     /// The quote's words as qualifier forms, in a row.
     forms: String,
-    /// The stems of its content words and of its attribution's words.
-    stems: FxHashSet<String>,
+    /// Its content words and its attribution's, lowercase.
+    words: FxHashSet<String>,
+    /// The stems of `words`, worked out the first time a word of a text is
+    /// not among them as it is (most words of a faithful text are).
+    stems: std::cell::OnceCell<FxHashSet<String>>,
     numbers: Vec<Decimal>,
     /// Verified against its archive, and not a heading: evidence.
     verified: bool,
@@ -146,19 +149,41 @@ impl QuoteWords {
         let text = quote.text.value.as_str();
         // One reading of the text for all three rules.
         let words = words::of_text(text);
-        let mut stems: FxHashSet<String> = claim_words::stems_of_words(&words).collect();
+        let mut content: FxHashSet<String> = claim_words::content_of(&words).collect();
         if let Some(attribution) = &quote.attribution {
-            stems.extend(claim_words::stems_of(attribution));
+            content.extend(claim_words::content_of(&words::of_text(attribution)));
         }
         QuoteWords {
             forms: qualifiers::forms_in_a_row(&words),
-            stems,
+            words: content,
+            stems: std::cell::OnceCell::new(),
             numbers: (numbers::numbers_in(text, &words).into_iter())
                 .map(|n| n.value)
                 .collect(),
-            // A heading is found but is no evidence, and is reported as such.
-            verified: matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading),
+            verified: Self::is_evidence(ctx, quote),
         }
+    }
+
+    /// Only what the qualifiers rule needs (for a topic intro).
+    fn forms_only(ctx: &Context, quote: &Quote) -> Self {
+        QuoteWords {
+            forms: qualifiers::quote_forms(&quote.text),
+            words: FxHashSet::default(),
+            stems: std::cell::OnceCell::new(),
+            numbers: Vec::new(),
+            verified: Self::is_evidence(ctx, quote),
+        }
+    }
+
+    /// Verified against its archive, and not a heading (which is found but
+    /// is no evidence, and is reported as such).
+    fn is_evidence(ctx: &Context, quote: &Quote) -> bool {
+        matches!(ctx.verdict(quote), Some(Verdict::Found(found)) if !found.is_heading)
+    }
+
+    fn stems(&self) -> &FxHashSet<String> {
+        self.stems
+            .get_or_init(|| self.words.iter().map(|w| words::stem(w)).collect())
     }
 
     fn of_all<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Vec<Self> {
@@ -201,8 +226,12 @@ impl<'w> Quoted<'w> {
         self.quotes.iter().any(|q| q.numbers.contains(&value))
     }
 
+    fn has_word(&self, lower: &str) -> bool {
+        self.quotes.iter().any(|q| q.words.contains(lower))
+    }
+
     fn has_stem(&self, stem: &str) -> bool {
-        self.quotes.iter().any(|q| q.stems.contains(stem))
+        self.quotes.iter().any(|q| q.stems().contains(stem))
     }
 
     fn forms(&self) -> impl Iterator<Item = &str> {
@@ -328,9 +357,13 @@ fn check_field(
     }
 
     if field.claim_words {
-        let quoted = |stem: &str| against.quoted.has_stem(stem);
-        let known = |stem: &str| known.contains(stem) || settings.glossary.contains(stem);
-        for run in claim_words::unbacked(text, &words, quoted, known, &settings.qualifiers) {
+        let backed = |lower: &str| against.quoted.has_word(lower);
+        let by_stem = |stem: &str| {
+            against.quoted.has_stem(stem)
+                || known.contains(stem)
+                || settings.glossary.contains(stem)
+        };
+        for run in claim_words::unbacked(text, &words, backed, by_stem, &settings.qualifiers) {
             let range = words[run.start].range.start..words[run.end - 1].range.end;
             let written = text[range.clone()].to_lowercase();
             let d = Diagnostic::warning(Code::WordNotQuoted, file, None);
@@ -646,12 +679,11 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
     {
         return allowances;
     }
-    let words = QuoteWords::of_all(
-        ctx,
-        (ctx.content.questions.iter())
-            .filter(|q| q.topic.value == topic.origin.id)
-            .flat_map(crate::link::question_quotes),
-    );
+    let words: Vec<QuoteWords> = (ctx.content.questions.iter())
+        .filter(|q| q.topic.value == topic.origin.id)
+        .flat_map(crate::link::question_quotes)
+        .map(|quote| QuoteWords::forms_only(ctx, quote))
+        .collect();
     let quoted = Quoted::verified_of(&words);
     let field = Field {
         name: "the intro",
