@@ -11,7 +11,6 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A word of a text.
@@ -35,31 +34,62 @@ pub fn of_text(text: &str) -> Vec<Word<'_>> {
 
 /// The words of markdown that a reader sees as the site's own: the text of
 /// paragraphs, lists, emphasis and `[text](id)` links; not the ids of
-/// `[[id]]` links, code spans, code blocks or raw HTML.
+/// `[[id]]` links (a reader sees the other entity's title there; with
+/// `[[id|text]]`, the text), link destinations, code spans, fenced code
+/// blocks or HTML tags.
+///
+/// A light scan rather than a markdown parse: this runs on every answer of
+/// the site, the parse is done elsewhere, and only where the words are
+/// matters here (markup characters are no word characters anyway).
 pub fn of_markdown(markdown: &str) -> Vec<Word<'_>> {
-    let options =
-        Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut words = Vec::new();
-    let mut in_wikilink = 0usize;
-    let mut in_code_block = 0usize;
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole: false },
-                ..
-            }) => in_wikilink += 1,
-            Event::End(TagEnd::Link) if in_wikilink > 0 => in_wikilink -= 1,
-            Event::Start(Tag::CodeBlock(_)) => in_code_block += 1,
-            Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
-            Event::Text(_) if in_wikilink == 0 && in_code_block == 0 => {
-                // The source's own characters, so that positions are right
-                // (an escape such as `\*` is not a word character anyway).
-                if let Some(source) = markdown.get(range.clone()) {
-                    push_words(source, range.start, &mut words);
+    let bytes = markdown.as_bytes();
+    let mut visible_from = 0;
+    let mut at = 0;
+    let mut in_fence = false;
+    while at < bytes.len() {
+        let line_start = at == 0 || bytes[at - 1] == b'\n';
+        // Where the hidden part that starts here ends, if one does.
+        let hidden_end = if line_start
+            && markdown[at..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with("```")
+        {
+            in_fence = !in_fence;
+            Some(markdown[at..].find('\n').map_or(bytes.len(), |n| at + n))
+        } else if in_fence {
+            Some(markdown[at..].find('\n').map_or(bytes.len(), |n| at + n))
+        } else {
+            match bytes[at] {
+                b'[' if bytes.get(at + 1) == Some(&b'[') => markdown[at..].find("]]").map(|n| {
+                    match markdown[at..at + n].find('|') {
+                        // `[[id|text]]`: the text is the site's words.
+                        Some(bar) => at + bar + 1,
+                        None => at + n + 2,
+                    }
+                }),
+                b']' if bytes.get(at + 1) == Some(&b'(') => {
+                    markdown[at..].find(')').map(|n| at + n + 1)
                 }
+                b'`' => markdown[at + 1..].find('`').map(|n| at + n + 2),
+                b'<' => markdown[at..]
+                    .find('>')
+                    .filter(|n| !markdown[at..at + n].contains('\n'))
+                    .map(|n| at + n + 1),
+                _ => None,
             }
-            _ => {}
+        };
+        match hidden_end {
+            Some(end) => {
+                push_words(&markdown[visible_from..at], visible_from, &mut words);
+                at = end.max(at + 1);
+                visible_from = at;
+            }
+            None => at += 1,
         }
+    }
+    if visible_from < bytes.len() {
+        push_words(&markdown[visible_from..], visible_from, &mut words);
     }
     words
 }
