@@ -668,23 +668,33 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
     let Some(intro) = &topic.intro else {
         return allowances;
     };
-    // The topic's quotes are gathered only when the intro has a qualifier.
+    // The topic's quotes are read only while the intro has a qualifier that
+    // none of those read so far backs: a big topic's quotes are not all read.
     let words = words::of_markdown(intro);
-    if ctx
-        .settings
-        .evidence
-        .qualifiers
-        .find(intro, &words)
-        .is_empty()
-    {
+    let qualifiers = &ctx.settings.evidence.qualifiers;
+    let mut wanted: Vec<&[String]> = (qualifiers.find(intro, &words).into_iter())
+        .map(|(_, _, phrase)| phrase)
+        .collect();
+    if wanted.is_empty() {
         return allowances;
     }
-    let words: Vec<QuoteWords> = (ctx.content.questions.iter())
+    let mut read: Vec<QuoteWords> = Vec::new();
+    let quotes = (ctx.content.questions.iter())
         .filter(|q| q.topic.value == topic.origin.id)
-        .flat_map(crate::link::question_quotes)
-        .map(|quote| QuoteWords::forms_only(ctx, quote))
-        .collect();
-    let quoted = Quoted::verified_of(&words);
+        .flat_map(crate::link::question_quotes);
+    for quote in quotes {
+        let words = QuoteWords::forms_only(ctx, quote);
+        if words.verified {
+            wanted.retain(|phrase| {
+                !qualifiers::backed(phrase, std::iter::once(words.forms.as_str()))
+            });
+            read.push(words);
+        }
+        if wanted.is_empty() {
+            return allowances;
+        }
+    }
+    let quoted = Quoted::verified_of(&read);
     let field = Field {
         name: "the intro",
         value: intro,
