@@ -1,7 +1,8 @@
 //! Dates that must be in order or in the past: a source accessed before it
 //! was published, a next review before the last, a review in the future, a
 //! review overdue. Also how a review's due date is worked out, which render
-//! shows on each page.
+//! shows on each page. This rule compares dates; it must not decide what a
+//! site's review interval is (that is resolved once, in [`super::Settings`]).
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! A source's own fields: its `url` must be an address a browser can open.
 //! Its dates are [`super::dates`]'s; its archive is read (and refused) by
-//! `load`, and its quotes are checked where they are written.
+//! `load`, and its quotes are checked where they are written: this rule must
+//! not read archives or quotes.
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::Source;

@@ -1,6 +1,7 @@
 //! How the site's own words read: a summary must be one short sentence, and
 //! summaries and answers should read at or below the site's grade. Both are
-//! warnings. The grade itself is measured by [`super::readability`].
+//! warnings. The grade itself is measured by [`super::readability`]; this
+//! rule must not judge what the words say (that is [`super::evidence`]).
 
 use std::path::Path;
 

@@ -16,7 +16,8 @@
 //! those of the topic's questions. Findings an editor has judged fine are
 //! silenced by [`allow`]ances written next to the text.
 //!
-//! This module reads the model and reports; it never changes the text.
+//! This module reads the model and reports; it never changes the text, and
+//! it must not verify quotes (it reads their verdicts from the context).
 
 pub mod allow;
 pub mod claim_words;
