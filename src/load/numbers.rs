@@ -68,7 +68,12 @@ pub enum Problem {
 impl Problem {
     /// The message and the help, naming the field when it is known.
     fn explain(&self, written: &str, field: Option<&str>) -> (String, String) {
-        let shown = written.trim();
+        // A value pasted by mistake can be long: show its start.
+        let trimmed = written.trim();
+        let shown: String = match trimmed.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}…", &trimmed[..cut]),
+            None => trimmed.to_string(),
+        };
         let write = |digits: &str| match field {
             Some(field) => format!("`{field}: {digits}`"),
             None => format!("`{digits}`"),
@@ -340,6 +345,9 @@ mod tests {
             help,
             "write the number alone: `typical: 640`; the currency goes in `currency`"
         );
+        let long = "9".repeat(100_000);
+        let (message, _) = parse(&long).unwrap_err().explain(&long, Some("high"));
+        assert!(message.len() < 120, "{message}");
     }
 
     #[test]
