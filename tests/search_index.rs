@@ -281,16 +281,21 @@ fn the_synthetic_generator_is_no_part_of_the_library() {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let named = path.file_stem().is_some_and(|s| s == "synthetic");
-                if named || text.contains("synthetic_documents") || text.contains("mod synthetic")
-                {
+                if named || text.contains("synthetic_documents") || text.contains("mod synthetic") {
                     found.push(path.display().to_string());
                 }
             }
         }
     }
     let mut found = Vec::new();
-    visit(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
-    assert!(found.is_empty(), "the library holds the generator: {found:?}");
+    visit(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(
+        found.is_empty(),
+        "the library holds the generator: {found:?}"
+    );
 }
 
 #[test]
