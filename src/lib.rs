@@ -72,6 +72,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Findings of the evidence checks that editors' `allow` entries silenced.
+    pub silenced: usize,
 }
 
 impl Report {
@@ -92,6 +94,7 @@ pub fn check(root: &Path, today: Date) -> Report {
         today,
         Templates::RenderSamples,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     run.stage("check");
     run.finish(loaded.files)
@@ -116,6 +119,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         options.today,
         Templates::LoadOnly,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     let out = write::check_output(
         &options.root,
@@ -217,11 +221,14 @@ fn check_all<'a>(
     today: Date,
     templates: Templates,
     diagnostics: &mut Diagnostics,
+    silenced: &mut usize,
 ) -> (Option<theme::Theme>, check::quotes::Located<'a>) {
     // The theme first: loading it adds the templates' text to `files`,
     // which the check then borrows for as long as its result lives.
     let theme = theme::load(root, files, diagnostics);
-    let located = check::check(content, files, today, diagnostics);
+    let checked = check::check(content, files, today, diagnostics);
+    *silenced = checked.silenced;
+    let located = checked.located;
     let Some(mut theme) = theme else {
         return (None, located);
     };
@@ -245,6 +252,7 @@ struct Run {
     timings: Vec<(&'static str, Duration)>,
     pages: usize,
     files_written: usize,
+    silenced: usize,
 }
 
 impl Run {
@@ -256,6 +264,7 @@ impl Run {
             timings: Vec::new(),
             pages: 0,
             files_written: 0,
+            silenced: 0,
         }
     }
 
@@ -273,6 +282,7 @@ impl Run {
             files_written: self.files_written,
             elapsed: self.started.elapsed(),
             timings: self.timings,
+            silenced: self.silenced,
         }
     }
 }

@@ -153,19 +153,21 @@ fn main() -> ExitCode {
             print_diagnostics(&report);
             if report.has_errors() {
                 eprintln!(
-                    "Build failed: {}. {} was left unchanged.",
+                    "Build failed: {}{}. {} was left unchanged.",
                     report.diagnostics.summary(),
+                    silenced(&report),
                     out.display()
                 );
                 return ExitCode::FAILURE;
             }
             eprintln!(
-                "Built {} pages ({} files) into {} in {:.2} s · {}",
+                "Built {} pages ({} files) into {} in {:.2} s · {}{}",
                 report.pages,
                 report.files_written,
                 out.display(),
                 report.elapsed.as_secs_f64(),
-                report.diagnostics.summary()
+                report.diagnostics.summary(),
+                silenced(&report),
             );
             if timings {
                 for (stage, took) in &report.timings {
@@ -185,9 +187,10 @@ fn main() -> ExitCode {
                 Format::Human => {
                     print_diagnostics(&report);
                     eprintln!(
-                        "Checked in {:.2} s · {}",
+                        "Checked in {:.2} s · {}{}",
                         report.elapsed.as_secs_f64(),
-                        report.diagnostics.summary()
+                        report.diagnostics.summary(),
+                        silenced(&report),
                     );
                 }
             }
@@ -295,6 +298,16 @@ fn source_command(root: &std::path::Path, command: SourceCommand, today: Date) -
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// " · 2 findings allowed": how many findings editors' `allow` entries
+/// silenced, when any were.
+fn silenced(report: &Report) -> String {
+    match report.silenced {
+        0 => String::new(),
+        1 => " · 1 finding allowed".to_string(),
+        n => format!(" · {n} findings allowed"),
     }
 }
 

@@ -1021,9 +1021,9 @@ fn numbers_in_comparisons_and_timelines_must_be_quoted() {
     assert_eq!(
         messages,
         [
-            "the timeline says 12, which none of its quotes gives",
             "the timeline says 30, which none of its quotes gives",
             "the timeline says 4, which none of its quotes gives",
+            "the timeline says 12, which none of its quotes gives",
         ]
     );
 }

@@ -435,7 +435,7 @@ fn feed_and_sitemap_stay_well_formed_xml_whatever_the_model_holds() {
     site.title = "Test\u{0} Kitchen\u{1b}[31m".into();
     site.description = "Bell\u{7} and delete\u{7f} and \u{fffe}".into();
     let question = &mut content.questions[0];
-    question.question = "Does\u{7} bread go\u{0} stale?".into();
+    question.question.value = "Does\u{7} bread go\u{0} stale?".into();
     question.summary.value = "Yes\u{8}, \u{1b}it does.\u{85}".into();
     let id = question.origin.id.clone();
 

@@ -125,6 +125,12 @@ codes! {
         /// when it can tell which date is meant), or is a day that does not exist
         /// (the message says why: "February has 28 days in 2026").
         BadDate = "bad-date",
+        /// A number field (a cost's `typical`, `low` or `high`) is not a number
+        /// written in digits: it has a currency sign (`$640`), thousands
+        /// separators (`1,200`), an exponent (`1e3`), a minus sign, words, or
+        /// more than 28 digits. Write the digits alone, with at most one decimal
+        /// point (`typical: 1999.50`); the currency goes in `currency`.
+        BadNumber = "bad-number",
         /// A field that takes one of a fixed set of words holds another word.
         /// Use one of the words the message lists.
         BadChoice = "bad-choice",
@@ -224,6 +230,33 @@ codes! {
         NumberNotQuoted = "number-not-quoted",
         /// A cost block's numbers are not in order: they must be low ≤ typical ≤ high.
         CostOrder = "cost-order",
+    }
+    "The site's own words against its quotes" {
+        /// A number in a question's summary or answer (in digits or in words:
+        /// `48`, `four to six`, `1,200`, `half`) is in no quote of the question.
+        /// A warning unless the site sets `evidence.numbers_in_prose: error`. Add
+        /// the quote that gives it, or take the number out.
+        ProseNumberNotQuoted = "prose-number-not-quoted",
+        /// A word of frequency, certainty, safety or praise (`mostly`, `rare`,
+        /// `always`, `safe`, `better`, `works`...) is in the site's own text but in
+        /// none of the quotes behind it. Attribute it ("one excerpt says it is
+        /// rare"), quote it, or drop it. The list is the site's to change in
+        /// `evidence.qualifiers`.
+        QualifierNotQuoted = "qualifier-not-quoted",
+        /// A claim or summary says something none of its quotes says: a content
+        /// word (compared by its stem, with stop words, glossary terms and the
+        /// question's own words set aside) is in no quote behind it, such as a
+        /// claim that derma rollers are used "at home" over a quote about "derma
+        /// roller users". Say only what the quotes say, or add the quote that
+        /// says it.
+        WordNotQuoted = "word-not-quoted",
+        /// A question asks much the same as another (their important words are
+        /// nearly the same). Merge them, or make each ask something the other
+        /// does not; if both are right, allow it on one of them.
+        NearDuplicateQuestion = "near-duplicate-question",
+        /// An `allow` entry silences no finding: the text changed, or the code or
+        /// word is not the one reported. Remove it, so that it hides nothing later.
+        StaleAllow = "stale-allow",
     }
     "Settings, dates and reviews" {
         /// A source's `url` is not an absolute `http` or `https` address with a

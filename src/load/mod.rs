@@ -10,6 +10,7 @@ mod entities;
 mod fields;
 mod files;
 mod ids;
+mod numbers;
 mod syntax;
 pub mod yaml;
 

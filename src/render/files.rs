@@ -14,7 +14,7 @@ use crate::search::SearchDocument;
 use crate::urls::{Section, SiteUrls};
 
 use super::Job;
-use super::pages::{PageRenderer, amount_digits};
+use super::pages::PageRenderer;
 
 /// Text for XML content or a quoted attribute: markup characters escaped,
 /// characters XML 1.0 does not allow (controls other than tab and line
@@ -138,7 +138,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         .par_iter()
         .map(|q| {
             let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
-            text.extend(q.facts.iter().map(|f| f.claim.clone()));
+            text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
             text.extend(data_block_text(q, renderer));
             text.extend(crate::link::question_quotes(q).flat_map(|x| quote_text(graph, x)));
             text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
@@ -149,7 +149,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             text.extend(topic.clone());
             SearchDocument {
                 url: url(&q.origin.id),
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 section: topic.unwrap_or_default(),
                 text: text.join("\n"),
             }
@@ -201,19 +201,19 @@ fn quote_text(graph: &Graph, quote: &Quote) -> Vec<String> {
 fn data_block_text(q: &Question, renderer: &PageRenderer) -> Vec<String> {
     let mut text = Vec::new();
     if let Some(cost) = &q.cost {
-        text.push(format!("{} {}", cost.currency, cost.per));
+        text.push(format!("{} {}", cost.currency.value, cost.per.value));
         for value in [&cost.typical, &cost.low, &cost.high].into_iter().flatten() {
             text.push(
                 renderer
                     .amounts
-                    .format(&amount_digits(value.value), &cost.currency),
+                    .format(&value.value.to_string(), &cost.currency),
             );
         }
-        text.extend(cost.basis.clone());
-        text.extend(cost.factors.iter().cloned());
+        text.extend(cost.basis.as_ref().map(|b| b.value.clone()));
+        text.extend(cost.factors.iter().map(|f| f.value.clone()));
     }
     if let Some(comparison) = &q.comparison {
-        text.push(comparison.with.clone());
+        text.push(comparison.with.value.clone());
         for row in &comparison.rows {
             text.extend([&row.aspect, &row.ours, &row.theirs].map(|c| c.value.clone()));
         }

@@ -552,7 +552,7 @@ impl<'g> PageRenderer<'g> {
         questions
             .iter()
             .map(|q| QuestionSummary {
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 url: self.url_of(&q.origin.id),
                 summary: q.summary.value.clone(),
                 topic: self.link(&q.topic),
@@ -737,7 +737,7 @@ impl<'g> PageRenderer<'g> {
                     "agree"
                 };
                 FactContext {
-                    claim: f.claim.clone(),
+                    claim: f.claim.value.clone(),
                     status,
                     agreement: self.agreement(f),
                     supporting,
@@ -755,9 +755,9 @@ impl<'g> PageRenderer<'g> {
         let (due, _) = due_date(&q.reviewed, self.max_age_days);
         let quotes =
             |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
-        let money = |v: &Option<Spanned<f64>>, currency: &str| {
+        let money = |v: &Option<Spanned<Number>>, currency: &str| {
             v.as_ref()
-                .map(|v| self.amounts.format(&amount_digits(v.value), currency))
+                .map(|v| self.amounts.format(&v.value.to_string(), currency))
         };
         let cited: BTreeSet<&str> = crate::link::question_quotes(q)
             .map(|x| x.source.value.as_str())
@@ -775,7 +775,7 @@ impl<'g> PageRenderer<'g> {
         let plain = &self.question_text[id];
         QuestionContext {
             id: id.to_string(),
-            title: q.question.clone(),
+            title: q.question.value.clone(),
             url: self.url_of(id),
             summary: q.summary.value.clone(),
             answer_html,
@@ -799,17 +799,17 @@ impl<'g> PageRenderer<'g> {
                 overdue: due < self.today,
             },
             cost: q.cost.as_ref().map(|c| CostContext {
-                currency: c.currency.clone(),
-                per: c.per.clone(),
+                currency: c.currency.value.clone(),
+                per: c.per.value.clone(),
                 typical: money(&c.typical, &c.currency),
                 low: money(&c.low, &c.currency),
                 high: money(&c.high, &c.currency),
-                basis: c.basis.clone(),
-                factors: c.factors.clone(),
+                basis: c.basis.as_ref().map(|b| b.value.clone()),
+                factors: c.factors.iter().map(|f| f.value.clone()).collect(),
                 quotes: quotes(&c.quotes),
             }),
             comparison: q.comparison.as_ref().map(|c| ComparisonContext {
-                with: c.with.clone(),
+                with: c.with.value.clone(),
                 rows: c
                     .rows
                     .iter()
@@ -933,7 +933,7 @@ impl<'g> PageRenderer<'g> {
                     "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
                     "mainEntity": [{
                         "@type": "Question",
-                        "name": q.question,
+                        "name": q.question.value,
                         "acceptedAnswer": { "@type": "Answer", "text": answer },
                     }],
                 },
@@ -941,7 +941,7 @@ impl<'g> PageRenderer<'g> {
                     "@type": "MedicalWebPage",
                     "@id": url,
                     "url": url,
-                    "name": q.question,
+                    "name": q.question.value,
                     "description": q.summary.value,
                     "inLanguage": self.site.language.value,
                     "lastReviewed": ctx.review.on,
@@ -952,15 +952,6 @@ impl<'g> PageRenderer<'g> {
         });
         json_for_html(&data)
     }
-}
-
-/// The decimal digits of an amount as the editor wrote them, for
-/// [`Amounts::format`]. While the model holds amounts as `f64`, these are
-/// the shortest digits that read back as the same value (what was written,
-/// for up to 15 significant digits); when it holds the exact decimal, this
-/// is its digits.
-pub(super) fn amount_digits(value: f64) -> String {
-    value.to_string()
 }
 
 /// How much of a long paragraph is shown either side of what is quoted
@@ -1092,13 +1083,6 @@ fn segments(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_keep_the_digits_a_float_can_hold() {
-        assert_eq!(amount_digits(640.0), "640");
-        assert_eq!(amount_digits(1999.5), "1999.5");
-        assert_eq!(amount_digits(1.999), "1.999");
-    }
 
     #[test]
     fn a_long_paragraph_is_shown_around_the_quote() {
