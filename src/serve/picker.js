@@ -3,8 +3,12 @@
 // build leaves an empty `data-cited-source` element (templates/source.html).
 //
 // It shows the source's text exactly as quotes are matched against it
-// (/__cited/sources/<id>.txt) in a read-only text box, which the mouse and
-// the keyboard (Shift with the arrow keys) can select in. For a selection
+// (/__cited/sources/<id>.txt) in a text box that keeps its text, which the
+// mouse and the keyboard (Shift with the arrow keys) can select in. It is not
+// `readonly`: Chromium gives a read-only text box no caret, so the keyboard
+// could not select in it; instead every edit is refused (beforeinput) or,
+// where a browser will not let it be refused (some input methods), undone.
+// For a selection
 // it shows a quote ready to paste under `quotes:` of a fact, and a button
 // that copies it:
 //
@@ -231,7 +235,10 @@
       id: "cited-picker-text",
       class: "cited-picker-text",
       rows: "12",
-      readonly: "",
+      "aria-readonly": "true",
+      autocomplete: "off",
+      autocorrect: "off",
+      autocapitalize: "off",
       spellcheck: "false",
       "aria-describedby": "cited-picker-help",
     });
@@ -278,6 +285,16 @@
       }
     }
 
+    // The text as loaded; nothing the editor does in the box changes it.
+    let sourceText = "";
+    box.addEventListener("beforeinput", (event) => event.preventDefault());
+    box.addEventListener("input", () => {
+      if (box.value === sourceText) return;
+      const { selectionStart: start } = box;
+      box.value = sourceText;
+      box.setSelectionRange(start, start);
+    });
+
     for (const event of ["select", "selectionchange", "keyup", "pointerup", "focus"]) {
       box.addEventListener(event, soon);
     }
@@ -311,6 +328,7 @@
         return response.text();
       })
       .then((text) => {
+        sourceText = text;
         box.value = text;
         shown = { start: -1, end: -1 };
         update();
