@@ -270,12 +270,22 @@
       const selection = describeSelection(box.value, start, end);
       status.textContent = explain(selection);
       if (selection.kind === "quote") {
-        code.textContent = quoteSnippet(sourceId, selection.text);
+        showSnippet(quoteSnippet(sourceId, selection.text));
         result.hidden = false;
       } else {
         code.textContent = "";
         result.hidden = true;
       }
+    }
+
+    // Each line of the YAML in a block of its own, so that a long line,
+    // wrapped, goes on indented under its key (picker.css) instead of at the
+    // margin, where it would look like a line of its own. The line breaks
+    // stay in the text, so the snippet reads and copies as the YAML it is.
+    function showSnippet(yaml) {
+      const lines = yaml.split("\n");
+      code.replaceChildren(...lines.map((line, index) =>
+        element("span", { class: "cited-picker-line" }, index < lines.length - 1 ? `${line}\n` : line)));
     }
 
     function soon() {
