@@ -1066,6 +1066,17 @@ fn the_preview_serves_archive_texts_for_the_quote_picker_and_a_build_holds_none(
             .body
             .contains("marker PICKER-QX")
     });
+    // An edit of a question rebuilds only the pages it shows on, in place:
+    // the archive texts stay, and stay current.
+    replace_summary(
+        &site,
+        "Home rollers can hurt your skin, says marker PICKER-QY.",
+    );
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker PICKER-QY"));
+    let after_scoped = server.get("/__cited/sources/web-excerpts.txt");
+    assert_eq!(after_scoped.status, 200);
+    assert!(after_scoped.body.contains("marker PICKER-QX"));
 
     // The published build: no preview file, hook, script or mention.
     let out = tempfile::tempdir().unwrap();
