@@ -62,7 +62,22 @@ pub struct Scope {
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// `cited serve`'s reload script URL, added to every page when set.
+    /// Set only for the preview, it also makes the build write the
+    /// preview's own files under [`PREVIEW_DIR`] (see
+    /// [`preview_archive_path`]); a published build has none of them.
     pub live_reload: Option<String>,
+}
+
+/// The folder of the output that holds the preview's own files: written only
+/// when [`RenderOptions::live_reload`] is set, and served by `cited serve`
+/// through its own routes only (no site file can be under it: ids never
+/// start with `_`).
+pub const PREVIEW_DIR: &str = "__cited";
+
+/// Where a preview build writes source `id`'s archive text, exactly as its
+/// quotes are matched against it, for the quote picker.
+pub fn preview_archive_path(id: &str) -> String {
+    format!("{PREVIEW_DIR}/sources/{id}.txt")
 }
 
 /// Renders the whole site into `staging`. Problems (a template that fails on
@@ -132,8 +147,28 @@ pub fn render(
         extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
         None
     };
+    // The preview's archive texts. A scoped render follows an edit of
+    // questions only, so the texts already written are still current.
+    let preview_archives: Vec<(String, &[u8])> = match (&options.live_reload, scope) {
+        (Some(_), None) => graph
+            .content
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let text = s.archive_text.as_deref()?;
+                Some((preview_archive_path(&s.origin.id), text.as_bytes()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let write_failures: Vec<Diagnostic> = extra
         .par_iter()
+        .map(|(path, bytes)| (path, bytes.as_slice()))
+        .chain(
+            preview_archives
+                .par_iter()
+                .map(|(path, text)| (path, *text)),
+        )
         .filter_map(|(path, bytes)| {
             staging
                 .put(path, bytes)

@@ -198,6 +198,8 @@ struct TopicListing {
 
 #[derive(Serialize)]
 struct SourcePage {
+    /// For the preview's quote picker (`data-cited-source`).
+    id: String,
     title: String,
     publisher: Option<String>,
     url: Option<String>,
@@ -902,6 +904,7 @@ impl<'g> PageRenderer<'g> {
             });
         }
         SourcePage {
+            id: id.to_string(),
             title: s.title.clone(),
             publisher: s.publisher.clone(),
             url: s.url.as_ref().map(|u| u.value.clone()),
