@@ -349,7 +349,15 @@ class Converter:
 
     def questions_in_reading_order(self) -> list[str]:
         qs = self.s.kinds["questions"]
-        return sorted(qs, key=lambda q: (qs[q].get("order", 2**63), by_title_key(qs[q]["question"])))
+        return sorted(qs, key=lambda q: (qs[q].get("order", 2**63),
+                                         *by_title_key(qs[q]["question"]), q))
+
+    def ranks(self, kind: str, field: str) -> dict[str, int]:
+        """Listing order as cited's (by title, any case, then id), as page
+        weights: Hugo lists pages by weight before anything else."""
+        entries = self.s.kinds[kind]
+        order = sorted(entries, key=lambda e: (*by_title_key(entries[e][field]), e))
+        return {e: rank for rank, e in enumerate(order, start=1)}
 
     def related(self) -> dict[str, list[str]]:
         """Each question's own list first, then the questions listing it."""
@@ -391,6 +399,9 @@ class Converter:
         s = self.s
         related = self.related()
         backlinks = self.backlinks()
+        question_rank = {q: rank for rank, q in enumerate(self.questions_in_reading_order(), start=1)}
+        glossary_rank = self.ranks("glossary", "term")
+        caution_rank = self.ranks("cautions", "title")
         paths = lambda ids: [s.path(i) for i in ids]  # noqa: E731
         files = 0
 
@@ -475,7 +486,7 @@ class Converter:
 
         for cid, c in s.kinds["cautions"].items():
             put(f"cautions/{cid}/_index.md",
-                {"title": c["title"],
+                {"title": c["title"], "weight": caution_rank[cid],
                  "params": {"severity": c.get("severity", "info"),
                             "quotes": c.get("quotes") or [],
                             "backlinks": paths(backlinks.get(cid, []))}},
@@ -484,7 +495,7 @@ class Converter:
         put("glossary/_index.md", {"title": "Glossary"})
         for gid, g in s.kinds["glossary"].items():
             put(f"glossary/{gid}.md",
-                {"title": g["term"],
+                {"title": g["term"], "weight": glossary_rank[gid],
                  "build": {"render": "never", "list": "local"},
                  "params": {"alsoCalled": g.get("aliases") or [],
                             "backlinks": paths(backlinks.get(gid, []))}},
@@ -516,7 +527,7 @@ class Converter:
                 if b in q:
                     params[b] = q[b]
             put(f"questions/{qid}.md",
-                {"title": q["question"],
+                {"title": q["question"], "weight": question_rank[qid],
                  "summary": q.get("summary", ""),
                  # the feed lists the newest reviews, as cited's does
                  "date": str(reviewed.get("on", "")),
