@@ -728,11 +728,8 @@ fn read_events(
                 (Some("hello"), Some(build)) => {
                     let _ = hello.send(build);
                 }
-                (Some("reload"), Some(build)) => {
-                    if reloads.send((at, build)).is_err() {
-                        return;
-                    }
-                }
+                // The receiver is gone: the measurement is over.
+                (Some("reload"), Some(build)) if reloads.send((at, build)).is_err() => return,
                 _ => {}
             }
         }
