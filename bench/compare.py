@@ -33,11 +33,12 @@ Without Hugo (say, no network), cited's figures come alone, with a note.
 Hugo runs at 100,000 questions only with --peers-100k (it takes ~5 GB).
 
 Sites go in $BENCH_DIR (default /dev/shm, which is memory): the cited site
-as cited-bench-N, its Hugo copy as cited-bench-N-hugo. They are reused while
-bench/generate.py (or to_hugo.py), N and the seed are unchanged; sites of
-100,000 questions and more are removed after their size unless
+as cited-compare-N, its Hugo copy as cited-compare-N-hugo (not run.sh's
+cited-bench-N: someone may run that meanwhile on a shared machine). They are
+reused while bench/generate.py (or to_hugo.py), N and the seed are unchanged;
+sites of 100,000 questions and more are removed after their size unless
 --keep-sites, and --clean removes every site this run used. Build outputs
-are always removed.
+(named with this process's id) are always removed, however the run ends.
 
 Timings on a shared machine are noise: the load average is printed for
 each size, with a warning when the machine is busy; compare medians and
@@ -235,20 +236,22 @@ def make_site(folder: str, stamp: str, cmd, what: str) -> str:
     or interrupted run never leaves a half-written site. Returns a note."""
     if stamped(folder, stamp):
         return f"{what} up to date"
-    shutil.rmtree(folder + ".new", ignore_errors=True)
-    shutil.rmtree(folder + ".old", ignore_errors=True)
+    new, old = f"{folder}.new.{os.getpid()}", f"{folder}.old.{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
     t0 = time.perf_counter()
-    argv = cmd(folder + ".new")
-    p = subprocess.run(argv, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        shutil.rmtree(folder + ".new", ignore_errors=True)
-        fail(f"{os.path.basename(argv[1])} failed:\n{p.stderr[-3000:]}")
-    with open(os.path.join(folder + ".new", ".bench-stamp"), "w") as f:
-        f.write(stamp + "\n")
-    if os.path.exists(folder):
-        os.rename(folder, folder + ".old")
-    os.rename(folder + ".new", folder)
-    shutil.rmtree(folder + ".old", ignore_errors=True)
+    argv = cmd(new)
+    try:
+        p = subprocess.run(argv, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            fail(f"{os.path.basename(argv[1])} failed:\n{p.stderr[-3000:]}")
+        with open(os.path.join(new, ".bench-stamp"), "w") as f:
+            f.write(stamp + "\n")
+        if os.path.exists(folder):
+            os.rename(folder, old)
+        os.rename(new, folder)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     return f"{what} written in {time.perf_counter() - t0:.1f} s"
 
 
@@ -339,10 +342,13 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
     """Measures one size and prints its table; returns the run.sh-format
     lines. Build outputs are removed however it ends (an error, Ctrl-C), and
     so are big sites unless kept."""
-    site = os.path.join(a.bench_dir, f"cited-bench-{n}")
+    # Names of their own, apart from bench/run.sh's: other people may run
+    # that on a shared machine meanwhile. Outputs carry this process's id,
+    # so two runs at once never write into each other's.
+    site = os.path.join(a.bench_dir, f"cited-compare-{n}")
     hsite = site + "-hugo"
-    out = os.path.join(a.bench_dir, f"cited-bench-out-{n}")
-    hout = os.path.join(a.bench_dir, f"cited-bench-hugo-out-{n}")
+    out = os.path.join(a.bench_dir, f"cited-compare-out-{n}.{os.getpid()}")
+    hout = os.path.join(a.bench_dir, f"cited-compare-hugo-out-{n}.{os.getpid()}")
     peers = hugo is not None and (n < BIG or a.peers_100k)
     try:
         return measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers)
