@@ -1,5 +1,5 @@
 //! Measures the search index on synthetic sites of 1,000, 10,000 and 100,000
-//! documents (~150 words each): build time, size on disk, number of files,
+//! documents (~200 words each): build time, size on disk, number of files,
 //! what typical searches download, and peak memory.
 //!
 //! Run with `cargo run --release --example search_bench [SIZE…]`. Each size

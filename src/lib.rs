@@ -16,6 +16,7 @@
 //! Every stage reports problems into one [`Diagnostics`] list; a build fails
 //! on any error and then writes nothing.
 
+pub mod archive;
 pub mod check;
 pub mod diagnostics;
 pub mod link;
@@ -28,6 +29,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 mod session;
+pub mod sources;
 pub mod theme;
 pub mod urls;
 pub mod write;
@@ -70,6 +72,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Findings of the evidence checks that editors' `allow` entries silenced.
+    pub silenced: usize,
 }
 
 impl Report {
@@ -85,10 +89,12 @@ pub fn check(root: &Path, today: Date) -> Report {
     run.stage("load");
     check_all(
         root,
-        &mut loaded,
+        &loaded.content,
+        &mut loaded.files,
         today,
         Templates::RenderSamples,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     run.stage("check");
     run.finish(loaded.files)
@@ -106,12 +112,14 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let mut run = Run::start();
     let mut loaded = session.load(&options.root, &mut run.diagnostics);
     run.stage("load");
-    let theme = check_all(
+    let (theme, located) = check_all(
         &options.root,
-        &mut loaded,
+        &loaded.content,
+        &mut loaded.files,
         options.today,
         Templates::LoadOnly,
         &mut run.diagnostics,
+        &mut run.silenced,
     );
     let out = write::check_output(
         &options.root,
@@ -131,7 +139,8 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let Ok(urls) = urls::SiteUrls::new(&site.base_url) else {
         return run.finish(loaded.files); // check has reported why.
     };
-    let graph = link::Graph::new(content, urls);
+    let graph = link::Graph::with_quotes(content, urls, &located);
+    drop(located);
     run.stage("link");
 
     let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);
@@ -203,25 +212,35 @@ enum Templates {
 /// The check stage: every check on the loaded content, and the theme loaded
 /// (so a template that does not parse is reported by `check` too, its text
 /// kept to show the line at fault) and, for `check`, tried on sample pages
-/// when the content is sound.
-fn check_all(
+/// when the content is sound. Also returns where check found each quote,
+/// for the link stage.
+fn check_all<'a>(
     root: &Path,
-    loaded: &mut load::Loaded,
+    content: &'a model::Content,
+    files: &'a mut SourceFiles,
     today: Date,
     templates: Templates,
     diagnostics: &mut Diagnostics,
-) -> Option<theme::Theme> {
-    check::check(&loaded.content, &loaded.files, today, diagnostics);
-    let mut theme = theme::load(root, &mut loaded.files, diagnostics)?;
+    silenced: &mut usize,
+) -> (Option<theme::Theme>, check::quotes::Located<'a>) {
+    // The theme first: loading it adds the templates' text to `files`,
+    // which the check then borrows for as long as its result lives.
+    let theme = theme::load(root, files, diagnostics);
+    let checked = check::check(content, files, today, diagnostics);
+    *silenced = checked.silenced;
+    let located = checked.located;
+    let Some(mut theme) = theme else {
+        return (None, located);
+    };
     if templates == Templates::RenderSamples
-        && let Some(site) = &loaded.content.site
+        && let Some(site) = &content.site
         && !diagnostics.has_errors()
         && let Ok(urls) = urls::SiteUrls::new(&site.base_url)
     {
-        let graph = link::Graph::new(&loaded.content, urls);
+        let graph = link::Graph::with_quotes(content, urls, &located);
         render::check_templates(&graph, &mut theme, today, diagnostics);
     }
-    Some(theme)
+    (Some(theme), located)
 }
 
 /// One run of the pipeline: the problems found so far and the time each
@@ -233,6 +252,7 @@ struct Run {
     timings: Vec<(&'static str, Duration)>,
     pages: usize,
     files_written: usize,
+    silenced: usize,
 }
 
 impl Run {
@@ -244,6 +264,7 @@ impl Run {
             timings: Vec::new(),
             pages: 0,
             files_written: 0,
+            silenced: 0,
         }
     }
 
@@ -261,6 +282,7 @@ impl Run {
             files_written: self.files_written,
             elapsed: self.started.elapsed(),
             timings: self.timings,
+            silenced: self.silenced,
         }
     }
 }

@@ -2,17 +2,23 @@
 //!
 //! Works out, once, everything a page shows about other pages: URLs and
 //! titles of every entity, symmetric `related`, backlinks (what links here),
-//! the questions citing each source (with their quotes), carrying each
-//! caution, in each topic and under each tag, previous/next within a topic,
-//! and the glossary matcher. Rendering reads this; nothing here renders.
+//! the questions carrying each caution, in each topic and under each tag,
+//! previous/next within a topic, the glossary matcher, and each source's
+//! quoted passages ([`passages`]: each place quoted once, with the questions
+//! and cautions citing it). Rendering reads this; nothing here renders.
+
+mod passages;
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use crate::check::quotes::Located;
 use crate::markdown::{self, GlossaryMatcher};
 use crate::model::*;
 use crate::urls::SiteUrls;
+
+pub use passages::{PART_BYTES, Passage, SourcePassages, collapse_white_space};
 
 /// An entity as other pages see it.
 #[derive(Clone, Debug)]
@@ -21,12 +27,6 @@ pub struct EntityRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub url: String,
-}
-
-/// A question quoting a source, with the quotes it takes from it.
-pub struct Citation<'a> {
-    pub question: &'a Question,
-    pub quotes: Vec<&'a Quote>,
 }
 
 pub struct Graph<'a> {
@@ -39,15 +39,24 @@ pub struct Graph<'a> {
     pub tags: BTreeMap<&'a str, Vec<&'a Question>>,
     pub related: HashMap<&'a str, Vec<&'a Question>>,
     pub backlinks: HashMap<&'a str, Vec<&'a str>>,
-    pub citations: HashMap<&'a str, Vec<Citation<'a>>>,
     pub caution_questions: HashMap<&'a str, Vec<&'a Question>>,
     pub previous: HashMap<&'a str, &'a Question>,
     pub next: HashMap<&'a str, &'a Question>,
     pub glossary: GlossaryMatcher,
+    /// Each quoted source's passages, by source id.
+    pub passages: HashMap<&'a str, SourcePassages<'a>>,
 }
 
 impl<'a> Graph<'a> {
+    /// The graph of a site whose quotes' places are not known: quotes are
+    /// then shown as written, without passages (for tests of other parts).
     pub fn new(content: &'a Content, urls: SiteUrls) -> Self {
+        Graph::with_quotes(content, urls, &Located::default())
+    }
+
+    /// The graph, with each source's quoted passages from where `check`
+    /// found the quotes.
+    pub fn with_quotes(content: &'a Content, urls: SiteUrls, located: &Located) -> Self {
         let mut entities = HashMap::new();
         let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
             let url = urls.entity(kind, &origin.id);
@@ -104,7 +113,6 @@ impl<'a> Graph<'a> {
         let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
         let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
-        let mut citations: HashMap<&str, Vec<Citation>> = HashMap::new();
         for &q in &questions {
             topic_questions
                 .entry(q.topic.value.as_str())
@@ -121,19 +129,6 @@ impl<'a> Graph<'a> {
                     .entry(caution.value.as_str())
                     .or_default()
                     .push(q);
-            }
-            let mut by_source: BTreeMap<&str, Vec<&Quote>> = BTreeMap::new();
-            for quote in question_quotes(q) {
-                by_source
-                    .entry(quote.source.value.as_str())
-                    .or_default()
-                    .push(quote);
-            }
-            for (source, quotes) in by_source {
-                citations.entry(source).or_default().push(Citation {
-                    question: q,
-                    quotes,
-                });
             }
         }
 
@@ -207,6 +202,46 @@ impl<'a> Graph<'a> {
             list.sort_by(|a, b| by_title(entities[a].title, entities[b].title));
         }
 
+        // Each source's quotes in reading order: questions, then cautions.
+        let mut quoted: HashMap<&str, Vec<passages::Citation>> = HashMap::new();
+        for &q in &questions {
+            for quote in question_quotes(q) {
+                quoted
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(passages::Citation {
+                        text: &quote.text.value,
+                        by: &q.origin.id,
+                    });
+            }
+        }
+        let mut cautions: Vec<&Caution> = content.cautions.iter().collect();
+        cautions.sort_by(|a, b| {
+            by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id))
+        });
+        for c in cautions {
+            for quote in &c.quotes {
+                quoted
+                    .entry(quote.source.value.as_str())
+                    .or_default()
+                    .push(passages::Citation {
+                        text: &quote.text.value,
+                        by: &c.origin.id,
+                    });
+            }
+        }
+        let passages: HashMap<&str, SourcePassages> = content
+            .sources
+            .par_iter()
+            .filter_map(|s| {
+                let citations = quoted.get(s.origin.id.as_str())?;
+                Some((
+                    s.origin.id.as_str(),
+                    passages::of_source(s, citations, located),
+                ))
+            })
+            .collect();
+
         let glossary = GlossaryMatcher::new(content.glossary.iter().flat_map(|t| {
             std::iter::once((t.origin.id.as_str(), t.term.as_str()))
                 .chain(t.aliases.iter().map(|a| (t.origin.id.as_str(), a.as_str())))
@@ -221,12 +256,18 @@ impl<'a> Graph<'a> {
             tags,
             related,
             backlinks,
-            citations,
             caution_questions,
             previous,
             next,
             glossary,
+            passages,
         }
+    }
+
+    /// The passage a quote of `source` written as `text` quotes, if check
+    /// found it.
+    pub fn passage(&self, source: &str, text: &str) -> Option<&Passage<'a>> {
+        self.passages.get(source)?.get(text)
     }
 
     /// The root-relative URL of an entity's page, worked out once in

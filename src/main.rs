@@ -80,6 +80,32 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Add a saved web page, PDF, markdown or text file as a source, or show a source's text
+    #[command(subcommand)]
+    Source(SourceCommand),
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Copy FILE into content/sources/ and write its YAML with what the file says
+    /// about itself (title; for a web page its address, publisher and date);
+    /// prints a quote of it to paste into a fact. Never overwrites a file
+    Add {
+        /// The saved file: .html or .htm, .pdf, .md or .txt
+        file: PathBuf,
+        /// The source's id [default: made from its title]
+        #[arg(long)]
+        id: Option<String>,
+        /// Where the original can be read [default: the address a web page gives]
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Print the text of source ID's archive exactly as quotes are checked
+    /// against it: one paragraph per line
+    Text {
+        /// The source's id (its file name without .yaml)
+        id: String,
+    },
 }
 
 mod cited_serve_args {
@@ -127,19 +153,21 @@ fn main() -> ExitCode {
             print_diagnostics(&report);
             if report.has_errors() {
                 eprintln!(
-                    "Build failed: {}. {} was left unchanged.",
+                    "Build failed: {}{}. {} was left unchanged.",
                     report.diagnostics.summary(),
+                    silenced(&report),
                     out.display()
                 );
                 return ExitCode::FAILURE;
             }
             eprintln!(
-                "Built {} pages ({} files) into {} in {:.2} s · {}",
+                "Built {} pages ({} files) into {} in {:.2} s · {}{}",
                 report.pages,
                 report.files_written,
                 out.display(),
                 report.elapsed.as_secs_f64(),
-                report.diagnostics.summary()
+                report.diagnostics.summary(),
+                silenced(&report),
             );
             if timings {
                 for (stage, took) in &report.timings {
@@ -159,9 +187,10 @@ fn main() -> ExitCode {
                 Format::Human => {
                     print_diagnostics(&report);
                     eprintln!(
-                        "Checked in {:.2} s · {}",
+                        "Checked in {:.2} s · {}{}",
                         report.elapsed.as_secs_f64(),
-                        report.diagnostics.summary()
+                        report.diagnostics.summary(),
+                        silenced(&report),
                     );
                 }
             }
@@ -200,6 +229,7 @@ fn main() -> ExitCode {
                 },
             )
         }
+        Command::Source(command) => source_command(&cli.root, command, today),
         Command::Schema { out, markdown } => {
             if markdown {
                 print!("{}", cited::schema::docs::reference());
@@ -214,6 +244,70 @@ fn main() -> ExitCode {
                 )
             })
         }
+    }
+}
+
+fn source_command(root: &std::path::Path, command: SourceCommand, today: Date) -> ExitCode {
+    match command {
+        SourceCommand::Add { file, id, url } => {
+            let options = cited::sources::AddOptions { id, url, today };
+            match cited::sources::add(root, &file, &options) {
+                Ok(added) => {
+                    eprintln!(
+                        "Added {} (archive {}). Quote it by its id, `{}`:",
+                        added.yaml.display(),
+                        added.archive.display(),
+                        added.id
+                    );
+                    print!("{}", added.skeleton);
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        SourceCommand::Text { id } => match cited::sources::text(root, &id) {
+            Ok(text) => {
+                let mut stdout = std::io::stdout().lock();
+                match stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
+                    Ok(()) => ExitCode::SUCCESS,
+                    // A closed pipe (`| head`) is not an error worth a message.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("error: cannot write the text: {e}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Err(cited::sources::TextFailure::Unknown(message)) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+            Err(cited::sources::TextFailure::Problems { diagnostics, files }) => {
+                let text = diagnostics.render(&files, true);
+                let _ = anstream::stderr().write_all(text.as_bytes());
+                eprintln!(
+                    "The source `{id}` has no text to show: {}.",
+                    diagnostics.summary()
+                );
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// " · 2 findings allowed": how many findings editors' `allow` entries
+/// silenced, when any were.
+fn silenced(report: &Report) -> String {
+    match report.silenced {
+        0 => String::new(),
+        1 => " · 1 finding allowed".to_string(),
+        n => format!(" · {n} findings allowed"),
     }
 }
 

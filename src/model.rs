@@ -87,6 +87,23 @@ pub struct Site {
     pub review_max_age_days: Option<Spanned<i64>>,
     pub readability_max_grade: Option<Spanned<f64>>,
     pub limits: Limits,
+    pub evidence: EvidenceSettings,
+}
+
+/// `evidence:` in the site settings: how strict the checks of the site's
+/// own words against its quotes are. Resolved by `check`.
+#[derive(Clone, Debug, Default)]
+pub struct EvidenceSettings {
+    /// Words added to the default list of qualifiers.
+    pub qualifiers_add: Vec<Spanned<String>>,
+    /// Words taken off the default list.
+    pub qualifiers_remove: Vec<Spanned<String>>,
+    /// Whether a number in a summary or answer that no quote gives is an
+    /// error rather than a warning.
+    pub numbers_in_prose_are_errors: bool,
+    /// Whether answers are checked for content words no quote has, as claims
+    /// and summaries are.
+    pub claim_words_in_answers: bool,
 }
 
 /// How large a content file may be before cited refuses to read it.
@@ -128,12 +145,13 @@ pub struct Topic {
     /// Position among the topics; topics without one follow, by title.
     pub order: Option<i64>,
     pub intro: Option<Markdown>,
+    pub allow: Vec<Allow>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Question {
     pub origin: Origin,
-    pub question: String,
+    pub question: Spanned<String>,
     pub topic: Spanned<String>,
     /// Position within the topic; questions without one follow, alphabetically.
     pub order: Option<i64>,
@@ -147,6 +165,19 @@ pub struct Question {
     pub cost: Option<Cost>,
     pub comparison: Option<Comparison>,
     pub timeline: Option<Timeline>,
+    /// Evidence findings an editor has judged fine in the summary, the
+    /// answer or the question itself.
+    pub allow: Vec<Allow>,
+}
+
+/// An editor's judgement that one finding of an evidence check is fine,
+/// written next to the text it concerns: the finding's code, the word it
+/// names, and why.
+#[derive(Clone, Debug)]
+pub struct Allow {
+    pub code: Spanned<crate::diagnostics::Code>,
+    pub word: Spanned<String>,
+    pub reason: Spanned<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -159,8 +190,9 @@ pub struct Review {
 /// A claim in our words, backed by verbatim quotes.
 #[derive(Clone, Debug)]
 pub struct Fact {
-    pub claim: String,
+    pub claim: Spanned<String>,
     pub quotes: Vec<Quote>,
+    pub allow: Vec<Allow>,
 }
 
 #[derive(Clone, Debug)]
@@ -193,21 +225,69 @@ impl Stance {
 
 #[derive(Clone, Debug)]
 pub struct Cost {
-    pub currency: String,
-    pub per: String,
-    pub typical: Option<Spanned<f64>>,
-    pub low: Option<Spanned<f64>>,
-    pub high: Option<Spanned<f64>>,
-    pub basis: Option<String>,
-    pub factors: Vec<String>,
+    pub currency: Spanned<String>,
+    pub per: Spanned<String>,
+    pub typical: Option<Spanned<Number>>,
+    pub low: Option<Spanned<Number>>,
+    pub high: Option<Spanned<Number>>,
+    pub basis: Option<Spanned<String>>,
+    pub factors: Vec<Spanned<String>>,
     pub quotes: Vec<Quote>,
+    pub allow: Vec<Allow>,
+}
+
+/// A number as the editor wrote it: exact (a decimal, never a binary
+/// float), with the digits after the point kept (`1999.50` stays
+/// `1999.50`). `load` reads it from digits only, so it is never negative
+/// and never written with an exponent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Number(pub rust_decimal::Decimal);
+
+impl Number {
+    /// The most digits a number may have (the decimal type's precision).
+    pub const MAX_DIGITS: usize = 28;
+
+    /// The value, for arithmetic and comparison.
+    pub fn decimal(self) -> rust_decimal::Decimal {
+        self.0
+    }
+
+    /// The nearest binary float, for code that has not moved to exact
+    /// numbers yet; never for display or comparison.
+    pub fn to_f64(self) -> f64 {
+        use rust_decimal::prelude::ToPrimitive;
+        self.0.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// The integer part's digits, without grouping (`1999` of `1999.50`).
+    pub fn integer_digits(self) -> String {
+        let text = self.to_string();
+        text.split('.').next().unwrap_or("").to_string()
+    }
+
+    /// The digits after the point as written (`50` of `1999.50`), empty
+    /// for a whole number.
+    pub fn fraction_digits(self) -> String {
+        let text = self.to_string();
+        text.split_once('.')
+            .map(|(_, f)| f.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Exactly as written: `640`, `1999.50`, `99999999999999999999`.
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Comparison {
-    pub with: String,
+    pub with: Spanned<String>,
     pub rows: Vec<ComparisonRow>,
     pub quotes: Vec<Quote>,
+    pub allow: Vec<Allow>,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +301,7 @@ pub struct ComparisonRow {
 pub struct Timeline {
     pub steps: Vec<TimelineStep>,
     pub quotes: Vec<Quote>,
+    pub allow: Vec<Allow>,
 }
 
 #[derive(Clone, Debug)]
@@ -236,6 +317,7 @@ pub struct Caution {
     pub severity: Severity,
     pub message: Markdown,
     pub quotes: Vec<Quote>,
+    pub allow: Vec<Allow>,
 }
 
 /// How serious a caution is. Shown as a word, never by colour alone.

@@ -51,7 +51,7 @@ intro: Questions new editors ask.
         "question: How are quotes checked?
 topic: getting-started
 tags: [quotes]
-summary: Each quote must appear word for word in the archived source.
+summary: Each quote is checked against an archived copy of its source text.
 answer: |
   Every quote is compared with the archive of its source. If the words are not
   there, the build stops and shows the closest passage. See the [[archive]]

@@ -25,10 +25,15 @@ use crate::{
 /// - files whose text did not change are not parsed again;
 /// - when the only change is inside questions and leaves their place in the
 ///   link graph as it was (topic, order, tags, related, cautions, links),
-///   only those questions' pages, the pages of the sources they quote, and
-///   the site-wide files (search index, sitemap, feed) are rendered again,
-///   and written in place; plus, when a title or summary changed, every page
-///   that shows it (see [`Session::scope_of_change`]).
+///   only those questions' pages, the pages of the sources they quote (every
+///   part of each), and the site-wide files (search index, sitemap, feed)
+///   are rendered again, and written in place; plus, when a title or
+///   summary changed, every page that shows it (see
+///   [`Session::scope_of_change`]). A passage's part and anchor depend only
+///   on its archive, so other questions' links to passages stay as they
+///   were; but if a source's set of parts changes (a part quoted for the
+///   first time, or no longer), everything is rebuilt, so that no page of
+///   a part left unquoted stays behind.
 ///
 /// Any other change (a topic, tags, links, a new, deleted or renamed file, a
 /// template, the site settings, any file but a question) rebuilds
@@ -39,6 +44,9 @@ pub struct Session {
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
+    /// The parts of each source's page in the build under way, kept for the
+    /// next build to compare with once this one succeeds.
+    building_parts: SourceParts,
     /// The search index of the last scoped build, being written in the
     /// background; the next build waits for it.
     search_writer: Option<std::thread::JoinHandle<()>>,
@@ -59,7 +67,11 @@ struct PreviousBuild {
     today: Date,
     live_reload: Option<String>,
     theme_fingerprint: u64,
+    source_parts: SourceParts,
 }
+
+/// The parts of each quoted source's page, by source id.
+type SourceParts = std::collections::HashMap<String, Vec<usize>>;
 
 impl Session {
     /// Builds the site, reusing what the previous build of this session can
@@ -126,6 +138,7 @@ impl Session {
             today: options.today,
             live_reload: options.render.live_reload.clone(),
             theme_fingerprint,
+            source_parts: std::mem::take(&mut self.building_parts),
         });
     }
 
@@ -144,13 +157,21 @@ impl Session {
     /// The pages an edit can affect, when the edit is confined to questions
     /// (see [`Session`]); `None` means build everything.
     pub(crate) fn scope_of_change(
-        &self,
+        &mut self,
         loaded: &load::Loaded,
         graph: &link::Graph,
         options: &BuildOptions,
         theme_fingerprint: u64,
     ) -> Option<render::Scope> {
+        self.building_parts = graph
+            .passages
+            .iter()
+            .map(|(id, p)| (id.to_string(), p.parts.clone()))
+            .collect();
         let previous = self.previous.as_ref()?;
+        if previous.source_parts != self.building_parts {
+            return None; // A part's page appears or goes.
+        }
         let same_build = previous.out == options.out
             && previous.today == options.today
             && previous.live_reload == options.render.live_reload

@@ -8,9 +8,33 @@
 //! strings. This module decides addresses; it must not decide what a page
 //! shows, nor report diagnostics itself.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use url::{Position, Url};
 
 use crate::model::Kind;
+
+/// What a part of a text directive (`#:~:text=start,end`) must
+/// percent-encode: every character but the spec's explicit characters
+/// (ASCII letters and digits and `!$'()*+./:;=?@_~`). So `-`, `&` and `,`,
+/// which separate the directive's parts and directives, are always encoded,
+/// as are spaces and every non-ASCII character (as its UTF-8 bytes).
+const TEXT_DIRECTIVE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b'.')
+    .remove(b'/')
+    .remove(b':')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'?')
+    .remove(b'@')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The site's root and everything built on it. Made only from a `base_url`
 /// that passed [`SiteUrls::new`]: an absolute http(s) URL with a host, no
@@ -257,6 +281,27 @@ impl SiteUrls {
         }
     }
 
+    /// The root-relative URL of part `part` of a source's quoted passages:
+    /// part 1 is the source's own page, part 2 `/sources/<id>/2/`...
+    pub fn source_part(&self, id: &str, part: usize) -> String {
+        if part <= 1 {
+            return self.entity(Kind::Source, id);
+        }
+        root_relative(&self.folder(&["sources", id, &part.to_string()]))
+    }
+
+    /// A root-relative URL made here with a fragment: a place on that page,
+    /// such as a quoted passage on a source's page.
+    pub fn with_fragment(&self, root_relative_url: &str, fragment: &str) -> String {
+        match self.base.join(root_relative_url) {
+            Ok(mut url) => {
+                url.set_fragment(Some(fragment));
+                root_relative(&url)
+            }
+            Err(_) => root_relative_url.to_string(),
+        }
+    }
+
     /// `segments` as folders under the root, with the trailing `/` pretty URLs have.
     fn folder(&self, segments: &[&str]) -> Url {
         let mut url = self.file(segments);
@@ -276,6 +321,33 @@ impl SiteUrls {
         }
         url
     }
+}
+
+/// A link to a passage of a page elsewhere: `original` (a source's `url`)
+/// with a text directive, `#:~:text=start` or `#:~:text=start,end`, each part
+/// percent-encoded as the text fragments spec requires (see
+/// [`TEXT_DIRECTIVE`]). A browser that supports text fragments scrolls to
+/// the passage that begins with `start` and ends with `end`, and highlights
+/// it; others open the page. A fragment the URL already has is kept, the
+/// directive after it. `None` if `original` is not an absolute http(s) URL.
+pub fn with_text_fragment(original: &str, start: &str, end: Option<&str>) -> Option<String> {
+    let mut url = Url::parse(original).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || start.is_empty() {
+        return None;
+    }
+    let mut directive = String::from(":~:text=");
+    directive.extend(utf8_percent_encode(start, TEXT_DIRECTIVE));
+    if let Some(end) = end.filter(|e| !e.is_empty()) {
+        directive.push(',');
+        directive.extend(utf8_percent_encode(end, TEXT_DIRECTIVE));
+    }
+    // Only the fragment directive: an earlier text directive is replaced.
+    let kept = url
+        .fragment()
+        .map(|f| f.split(":~:").next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    url.set_fragment(Some(&format!("{kept}{directive}")));
+    Some(url.into())
 }
 
 impl BaseUrlError {
@@ -407,6 +479,49 @@ mod tests {
             site.absolute_with_fragment("/kitchen/questions/cost/", "faq"),
             "https://example.org/kitchen/questions/cost/#faq"
         );
+    }
+
+    #[test]
+    fn source_parts_and_fragments() {
+        let site = urls("https://example.org/kitchen/");
+        assert_eq!(site.source_part("notes", 1), "/kitchen/sources/notes/");
+        assert_eq!(site.source_part("notes", 3), "/kitchen/sources/notes/3/");
+        assert_eq!(
+            site.with_fragment("/kitchen/sources/notes/3/", "passage-1a2b"),
+            "/kitchen/sources/notes/3/#passage-1a2b"
+        );
+    }
+
+    #[test]
+    fn text_fragments_encode_exactly_what_the_spec_requires() {
+        let link = |start, end| with_text_fragment("https://example.com/a?b=1", start, end);
+        // Separators of the directive, spaces and non-ASCII are encoded;
+        // the spec's explicit characters are not.
+        assert_eq!(
+            link("a-b, c & d", Some("e–f “g” ’h’ é")).as_deref(),
+            Some(
+                "https://example.com/a?b=1#:~:text=a%2Db%2C%20c%20%26%20d,e%E2%80%93f%20%E2%80%9Cg%E2%80%9D%20%E2%80%99h%E2%80%99%20%C3%A9"
+            )
+        );
+        assert_eq!(
+            link("it's (1+1)=2! $5; a.b/c:d?e@f_g~h*", None).as_deref(),
+            Some("https://example.com/a?b=1#:~:text=it's%20(1+1)=2!%20$5;%20a.b/c:d?e@f_g~h*")
+        );
+        assert_eq!(
+            link("50% #1 \"x\" <y>", None).as_deref(),
+            Some("https://example.com/a?b=1#:~:text=50%25%20%231%20%22x%22%20%3Cy%3E")
+        );
+        // An existing fragment is kept; an old directive is replaced.
+        assert_eq!(
+            with_text_fragment("https://example.com/a#part", "x y", None).as_deref(),
+            Some("https://example.com/a#part:~:text=x%20y")
+        );
+        assert_eq!(
+            with_text_fragment("https://example.com/a#:~:text=old", "new", None).as_deref(),
+            Some("https://example.com/a#:~:text=new")
+        );
+        assert_eq!(with_text_fragment("mailto:a@b.c", "x", None), None);
+        assert_eq!(with_text_fragment("not a url", "x", None), None);
     }
 
     #[test]

@@ -255,9 +255,11 @@ fn related_is_symmetric() {
 fn disagreeing_sources_are_shown_side_by_side() {
     let site = built();
     let html = site.page("questions/does-bread-go-stale");
+    // Both sides are quoted from one source (tests/quote_display.rs has
+    // every wording).
     assert_eq!(
         texts(&html, ".fact.status-disagree .badge"),
-        ["Sources disagree"]
+        ["Views quoted in one source disagree"]
     );
     let sides = select(&html, ".fact.status-disagree .side");
     assert_eq!(sides.len(), 2);
@@ -278,7 +280,7 @@ fn cost_and_comparison_are_accessible_tables() {
         texts(&html, ".cost th[scope=row]"),
         ["Typical", "Low end", "High end"]
     );
-    assert_eq!(texts(&html, ".cost td"), ["6 USD", "4 USD", "9 USD"]);
+    assert_eq!(texts(&html, ".cost td"), ["$6", "$4", "$9"]);
 
     let html = site.page("questions/yeast-vs-sourdough");
     assert_eq!(texts(&html, ".comparison caption").len(), 1);
@@ -295,19 +297,23 @@ fn cost_and_comparison_are_accessible_tables() {
 #[test]
 fn listings_and_backlinks() {
     let site = built();
-    // A source lists every question quoting it, with the quotes.
+    // A source lists every question quoting it, under each passage quoted
+    // (tests/quote_display.rs has the layout).
     let html = site.page("sources/baking-notes");
+    let mut citing = texts(&html, ".passage .citing a");
+    citing.sort();
+    citing.dedup();
     assert_eq!(
-        texts(&html, ".citation h3"),
+        citing,
         [
-            "How long does sourdough take to rise?",
             "Does bread go stale?",
+            "How long does sourdough take to rise?",
             "What does a loaf cost?",
             "Yeast bread or sourdough?"
         ]
     );
     assert!(
-        texts(&html, ".citation blockquote")
+        texts(&html, ".passage-block blockquote")
             .iter()
             .any(|q| q.contains("between 4 and 12 hours"))
     );
@@ -1015,9 +1021,9 @@ fn numbers_in_comparisons_and_timelines_must_be_quoted() {
     assert_eq!(
         messages,
         [
-            "the timeline says 12, which none of its quotes gives",
             "the timeline says 30, which none of its quotes gives",
             "the timeline says 4, which none of its quotes gives",
+            "the timeline says 12, which none of its quotes gives",
         ]
     );
 }

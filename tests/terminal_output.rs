@@ -184,7 +184,7 @@ fn control_characters_in_the_help_and_a_yaml_error_line_are_escaped() {
     let original = question(site.path(), "does-bread-go-stale");
     let evil = site.path().join("content/questions/evil\u{202e}lmth.yaml");
     std::fs::rename(&original, &evil).unwrap();
-    // A raw ESC in a YAML file is not allowed: the parser's error shows its line.
+    // A raw ESC in a YAML file is not allowed: its diagnostic shows its line.
     let page = site.path().join("content/pages/about.yaml");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(&page, format!("{text}\nnote: clear\u{1b}[2Jscreen\n")).unwrap();
@@ -199,7 +199,7 @@ fn control_characters_in_the_help_and_a_yaml_error_line_are_escaped() {
             .any(|l| l.starts_with("help: ") && l.contains("e.g. evil<U+202E>lmth,")),
         "the help shows the escape:\n{out}"
     );
-    let yaml = blocks(&out, "yaml-syntax");
+    let yaml = blocks(&out, "control-character");
     assert_eq!(yaml.len(), 1, "{out}");
     assert!(
         yaml[0].contains("note: clear<U+001B>[2Jscreen"),

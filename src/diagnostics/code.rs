@@ -88,13 +88,22 @@ codes! {
         ReservedId = "reserved-id",
     }
     "YAML and fields" {
-        /// The file is not valid YAML. The message says what the parser expected
-        /// and where; the help says how to fix the usual causes.
+        /// The file is not valid YAML: a colon or a space missing, a line indented
+        /// to no column above it, a quote or bracket never closed, a value that
+        /// starts with one of YAML's own characters. The diagnostic points at the
+        /// character at fault (which may be above the line where YAML gave up),
+        /// says what is wrong in plain words, and the help shows what to write.
         YamlSyntax = "yaml-syntax",
+        /// A line is indented with a tab. YAML indentation must be spaces. The
+        /// diagnostic points at the tab, shown as `→`; replace it with spaces,
+        /// lining the line up with the lines it belongs with (most editors can
+        /// show tabs, and turn them into spaces).
+        TabIndent = "tab-indent",
         /// The file uses a YAML feature content files do not allow: an alias
-        /// (`*name`), a tag other than `!!str` (`!!binary`), a second document
-        /// (`---`), or nesting deeper than any content needs. Write the value out
-        /// as plain YAML.
+        /// (`*name`), an anchor (`&name`), a tag other than `!!str` (`!name`), a
+        /// directive (a line starting with `%`), a second document (`---`), or
+        /// nesting deeper than any content needs. Usually the value is text that
+        /// starts with one of these characters: put it in quotes.
         YamlUnsupported = "yaml-unsupported",
         /// The same key appears twice in one mapping; YAML would silently keep
         /// only one of them. Remove or rename one.
@@ -107,12 +116,21 @@ codes! {
         /// A field holds the wrong kind of value (text where a list is expected,
         /// a list where a number is expected...). Write the kind the message names.
         WrongType = "wrong-type",
-        /// Text holds a control character (NUL, BEL, ESC, DEL and the like), usually
-        /// from a YAML escape such as `\a` or `\x07` in a quoted value. No page or
-        /// feed can show it: remove it.
+        /// Text holds a control character (NUL, BEL, ESC, DEL and the like), from a
+        /// YAML escape such as `\a` or `\x07` in a quoted value, or pasted into the
+        /// file from another program (shown as `<U+0007>`). No page or feed can show
+        /// it: remove it.
         ControlCharacter = "control-character",
-        /// A date is not a real date written as `YYYY-MM-DD`.
+        /// A date is not written `YYYY-MM-DD` (the help shows the date written so,
+        /// when it can tell which date is meant), or is a day that does not exist
+        /// (the message says why: "February has 28 days in 2026").
         BadDate = "bad-date",
+        /// A number field (a cost's `typical`, `low` or `high`) is not a number
+        /// written in digits: it has a currency sign (`$640`), thousands
+        /// separators (`1,200`), an exponent (`1e3`), a minus sign, words, or
+        /// more than 28 digits. Write the digits alone, with at most one decimal
+        /// point (`typical: 1999.50`); the currency goes in `currency`.
+        BadNumber = "bad-number",
         /// A field that takes one of a fixed set of words holds another word.
         /// Use one of the words the message lists.
         BadChoice = "bad-choice",
@@ -124,8 +142,36 @@ codes! {
         /// A source's `archive` file does not exist. Save the source's text beside
         /// its YAML and give its file name.
         ArchiveMissing = "archive-missing",
-        /// A source's `archive` exists but cannot be read as text.
+        /// A source's `archive` exists but cannot be read: a text or markdown file
+        /// that is not UTF-8 (save it as UTF-8), or a PDF that is damaged or
+        /// protected by a password (save an unprotected copy, e.g. with Print →
+        /// Save as PDF, or archive the source as a web page or text).
         ArchiveUnreadable = "archive-unreadable",
+        /// A source's `archive` is a kind of file cited cannot take text from: it
+        /// reads `.txt`, `.md`, `.html` (or `.htm`) and `.pdf`, and the extension
+        /// decides (a Word document, or a file without an extension, is refused).
+        /// Save the source as a web page, PDF or text and name that file.
+        ArchiveFormat = "archive-format",
+        /// A source's `archive` names a YAML file: the source's own, or another
+        /// content file. The archive is the source's text, saved beside its YAML
+        /// as a web page, PDF or text: name that file.
+        ArchiveIsContent = "archive-is-content",
+        /// A source's archive is not what its extension says: a `.pdf` that holds
+        /// a web page (a download that saved an error or sign-in page instead of
+        /// the document), a `.txt` that holds a page's HTML or a PDF, a Word
+        /// document renamed. Save the source again, or give the file the
+        /// extension of what it holds.
+        ArchiveMismatch = "archive-mismatch",
+        /// A web page archive has no main text that cited can find: the page is
+        /// empty, or shows its text only by running scripts (a saved web app).
+        /// Copy the text from the page in a browser into a `.txt` file and archive
+        /// that instead.
+        HtmlWithoutText = "html-without-text",
+        /// A PDF archive has no text layer: its pages are images, as in a scan,
+        /// and cited cannot read words in an image. Archive the source as a web
+        /// page or text if it has one, or run OCR on the PDF (such as
+        /// `ocrmypdf in.pdf out.pdf`) and archive the result.
+        PdfWithoutText = "pdf-without-text",
     }
     "References and links" {
         /// An id names nothing: a topic, related question, caution or source that
@@ -184,6 +230,33 @@ codes! {
         NumberNotQuoted = "number-not-quoted",
         /// A cost block's numbers are not in order: they must be low ≤ typical ≤ high.
         CostOrder = "cost-order",
+    }
+    "The site's own words against its quotes" {
+        /// A number in a question's summary or answer (in digits or in words:
+        /// `48`, `four to six`, `1,200`, `half`) is in no quote of the question.
+        /// A warning unless the site sets `evidence.numbers_in_prose: error`. Add
+        /// the quote that gives it, or take the number out.
+        ProseNumberNotQuoted = "prose-number-not-quoted",
+        /// A word of frequency, certainty, safety or praise (`mostly`, `rare`,
+        /// `always`, `safe`, `better`, `works`...) is in the site's own text but in
+        /// none of the quotes behind it. Attribute it ("one excerpt says it is
+        /// rare"), quote it, or drop it. The list is the site's to change in
+        /// `evidence.qualifiers`.
+        QualifierNotQuoted = "qualifier-not-quoted",
+        /// A claim or summary says something none of its quotes says: a content
+        /// word (compared by its stem, with stop words, glossary terms and the
+        /// question's own words set aside) is in no quote behind it, such as a
+        /// claim that derma rollers are used "at home" over a quote about "derma
+        /// roller users". Say only what the quotes say, or add the quote that
+        /// says it.
+        WordNotQuoted = "word-not-quoted",
+        /// A question asks much the same as another (their important words are
+        /// nearly the same). Merge them, or make each ask something the other
+        /// does not; if both are right, allow it on one of them.
+        NearDuplicateQuestion = "near-duplicate-question",
+        /// An `allow` entry silences no finding: the text changed, or the code or
+        /// word is not the one reported. Remove it, so that it hides nothing later.
+        StaleAllow = "stale-allow",
     }
     "Settings, dates and reviews" {
         /// A source's `url` is not an absolute `http` or `https` address with a

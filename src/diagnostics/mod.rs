@@ -513,8 +513,9 @@ pub enum Lines {
 /// U+202A–U+202E and U+2066–U+2069 (which reorder what is shown, so that
 /// the text on screen is not the text on disk), and the line and paragraph
 /// separators U+2028 and U+2029 (which break a line the renderer counts as
-/// one). Tabs and line breaks are left to the renderer where a text may span
-/// lines.
+/// one), and the byte-order mark U+FEFF (invisible, and refused by YAML
+/// inside a file). Tabs and line breaks are left to the renderer where a
+/// text may span lines.
 fn is_unsafe_for_terminal(c: char, lines: Lines) -> bool {
     match c {
         '\n' | '\t' => lines == Lines::One,
@@ -523,7 +524,7 @@ fn is_unsafe_for_terminal(c: char, lines: Lines) -> bool {
         | '\u{200f}'
         | '\u{202a}'..='\u{202e}'
         | '\u{2066}'..='\u{2069}' => true,
-        '\u{2028}' | '\u{2029}' => true,
+        '\u{2028}' | '\u{2029}' | '\u{feff}' => true,
         c => c.is_control(),
     }
 }
@@ -552,10 +553,16 @@ fn push_escaped(out: &mut String, c: char, lines: Lines) {
     }
 }
 
+/// How a tab in a source line is shown: one visible column, so that a
+/// diagnostic about a tab can point at it (the renderer would otherwise
+/// widen it to spaces, which look like any other indentation).
+const TAB_SHOWN_AS: char = '→';
+
 /// Source lines escaped for a terminal, with two byte offsets into them
 /// moved to where they land in the escaped text. A carriage return that ends
 /// a line (Windows line endings) is kept for the renderer to handle; any
 /// other is escaped, as it would let the rest of a line overwrite its start.
+/// A tab is shown as [`TAB_SHOWN_AS`].
 fn escape_source(lines: &str, offsets: [usize; 2]) -> (String, [usize; 2]) {
     let mut out = String::with_capacity(lines.len());
     let mut moved = offsets;
@@ -569,6 +576,8 @@ fn escape_source(lines: &str, offsets: [usize; 2]) -> (String, [usize; 2]) {
         let line_ending = c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n');
         if line_ending {
             out.push(c);
+        } else if c == '\t' {
+            out.push(TAB_SHOWN_AS);
         } else {
             push_escaped(&mut out, c, Lines::Many);
         }
@@ -701,6 +710,36 @@ mod tests {
         let (text, [start, end]) = escape_source("a\u{202e}b\rc\r\n", [4, 9]);
         assert_eq!(text, "a<U+202E>b<U+000D>c\r\n");
         assert_eq!(&text[start..end], "b<U+000D>c\r\n");
+    }
+
+    #[test]
+    fn shows_a_tab_in_a_source_line_as_an_arrow_under_its_underline() {
+        let (text, [start, end]) = escape_source("  \tby: x\n", [2, 3]);
+        assert_eq!(text, "  →by: x\n");
+        assert_eq!(&text[start..end], "→");
+        let source = "on: 1\n  \tby: x\n";
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(
+            Diagnostic::error(
+                Code::TabIndent,
+                "a.yaml",
+                Some(Span::from_bytes(source, 8, 9)),
+            )
+            .message("tab"),
+        );
+        let out = diagnostics.render(&sources(&[("a.yaml", source)]), false);
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines
+            .iter()
+            .position(|l| l.ends_with("2 │   →by: x"))
+            .expect(&out);
+        let arrow = lines[shown].chars().position(|c| c == '→');
+        let underline = lines[shown + 1].chars().position(|c| c == '━');
+        assert_eq!(arrow, underline, "{out}");
+        // Machines get the column of the tab character itself.
+        let json: serde_json::Value = serde_json::from_str(&diagnostics.to_json()).unwrap();
+        assert_eq!(json[0]["column"], 3);
+        assert_eq!(json[0]["end_column"], 4);
     }
 
     #[test]

@@ -45,10 +45,37 @@ impl FromNode for Fact {
         let f = r.fields(node, &schema::FACT)?;
         let claim = r.required(&f, "claim");
         let quotes = r.non_empty_list(&f, "quotes");
+        let allow = r.list(&f, "allow");
         r.finish(f);
         Some(Fact {
             claim: claim?,
             quotes: quotes?,
+            allow,
+        })
+    }
+}
+
+impl FromNode for Allow {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::ALLOW)?;
+        let code = r.required(&f, "code").and_then(|name: Spanned<String>| {
+            let codes: Vec<crate::diagnostics::Code> = schema::ALLOWABLE_CODES
+                .iter()
+                .map(|n| crate::diagnostics::Code::from_name(n).expect("a code"))
+                .collect();
+            let code = one_of(r, &name, &schema::ALLOWABLE_CODES, &codes)?;
+            Some(Spanned {
+                value: code,
+                span: name.span,
+            })
+        });
+        let word = r.required(&f, "word");
+        let reason = r.required(&f, "reason");
+        r.finish(f);
+        Some(Allow {
+            code: code?,
+            word: word?,
+            reason: reason?,
         })
     }
 }
@@ -79,6 +106,7 @@ impl FromNode for Cost {
         let basis = r.optional(&f, "basis");
         let factors = r.list(&f, "factors");
         let quotes = r.non_empty_list(&f, "quotes");
+        let allow = r.list(&f, "allow");
         r.finish(f);
         Some(Cost {
             currency: currency?,
@@ -89,6 +117,7 @@ impl FromNode for Cost {
             basis,
             factors,
             quotes: quotes?,
+            allow,
         })
     }
 }
@@ -114,11 +143,13 @@ impl FromNode for Comparison {
         let with = r.required(&f, "with");
         let rows = r.non_empty_list(&f, "rows");
         let quotes = r.non_empty_list(&f, "quotes");
+        let allow = r.list(&f, "allow");
         r.finish(f);
         Some(Comparison {
             with: with?,
             rows: rows?,
             quotes: quotes?,
+            allow,
         })
     }
 }
@@ -141,10 +172,12 @@ impl FromNode for Timeline {
         let f = r.fields(node, &schema::TIMELINE)?;
         let steps = r.non_empty_list(&f, "steps");
         let quotes = r.non_empty_list(&f, "quotes");
+        let allow = r.list(&f, "allow");
         r.finish(f);
         Some(Timeline {
             steps: steps?,
             quotes: quotes?,
+            allow,
         })
     }
 }
@@ -179,6 +212,44 @@ impl FromNode for SiteReadability {
     }
 }
 
+/// `evidence.qualifiers:` in the site settings.
+struct SiteQualifiers {
+    add: Vec<Spanned<String>>,
+    remove: Vec<Spanned<String>>,
+}
+
+impl FromNode for SiteQualifiers {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_QUALIFIERS)?;
+        let add = r.list(&f, "add");
+        let remove = r.list(&f, "remove");
+        r.finish(f);
+        Some(SiteQualifiers { add, remove })
+    }
+}
+
+impl FromNode for EvidenceSettings {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_EVIDENCE)?;
+        let numbers_are_errors =
+            r.defaulted(&f, "numbers_in_prose")
+                .and_then(|word: Spanned<String>| {
+                    one_of(r, &word, &schema::NUMBERS_IN_PROSE, &[false, true])
+                });
+        let claim_words_in_answers = r.defaulted(&f, "claim_words_in_answers");
+        let qualifiers: Option<SiteQualifiers> = r.optional(&f, "qualifiers");
+        r.finish(f);
+        let (qualifiers_add, qualifiers_remove) =
+            qualifiers.map_or_else(Default::default, |q| (q.add, q.remove));
+        Some(EvidenceSettings {
+            qualifiers_add,
+            qualifiers_remove,
+            numbers_in_prose_are_errors: numbers_are_errors.unwrap_or(false),
+            claim_words_in_answers: claim_words_in_answers.unwrap_or(false),
+        })
+    }
+}
+
 /// `limits:` in the site settings, in bytes.
 struct SiteLimits(Limits);
 
@@ -208,6 +279,7 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
     let review: Option<SiteReview> = r.optional(&f, "review");
     let readability: Option<SiteReadability> = r.optional(&f, "readability");
     let limits: Option<SiteLimits> = r.optional(&f, "limits");
+    let evidence: Option<EvidenceSettings> = r.optional(&f, "evidence");
     r.finish(f);
     Some(Site {
         origin,
@@ -222,6 +294,7 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
         review_max_age_days: review.and_then(|r| r.max_age_days),
         readability_max_grade: readability.and_then(|r| r.max_grade),
         limits: limits.map(|l| l.0).unwrap_or_default(),
+        evidence: evidence.unwrap_or_default(),
     })
 }
 
@@ -251,12 +324,14 @@ pub fn topic(r: &mut Reader, node: &Node, origin: Origin) -> Option<Topic> {
     let title = r.required(&f, "title");
     let order = r.optional(&f, "order");
     let intro = r.optional(&f, "intro");
+    let allow = r.list(&f, "allow");
     r.finish(f);
     Some(Topic {
         origin,
         title: title?,
         order,
         intro,
+        allow,
     })
 }
 
@@ -275,6 +350,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let cost = r.optional(&f, "cost");
     let comparison = r.optional(&f, "comparison");
     let timeline = r.optional(&f, "timeline");
+    let allow = r.list(&f, "allow");
     r.finish(f);
     Some(Question {
         origin,
@@ -291,6 +367,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
         cost,
         comparison,
         timeline,
+        allow,
     })
 }
 
@@ -309,6 +386,7 @@ pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
         });
     let message = r.required(&f, "message");
     let quotes = r.list(&f, "quotes");
+    let allow = r.list(&f, "allow");
     r.finish(f);
     Some(Caution {
         origin,
@@ -316,6 +394,7 @@ pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
         severity: severity?,
         message: message?,
         quotes,
+        allow,
     })
 }
 

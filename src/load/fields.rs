@@ -2,8 +2,11 @@
 //!
 //! Each field is read on its own, so one file with three mistakes gives three
 //! diagnostics (unknown field with "did you mean", missing field, wrong type),
-//! not one. This module knows YAML shapes and scalar types; which fields an
-//! entity has is written in `entities.rs`.
+//! not one. Each says what to write instead, in the field's terms: the
+//! field's name, and an example from the content model's table (a block is
+//! shown as it is written, `- ` and indentation included). This module knows
+//! YAML shapes and scalar types; which fields an entity has is written in
+//! `entities.rs`.
 
 use std::path::Path;
 
@@ -12,13 +15,25 @@ use jiff::civil::Date;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean};
 use crate::model::Spanned;
-use crate::schema::{Presence, Shape};
+use crate::schema::{Field, Presence, Shape, Type};
 
 /// Reads values out of one file, reporting problems against it.
 pub struct Reader<'a> {
     pub file: &'a Path,
     pub text: &'a str,
     pub diagnostics: &'a mut Diagnostics,
+    /// The field being read, so a wrong value is named by its field.
+    place: Option<Place>,
+    /// The last field read, and where its value is: a choice is checked
+    /// after it is read as text, and its message names the field.
+    last_read: Option<(&'static str, Span)>,
+}
+
+/// A field being read: of which shape, and whether it is one of its items.
+#[derive(Clone, Copy)]
+struct Place {
+    field: &'static Field,
+    item: bool,
 }
 
 /// A mapping whose keys have been checked against the fields of its shape.
@@ -28,9 +43,38 @@ pub struct Fields<'n> {
     /// Which of the shape's fields the reader asked for (bit i = field i),
     /// so a test can prove the reader and the table agree.
     asked: std::cell::Cell<u64>,
+    /// Every key is a field of a block inside this one, misplaced: a
+    /// missing field is not reported again.
+    misplaced: bool,
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(file: &'a Path, text: &'a str, diagnostics: &'a mut Diagnostics) -> Self {
+        Reader {
+            file,
+            text,
+            diagnostics,
+            place: None,
+            last_read: None,
+        }
+    }
+
+    /// Reads `node` as the value of `field` (or as one of its items).
+    fn read_as<T: FromNode>(
+        &mut self,
+        field: &'static Field,
+        item: bool,
+        node: &Node,
+    ) -> Option<T> {
+        let outer = self.place.replace(Place { field, item });
+        let value = T::from_node(self, node);
+        self.place = outer;
+        if !item && value.is_some() {
+            self.last_read = Some((field.name, node.span));
+        }
+        value
+    }
+
     pub fn error(
         &mut self,
         code: Code,
@@ -51,24 +95,24 @@ impl<'a> Reader<'a> {
         let what = shape.what;
         let known = || shape.field_names().collect::<Vec<_>>().join(", ");
         let Value::Map(entries) = &node.value else {
-            self.error(
-                Code::WrongType,
-                node.span,
-                format!(
-                    "expected {what} (a mapping of `field: value`), found {}",
-                    node.value.kind()
-                ),
-                format!("{what} has the fields: {}", known()),
-            );
+            self.not_a_block(node, shape);
             return None;
         };
         for (key, _) in entries {
             match &key.value {
                 Value::String(name) if shape.field_names().any(|f| f == name) => {}
                 Value::String(name) => {
-                    let help = match did_you_mean(name, shape.field_names()) {
-                        Some(guess) => format!("did you mean `{guess}`?"),
-                        None => format!("{what} has the fields: {}", known()),
+                    let help = match (
+                        did_you_mean(name, shape.field_names()),
+                        inner_field(shape, name),
+                    ) {
+                        (Some(guess), _) => format!("did you mean `{guess}`?"),
+                        (None, Some((outer, inner))) => format!(
+                            "`{name}` is a field of {}, which goes under `{}:`: indent it more \
+                             than that line",
+                            inner.what, outer.name
+                        ),
+                        (None, None) => format!("{what} has the fields: {}", known()),
                     };
                     self.error(
                         Code::UnknownField,
@@ -85,10 +129,24 @@ impl<'a> Reader<'a> {
                 ),
             }
         }
+        // Keys that all belong to a block inside this one (`source:` and
+        // `text:` of a quote, dedented out from under `quotes:`): the unknown
+        // fields say so, and "missing field" for each of this block's own
+        // fields would only repeat it.
+        let misplaced = !entries.is_empty()
+            && entries.iter().all(|(key, _)| match &key.value {
+                Value::String(name) => {
+                    !shape.field_names().any(|f| f == name)
+                        && did_you_mean(name, shape.field_names()).is_none()
+                        && inner_field(shape, name).is_some()
+                }
+                _ => false,
+            });
         Some(Fields {
             node,
             shape,
             asked: std::cell::Cell::new(0),
+            misplaced,
         })
     }
 
@@ -99,36 +157,49 @@ impl<'a> Reader<'a> {
     /// error never renders the placeholder.
     pub fn required<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
         fields.ask(name, Presence::Required);
+        let field = fields.shape.field(name);
         let what = fields.shape.what;
-        match fields.get(name) {
-            Some(node) if !matches!(node.value, Value::Null) => {
-                let value = T::from_node(self, node)?;
+        match fields.entry(name) {
+            Some((key, node)) if !matches!(node.value, Value::Null) => {
+                let value: T = self.read_as(field, false, node)?;
                 if value.is_blank() {
                     self.error(
                         Code::MissingField,
-                        node.span,
+                        key.span,
                         format!("`{name}` is blank"),
-                        format!("give {what} a `{name}` — {}", fields.doc_of(name)),
+                        fill_in(fields.shape, field),
                     );
                     return T::placeholder();
                 }
                 Some(value)
             }
-            Some(node) => {
+            Some((key, _)) => {
                 self.error(
                     Code::MissingField,
-                    node.span,
+                    key.span,
                     format!("`{name}` is empty"),
-                    format!("give {what} a `{name}` — {}", fields.doc_of(name)),
+                    fill_in(fields.shape, field),
                 );
                 T::placeholder()
             }
+            None if fields.misplaced => T::placeholder(),
             None => {
                 self.error(
                     Code::MissingField,
                     fields.head_span(),
                     format!("missing field `{name}` in {what}"),
-                    format!("add `{name}:` to {what} — {}", fields.doc_of(name)),
+                    match field.ty.shape() {
+                        Some(_) => format!(
+                            "add `{name}:` to {what} — {}; it is written:\n{}",
+                            fields.doc_of(name),
+                            example_of(field, None)
+                        ),
+                        None => format!(
+                            "add `{name}:` to {what} — {}, e.g. {}",
+                            fields.doc_of(name),
+                            example_of(field, None)
+                        ),
+                    },
                 );
                 T::placeholder()
             }
@@ -158,11 +229,7 @@ impl<'a> Reader<'a> {
         let node = super::yaml::parse(default)
             .unwrap_or_else(|_| panic!("the default of `{name}` is not YAML"));
         let mut quiet = Diagnostics::default();
-        let mut reader = Reader {
-            file: self.file,
-            text: default,
-            diagnostics: &mut quiet,
-        };
+        let mut reader = Reader::new(self.file, default, &mut quiet);
         let value = T::from_node(&mut reader, &node);
         debug_assert!(quiet.is_empty(), "the default of `{name}` does not read");
         value
@@ -202,7 +269,9 @@ impl<'a> Reader<'a> {
     fn read_if_present<T: FromNode>(&mut self, fields: &Fields, name: &str) -> Option<T> {
         match fields.get(name) {
             Some(node) if !matches!(node.value, Value::Null) => {
-                T::from_node(self, node).filter(|value| !value.is_blank())
+                let field = fields.shape.field(name);
+                let value: T = self.read_as(field, false, node)?;
+                (!value.is_blank()).then_some(value)
             }
             _ => None,
         }
@@ -217,7 +286,8 @@ impl<'a> Reader<'a> {
         if matches!(node.value, Value::Null) {
             return Vec::new();
         }
-        let items: Vec<T> = Vec::from_node(self, node).unwrap_or_default();
+        let field = fields.shape.field(name);
+        let items: Vec<T> = self.read_as(field, false, node).unwrap_or_default();
         self.no_blank_items(fields, name, node, &items);
         items
     }
@@ -234,7 +304,7 @@ impl<'a> Reader<'a> {
                 Code::MissingField,
                 span,
                 format!("`{name}` is an empty list"),
-                format!("{} needs at least one item in `{name}`", fields.shape.what),
+                fill_in(fields.shape, fields.shape.field(name)),
             );
             return None;
         }
@@ -315,13 +385,205 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reports that `node` is not `expected` ("a list", "true or false"),
+    /// naming the field being read and saying what to write.
     fn wrong_type(&mut self, node: &Node, expected: &str) {
+        let found = self.found(node);
+        let Some(place) = self.place else {
+            self.error(
+                Code::WrongType,
+                node.span,
+                format!("expected {expected}, found {found}"),
+                "",
+            );
+            return;
+        };
+        let name = place.field.name;
+        let whose = if place.item {
+            format!("each item of `{name}`")
+        } else {
+            format!("`{name}`")
+        };
+        let help = self.what_to_write(place, node, expected);
         self.error(
             Code::WrongType,
             node.span,
-            format!("expected {expected}, found {}", node.value.kind()),
-            "",
+            format!("expected {expected} for {whose}, found {found}"),
+            help,
         );
+    }
+
+    /// The help of [`Reader::wrong_type`]: what to write instead, in the
+    /// field's terms.
+    fn what_to_write(&self, place: Place, node: &Node, expected: &str) -> String {
+        let field = place.field;
+        let name = field.name;
+        let written = self.raw_text(node).unwrap_or_default();
+        let example = crate::schema::yaml_scalar(field.example);
+        // A word or an id given in brackets: `severity: [danger]`, `topic: [basics]`.
+        let one_word = matches!(
+            field.ty,
+            Type::Choice(_) | Type::Id(_) | Type::Language | Type::Url | Type::File
+        );
+        match (expected, &node.value) {
+            ("text", Value::List(items)) if one_word => {
+                let word = match &items[..] {
+                    [item] => self.raw_text(item).unwrap_or_else(|| example.clone()),
+                    _ => example.clone(),
+                };
+                let choices = match field.ty {
+                    Type::Choice(words) => format!(" (one of {})", words.join(", ")),
+                    _ => String::new(),
+                };
+                format!("write one value, without brackets{choices}: `{name}: {word}`")
+            }
+            ("text", Value::List(_) | Value::Map(_)) if written.starts_with(['[', '{']) => format!(
+                "a value that starts with `{}` is a {} in YAML; to write text that starts with \
+                 it, put the whole text in quotes: `{name}: {}`",
+                &written[..1],
+                if written.starts_with('[') {
+                    "list"
+                } else {
+                    "block of fields"
+                },
+                super::syntax::quoted(&written)
+            ),
+            ("text", _) => format!(
+                "write the text after `{name}: ` on its line, or, for several lines, write \
+                 `{name}: |` and the lines of text below it, indented"
+            ),
+            ("true or false", _) => format!(
+                "write `{name}: true` or `{name}: false`: YAML reads only these two words as yes and no"
+            ),
+            ("a whole number" | "a number", _) if !example.is_empty() => {
+                format!("write it in digits, without quotes or units, e.g. `{name}: {example}`")
+            }
+            ("a list", _) if place.item => String::new(),
+            ("a list", value) => match field.ty.shape() {
+                Some(item) => format!(
+                    "start each item of `{name}` with `- `, on its own line under `{name}:`; \
+                     `{name}` is written:\n{}",
+                    written_as_list(name, item)
+                ),
+                None => {
+                    let items = match value {
+                        Value::String(_) | Value::Int(_) | Value::Float(_)
+                            if !written.contains('\n') =>
+                        {
+                            written.clone()
+                        }
+                        _ => example.trim_matches(['[', ']']).to_string(),
+                    };
+                    format!(
+                        "write the items in brackets, `{name}: [{items}]`, or one per line under \
+                         `{name}:`, each starting with `- `"
+                    )
+                }
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// A block of fields was expected: say how it is written.
+    fn not_a_block(&mut self, node: &Node, shape: &'static Shape) {
+        let found = self.found(node);
+        let what = shape.what;
+        match (self.place, &node.value) {
+            // The whole file is one line of text: `title Bread basics`.
+            (None, Value::String(text)) => {
+                let trimmed = text.trim_start();
+                let word = trimmed.split_whitespace().next().unwrap_or_default();
+                let is_field = !word.is_empty()
+                    && (shape.field_names().any(|f| f == word)
+                        || did_you_mean(word, shape.field_names()).is_some());
+                let written_at = self.text.get(node.span.start..).and_then(|t| t.find(word));
+                if is_field
+                    && !text.contains('\n')
+                    && let Some(offset) = written_at
+                {
+                    let at = node.span.start + offset + word.len();
+                    let rest = trimmed[word.len()..].trim();
+                    let span = Span::from_bytes(self.text, at, at);
+                    self.error(
+                        Code::WrongType,
+                        span,
+                        format!("a colon is missing after `{word}`: YAML reads this file as one line of text"),
+                        format!("write `{word}: {rest}`: a field's name is followed by a colon and a space"),
+                    );
+                    return;
+                }
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("expected {what} (lines of `name: value`), found {found}"),
+                    format!("{what} is written:\n{}", written(None, shape, false)),
+                );
+            }
+            (None, _) => self.error(
+                Code::WrongType,
+                node.span,
+                format!("expected {what} (lines of `name: value`), found {found}"),
+                format!("{what} is written:\n{}", written(None, shape, false)),
+            ),
+            (Some(place), Value::List(_)) if !place.item => {
+                let name = place.field.name;
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("expected a block of fields for `{name}`, found a list"),
+                    format!(
+                        "remove the `- `: `{name}` holds fields, one per line, not a list; it is written:\n{}",
+                        written(Some(name), shape, false)
+                    ),
+                );
+            }
+            (Some(place), _) if !place.item => {
+                let name = place.field.name;
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("expected a block of fields for `{name}`, found {found}"),
+                    format!(
+                        "`{name}` holds fields on the lines below it, indented; it is written:\n{}",
+                        written(Some(name), shape, false)
+                    ),
+                );
+            }
+            (Some(place), value) => {
+                let name = place.field.name;
+                let text_field = shape.fields.iter().find(|f| {
+                    f.presence == Presence::Required && matches!(f.ty, Type::Text | Type::Markdown)
+                });
+                let help = match (value, text_field) {
+                    (Value::String(text), Some(first)) if !text.contains('\n') => format!(
+                        "write the text as {what}'s `{}`, with the rest of its fields:\n{}",
+                        first.name,
+                        written_with(None, shape, true, Some(text))
+                    ),
+                    _ => format!("{what} is written:\n{}", written(None, shape, true)),
+                };
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("expected {what} (a block of fields) for each item of `{name}`, found {found}"),
+                    help,
+                );
+            }
+        }
+    }
+
+    /// How a found value is named: `yes`, `1.5`, text, a list.
+    fn found(&self, node: &Node) -> String {
+        match &node.value {
+            Value::String(s) if s.chars().count() <= 40 && !s.contains('\n') && !s.is_empty() => {
+                format!("`{s}`")
+            }
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => match self.raw_text(node) {
+                Some(raw) => format!("`{raw}`"),
+                None => node.value.kind().to_string(),
+            },
+            other => other.kind().to_string(),
+        }
     }
 
     /// The text as written in the file, for scalars YAML read as something else
@@ -368,13 +630,18 @@ impl Fields<'_> {
     }
 
     pub fn get(&self, name: &str) -> Option<&Node> {
+        self.entry(name).map(|(_, value)| value)
+    }
+
+    /// The key and the value of field `name`, if it is given.
+    fn entry(&self, name: &str) -> Option<(&Node, &Node)> {
         let Value::Map(entries) = &self.node.value else {
             return None;
         };
         entries
             .iter()
             .find(|(k, _)| matches!(&k.value, Value::String(s) if s == name))
-            .map(|(_, v)| v)
+            .map(|(k, v)| (k, v))
     }
 
     /// Where to point for a missing field: the start of the mapping.
@@ -485,29 +752,194 @@ impl FromNode for f64 {
 impl FromNode for Date {
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         let text = String::from_node(reader, node)?;
-        let well_formed = text.len() == 10
-            && text.bytes().enumerate().all(|(i, b)| {
-                if i == 4 || i == 7 {
-                    b == b'-'
-                } else {
-                    b.is_ascii_digit()
-                }
-            });
-        let date = if well_formed {
-            text.parse::<Date>().ok()
-        } else {
-            None
-        };
-        if date.is_none() {
-            reader.error(
-                Code::BadDate,
-                node.span,
-                format!("`{text}` is not a real date"),
-                "write dates as YYYY-MM-DD, e.g. 2026-11-24",
-            );
+        match read_date(&text) {
+            Ok(date) => Some(date),
+            Err((message, help)) => {
+                reader.error(Code::BadDate, node.span, message, help);
+                None
+            }
         }
-        date
     }
+}
+
+/// A date written `YYYY-MM-DD`, or what is wrong with it: its format (with
+/// the date written as it should be, when it can be told), or the day,
+/// which does not exist.
+fn read_date(text: &str) -> Result<Date, (String, String)> {
+    let shown = text.trim();
+    if shown != text
+        && let Ok(date) = read_date(shown)
+    {
+        return Err((
+            format!("`{text}` has spaces around the date"),
+            format!("write `{date}`, without the spaces"),
+        ));
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = shown.splitn(3, '-').collect();
+    if let [y, m, d] = parts[..]
+        && y.len() == 4
+        && m.len() == 2
+        && d.len() == 2
+        && [y, m, d].iter().all(|p| digits(p))
+    {
+        let (year, month, day) = (
+            y.parse().unwrap_or(0),
+            m.parse().unwrap_or(0),
+            d.parse().unwrap_or(0),
+        );
+        return exact_date(year, month, day).map_err(|why| {
+            (
+                format!("`{shown}` is not a real date: {why}"),
+                match last_day(year, month) {
+                    Some(last) => format!("write a day that exists, such as {last}"),
+                    None => "write the date as YYYY-MM-DD, with the month from 01 to 12".into(),
+                },
+            )
+        });
+    }
+    let not_written = format!("`{shown}` is not a date written YYYY-MM-DD (year, month, day)");
+    // `2026-01-15T10:00`, `2026-01-15 10:00`: a date and a time.
+    if let Some(day) = shown.get(..10)
+        && shown.len() > 10
+        && shown[10..].starts_with(['T', 't', ' '])
+        && let Ok(date) = read_date(day)
+    {
+        return Err((
+            format!("`{shown}` has a time; a date here is the day alone, YYYY-MM-DD"),
+            format!("write `{date}`"),
+        ));
+    }
+    let words: Vec<&str> = shown
+        .split(['/', '.', '-', ' ', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let month_named = words.iter().position(|w| month_number(w).is_some());
+    let numbers: Vec<&str> = words.iter().copied().filter(|w| digits(w)).collect();
+    // A year, month and day that fit their types; what does not is no date.
+    let ymd = |y: &str, m: i64, d: &str| -> Option<(i16, i8, i8)> {
+        Some((y.parse().ok()?, i8::try_from(m).ok()?, d.parse().ok()?))
+    };
+    let number = |s: &str| s.parse::<i64>().unwrap_or(i64::MAX);
+    let candidates: Vec<(i16, i8, i8)> = match (month_named, &numbers[..]) {
+        // `Jan 15 2026`, `15 January 2026`
+        (Some(i), [a, b]) if words.len() == 3 => {
+            let month = month_number(words[i]).unwrap_or(1);
+            let (day, year) = if a.len() == 4 { (b, a) } else { (a, b) };
+            ymd(year, month.into(), day).into_iter().collect()
+        }
+        // `2026/1/5`, `2026-1-5`
+        (None, [y, m, d]) if y.len() == 4 && words.len() == 3 => {
+            ymd(y, number(m), d).into_iter().collect()
+        }
+        // `30/11/2026`, `11/30/2026`, `01/02/2026`
+        (None, [a, b, y]) if y.len() == 4 && words.len() == 3 => {
+            let (first, second) = (number(a), number(b));
+            let day_first = ymd(y, second, a);
+            let month_first = ymd(y, first, b);
+            if first > 12 || first == second {
+                day_first.into_iter().collect()
+            } else if second > 12 {
+                month_first.into_iter().collect()
+            } else {
+                day_first.into_iter().chain(month_first).collect()
+            }
+        }
+        // `2026`, `2026-11`: no day.
+        (None, [y, ..]) if y.len() == 4 && numbers.len() == words.len() && words.len() < 3 => {
+            return Err((
+                not_written,
+                format!("write the day as well, as YYYY-MM-DD: e.g. {y}-01-31"),
+            ));
+        }
+        _ => Vec::new(),
+    };
+    let dates: Vec<Result<Date, String>> = candidates
+        .iter()
+        .map(|&(y, m, d)| exact_date(y, m, d))
+        .collect();
+    match &dates[..] {
+        [Ok(date)] => Err((not_written, format!("write it as {date}"))),
+        [Ok(first), Ok(second)] => Err((
+            not_written,
+            format!(
+                "write it as {first} if you mean {}, or {second} if you mean {}",
+                long_date(*first),
+                long_date(*second)
+            ),
+        )),
+        [Err(why)] => Err((
+            format!("`{shown}` is not a real date: {why}"),
+            "write dates as YYYY-MM-DD, e.g. 2026-11-24".into(),
+        )),
+        _ => Err((
+            not_written,
+            "write dates as YYYY-MM-DD, e.g. 2026-11-24".into(),
+        )),
+    }
+}
+
+/// The date, or why it does not exist ("February has 28 days in 2026").
+fn exact_date(year: i16, month: i8, day: i8) -> Result<Date, String> {
+    if !(1..=12).contains(&month) {
+        return Err(format!(
+            "there is no month {month} (months go from 01 to 12)"
+        ));
+    }
+    let first =
+        Date::new(year, month, 1).map_err(|_| format!("the year {year} is out of range"))?;
+    let days = first.days_in_month();
+    if !(1..=days).contains(&day) {
+        let name = MONTHS[month as usize - 1];
+        return Err(if month == 2 {
+            format!("February has {days} days in {year}")
+        } else {
+            format!("{name} has {days} days")
+        });
+    }
+    Date::new(year, month, day).map_err(|e| e.to_string())
+}
+
+/// The last day of a month that exists.
+fn last_day(year: i16, month: i8) -> Option<Date> {
+    Some(Date::new(year, month, 1).ok()?.last_of_month())
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `jan`, `January`, `Sept` → its number.
+fn month_number(word: &str) -> Option<i8> {
+    let word = word.to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.to_lowercase().starts_with(&word))
+        .map(|i| i as i8 + 1)
+}
+
+/// `1 February 2026`.
+fn long_date(date: Date) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month() as usize - 1],
+        date.year()
+    )
 }
 
 impl<T: FromNode> FromNode for Vec<T> {
@@ -521,9 +953,13 @@ impl<T: FromNode> FromNode for Vec<T> {
             return None;
         };
         // Read every item (reporting every bad one) before giving up on the list.
+        let place = reader.place;
         let read: Vec<Option<T>> = items
             .iter()
-            .map(|item| T::from_node(reader, item))
+            .map(|item| match place {
+                Some(place) => reader.read_as(place.field, true, item),
+                None => T::from_node(reader, item),
+            })
             .collect();
         read.into_iter().collect()
     }
@@ -558,20 +994,251 @@ pub fn one_of<T: Copy>(
 ) -> Option<T> {
     let node_span = word.span;
     let word = word.value.as_str();
-    match names.iter().position(|n| *n == word) {
-        Some(i) => Some(values[i]),
-        None => {
-            let help = match did_you_mean(word, names.iter().copied()) {
+    if let Some(i) = names.iter().position(|n| *n == word) {
+        return Some(values[i]);
+    }
+    let choices = names.join(", ");
+    let field = reader
+        .last_read
+        .filter(|(_, span)| *span == node_span)
+        .map(|(name, _)| name);
+    let lowercase = word.to_lowercase();
+    let in_capitals = names.iter().copied().find(|n| *n == lowercase);
+    let guess = in_capitals.or_else(|| did_you_mean(word, names.iter().copied()));
+    let (message, help) = match field {
+        Some(name) => (
+            format!("`{name}` is `{word}`, which is not one of {choices}"),
+            match (guess, in_capitals) {
+                (Some(guess), Some(_)) => {
+                    format!("write `{name}: {guess}`: the words are written in lowercase")
+                }
+                (Some(guess), None) => format!("did you mean `{name}: {guess}`?"),
+                (None, _) => format!(
+                    "write one of: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{name}: {n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        ),
+        None => (
+            format!("`{word}` is not one of {choices}"),
+            match guess {
                 Some(guess) => format!("did you mean `{guess}`?"),
-                None => format!("use one of: {}", names.join(", ")),
-            };
-            reader.error(
-                Code::BadChoice,
-                node_span,
-                format!("`{word}` is not one of {}", names.join(", ")),
-                help,
-            );
-            None
+                None => format!("use one of: {choices}"),
+            },
+        ),
+    };
+    reader.error(Code::BadChoice, node_span, message, help);
+    None
+}
+
+/// The field of `shape` holding a block (or list of blocks) that has a
+/// field `name`, and that block's shape.
+fn inner_field(shape: &'static Shape, name: &str) -> Option<(&'static Field, &'static Shape)> {
+    shape.fields.iter().find_map(|field| {
+        let inner = field.ty.shape()?;
+        inner
+            .field_names()
+            .any(|f| f == name)
+            .then_some((field, inner))
+    })
+}
+
+/// How to fill in `field` of `shape` when it is empty or blank.
+fn fill_in(shape: &'static Shape, field: &'static Field) -> String {
+    let name = field.name;
+    let doc = lowercase_first(field.doc.trim_end_matches('.'));
+    match &field.ty {
+        Type::List(item) if item.shape().is_some() => format!(
+            "{} needs at least one item in `{name}`: write the items on the lines below `{name}:`, \
+             indented more than it, each starting with `- `:\n{}",
+            shape.what,
+            example_of(field, None)
+        ),
+        Type::List(_) => format!(
+            "{} needs at least one item in `{name}` ({doc}), e.g. {}",
+            shape.what,
+            example_of(field, None)
+        ),
+        Type::Shape(_) => format!(
+            "the fields of `{name}` go on the lines below it, indented more than it:\n{}",
+            example_of(field, None)
+        ),
+        _ => format!(
+            "write the value after `{name}: `, on the same line ({doc}), e.g. {}",
+            example_of(field, None)
+        ),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// How `field` is written, with its table example: `` `summary: …` `` on
+/// one line, or a block (indented, for a help's own lines) for a block or
+/// a list of blocks.
+fn example_of(field: &'static Field, first_value: Option<&str>) -> String {
+    match &field.ty {
+        Type::Shape(shape) => written_with(Some(field.name), shape, false, first_value),
+        Type::List(item) if item.shape().is_some() => {
+            written_as_list(field.name, item.shape().expect("checked"))
         }
+        _ => format!(
+            "`{}: {}`",
+            field.name,
+            crate::schema::yaml_scalar(&shorten(field.example))
+        ),
+    }
+}
+
+/// A list of blocks under its field's name, with one item.
+fn written_as_list(name: &str, item: &'static Shape) -> String {
+    let mut out = format!("  {name}:\n");
+    write_required(item, 6, true, None, &mut out);
+    out.trim_end().to_string()
+}
+
+/// How a block of `shape` is written (its required fields, with the
+/// table's examples), under `name:` if given, as a list item if `item`.
+/// Indented by two spaces, to stand out in a help.
+pub(super) fn written(name: Option<&str>, shape: &'static Shape, item: bool) -> String {
+    written_with(name, shape, item, None)
+}
+
+/// [`written`], with the text of the first text field given.
+fn written_with(
+    name: Option<&str>,
+    shape: &'static Shape,
+    item: bool,
+    first_value: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let indent = match name {
+        Some(name) => {
+            out.push_str(&format!("  {name}:\n"));
+            if item { 6 } else { 4 }
+        }
+        None => {
+            if item {
+                4
+            } else {
+                2
+            }
+        }
+    };
+    write_required(shape, indent, item, first_value, &mut out);
+    out.trim_end().to_string()
+}
+
+fn write_required(
+    shape: &'static Shape,
+    indent: usize,
+    item: bool,
+    mut first_value: Option<&str>,
+    out: &mut String,
+) {
+    // The required fields; a block with none (`review:`) shows them all.
+    let required = shape
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::Required);
+    let fields = shape
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required || !required);
+    for (i, field) in fields.enumerate() {
+        let pad = if item && i == 0 {
+            format!("{}- ", " ".repeat(indent - 2))
+        } else {
+            " ".repeat(indent)
+        };
+        let name = field.name;
+        match &field.ty {
+            Type::Shape(inner) => {
+                out.push_str(&format!("{pad}{name}:\n"));
+                write_required(inner, indent + 2, false, None, out);
+            }
+            Type::List(inner) if inner.shape().is_some() => {
+                out.push_str(&format!("{pad}{name}:\n"));
+                write_required(inner.shape().expect("checked"), indent + 4, true, None, out);
+            }
+            ty => {
+                let value = match (first_value.take(), ty) {
+                    (Some(text), Type::Text | Type::Markdown) => text.to_string(),
+                    (given, _) => {
+                        first_value = given;
+                        shorten(field.example)
+                    }
+                };
+                out.push_str(&format!(
+                    "{pad}{name}: {}\n",
+                    crate::schema::yaml_scalar(&value)
+                ));
+            }
+        }
+    }
+}
+
+/// An example value cut to a few words: a help shows the shape, not the text.
+fn shorten(example: &str) -> String {
+    const WORDS: usize = 7;
+    let words: Vec<&str> = example.split_whitespace().collect();
+    if words.len() <= WORDS {
+        return example.to_string();
+    }
+    format!("{} …", words[..WORDS].join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_a_date_format_from_a_day_that_does_not_exist() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            ("30/11/2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("11/30/2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("01/02/2026", &["YYYY-MM-DD"], &["2026-02-01", "2026-01-02"]),
+            ("05.05.2026", &["YYYY-MM-DD"], &["write it as 2026-05-05"]),
+            (
+                "31/02/2026",
+                &["February has 28 days in 2026"],
+                &["YYYY-MM-DD"],
+            ),
+            (
+                "2026-02-29",
+                &["February has 28 days in 2026"],
+                &["2026-02-28"],
+            ),
+            ("2026-00-10", &["no month 0"], &["01 to 12"]),
+            ("2026-12-00", &["December has 31 days"], &["2026-12-31"]),
+            ("30 November 2026", &["YYYY-MM-DD"], &["2026-11-30"]),
+            ("Sept 3, 2026", &["YYYY-MM-DD"], &["2026-09-03"]),
+            ("2026-11-30T10:00:00Z", &["time"], &["2026-11-30"]),
+            (" 2026-11-30", &["spaces"], &["2026-11-30"]),
+            ("2026-11", &["YYYY-MM-DD"], &["2026-"]),
+            // Numbers too large for a day or month are no date, not day 0.
+            ("123/456/2026", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+            ("Jan 200 2026", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+            ("soon", &["YYYY-MM-DD"], &["e.g. 2026-11-24"]),
+        ];
+        for (text, message, help) in cases {
+            let (got_message, got_help) = read_date(text).expect_err(text);
+            for word in *message {
+                assert!(got_message.contains(word), "{text}: {got_message}");
+            }
+            for word in *help {
+                assert!(got_help.contains(word), "{text}: {got_help}");
+            }
+        }
+        assert_eq!(read_date("2024-02-29"), Ok(jiff::civil::date(2024, 2, 29)));
     }
 }

@@ -10,6 +10,8 @@ mod entities;
 mod fields;
 mod files;
 mod ids;
+mod numbers;
+mod syntax;
 pub mod yaml;
 
 pub use ids::{RESERVED_PAGE_IDS, id_problem, is_valid_id, suggest_id};
@@ -20,6 +22,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::archive;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
 use crate::model::{Content, Limits, Origin};
 use fields::Reader;
@@ -29,9 +32,9 @@ use fields::Reader;
 pub struct Loaded {
     pub content: Content,
     pub files: SourceFiles,
-    /// Content files (relative paths) whose text differs from the previous
-    /// load with the same cache: changed, added or removed. Every file on a
-    /// first load.
+    /// Content files and archives (relative paths) whose text differs from
+    /// the previous load with the same cache: changed, added or removed
+    /// (an archive: whose extracted text differs). Every file on a first load.
     pub changed: Vec<PathBuf>,
 }
 
@@ -42,6 +45,22 @@ pub struct Loaded {
 pub struct ParseCache {
     /// Each file's stamp, the size limit it was read under, and its parse.
     files: HashMap<PathBuf, (FileStamp, u64, ParsedFile)>,
+    /// Each archive's text (or why it has none), by the archive's real path:
+    /// extracting a web page or PDF again after every edit elsewhere would
+    /// slow the preview down for nothing.
+    archives: HashMap<PathBuf, CachedArchive>,
+    /// Hashes archives' bytes, to tell a file saved unchanged from an edit.
+    hasher: std::collections::hash_map::RandomState,
+}
+
+/// An archive as the last load read it.
+#[derive(Clone)]
+struct CachedArchive {
+    stamp: FileStamp,
+    limit: u64,
+    format: archive::Format,
+    digest: u64,
+    outcome: Result<Arc<str>, archive::Problem>,
 }
 
 /// Size and modification time: when both are as before, the file is taken
@@ -77,7 +96,7 @@ pub fn load_cached(root: &Path, cache: &mut ParseCache, diagnostics: &mut Diagno
 
 fn load_inner(
     root: &Path,
-    cache: Option<&mut ParseCache>,
+    mut cache: Option<&mut ParseCache>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     let content_dir = root.join("content");
@@ -88,7 +107,10 @@ fn load_inner(
                 .help("run cited in the folder that holds `content/`, pass `--root DIR`, or start a site with `cited init DIR`"),
         );
         let changed = cache
-            .map(|c| c.files.drain().map(|(path, _)| path).collect())
+            .map(|c| {
+                c.archives.clear();
+                c.files.drain().map(|(path, _)| path).collect()
+            })
             .unwrap_or_default();
         return Loaded {
             content: Content::default(),
@@ -126,7 +148,7 @@ fn load_inner(
         .filter(|l| l.new)
         .map(|l| l.parsed.relative.clone())
         .collect();
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         let now_present: std::collections::HashSet<&PathBuf> =
             loaded.iter().map(|l| &l.parsed.relative).collect();
         changed.extend(
@@ -148,9 +170,16 @@ fn load_inner(
             })
             .collect();
     }
-    changed.sort();
     let parsed = loaded.into_iter().map(|l| l.parsed).collect();
-    assemble(root, &content_dir, parsed, changed, limits, diagnostics)
+    assemble(
+        root,
+        &content_dir,
+        parsed,
+        changed,
+        limits,
+        cache,
+        diagnostics,
+    )
 }
 
 /// One content file, parsed or taken from the cache.
@@ -212,8 +241,9 @@ fn assemble(
     root: &Path,
     content_dir: &Path,
     parsed: Vec<ParsedFile>,
-    changed: Vec<PathBuf>,
+    mut changed: Vec<PathBuf>,
     limits: Limits,
+    cache: Option<&mut ParseCache>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     let mut files = SourceFiles::default();
@@ -257,10 +287,34 @@ fn assemble(
         );
     }
 
-    for source in &mut content.sources {
-        source.archive_text =
-            read_archive(root, content_dir, source, limits, &mut files, diagnostics);
+    // Archives are read in parallel: a PDF takes a while.
+    let previous = cache.as_deref().map(|c| (&c.archives, &c.hasher));
+    let read: Vec<ArchiveRead> = content
+        .sources
+        .par_iter()
+        .map(|source| read_archive(root, content_dir, source, limits.archive_bytes, previous))
+        .collect();
+    let mut archives = HashMap::new();
+    for (source, read) in content.sources.iter_mut().zip(read) {
+        diagnostics.extend(read.diagnostics);
+        if let Some((relative, text)) = &read.text {
+            files.insert(relative.clone(), text.clone());
+            source.archive_text = Some(text.to_string());
+        }
+        if read.new
+            && let Some((relative, _)) = &read.text
+        {
+            changed.push(relative.clone());
+        }
+        if let Some((real, entry)) = read.cached {
+            archives.insert(real, entry);
+        }
     }
+    if let Some(cache) = cache {
+        cache.archives = archives;
+    }
+    changed.sort();
+    changed.dedup();
     Loaded {
         content,
         files,
@@ -382,16 +436,16 @@ fn parse_file(
         );
     }
 
-    let entity = match yaml::parse(&text) {
+    let shape = match kind {
+        "site" => Some(&crate::schema::SITE),
+        folder => crate::schema::kind_in_folder(folder).map(|k| k.shape),
+    };
+    let entity = match yaml::parse_as(&text, shape) {
         Err(error) => {
             diagnostics.push(
                 Diagnostic::error(error.code, &relative, error.span)
                     .message(error.message)
-                    .help(match error.code {
-                        Code::YamlSyntax => "check the indentation and quoting around this point; text containing `: ` or starting with a quote needs to be quoted",
-                        Code::DuplicateKey => "keep one of the two: YAML would silently drop the other",
-                        _ => "content files use plain YAML: mappings, lists and text",
-                    }),
+                    .help(error.help),
             );
             None
         }
@@ -400,11 +454,7 @@ fn parse_file(
                 id: id.clone(),
                 file: relative.clone(),
             };
-            let mut reader = Reader {
-                file: &relative,
-                text: &text,
-                diagnostics: &mut diagnostics,
-            };
+            let mut reader = Reader::new(&relative, &text, &mut diagnostics);
             match kind {
                 "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
                 "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
@@ -429,19 +479,49 @@ fn parse_file(
     }
 }
 
-/// Reads a source's archive, which must be a `.txt` file inside `content/`:
-/// a relative path, no `..`, and no symlink leading out.
+/// What reading one source's archive gave.
+struct ArchiveRead {
+    /// The archive's path relative to the site, and its text.
+    text: Option<(PathBuf, Arc<str>)>,
+    diagnostics: Diagnostics,
+    /// Its real path and what to remember of it, for the next load.
+    cached: Option<(PathBuf, CachedArchive)>,
+    /// Whether its text (or its problem) differs from the previous load's.
+    new: bool,
+}
+
+/// Reads a source's archive and extracts its text ([`crate::archive`]). The
+/// archive must be a file inside `content/` (a relative path, no `..`, no
+/// symlink leading out), of a format cited reads, and not a YAML file (not
+/// the source's own, nor any other). `previous` is what the last load read,
+/// reused when the file's stamp or bytes are unchanged.
 fn read_archive(
     root: &Path,
     content_dir: &Path,
     source: &crate::model::Source,
-    limits: Limits,
-    files: &mut SourceFiles,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
+    limit: u64,
+    previous: Option<(
+        &HashMap<PathBuf, CachedArchive>,
+        &std::collections::hash_map::RandomState,
+    )>,
+) -> ArchiveRead {
+    let mut read = ArchiveRead {
+        text: None,
+        diagnostics: Diagnostics::default(),
+        cached: None,
+        new: true,
+    };
     let file = &source.origin.file;
     let span = Some(source.archive.span);
-    let written = Path::new(source.archive.value.as_str());
+    let name = source.archive.value.as_str();
+    let mut refuse = |code: Code, message: String, help: &str| {
+        read.diagnostics.push(
+            Diagnostic::error(code, file, span)
+                .message(message)
+                .help(help.to_string()),
+        );
+    };
+    let written = Path::new(name);
     let escapes = written.is_absolute()
         || written.components().any(|c| {
             matches!(
@@ -450,17 +530,12 @@ fn read_archive(
             )
         });
     if escapes {
-        diagnostics.push(
-            Diagnostic::error(Code::ArchiveOutside, file, span)
-                .message(format!(
-                    "the archive `{}` is outside `content/`",
-                    source.archive.value
-                ))
-                .help(
-                    "put the archive's .txt file beside the source's YAML and give its file name",
-                ),
+        refuse(
+            Code::ArchiveOutside,
+            format!("the archive `{name}` is outside `content/`"),
+            "put the archive beside the source's YAML and give its file name",
         );
-        return None;
+        return read;
     }
     let yaml_dir = root
         .join(file)
@@ -468,87 +543,133 @@ fn read_archive(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| content_dir.to_path_buf());
     let path = yaml_dir.join(written);
-    let inside = match (path.canonicalize(), content_dir.canonicalize()) {
-        (Ok(real), Ok(content_real)) => real.starts_with(content_real),
+    let format = match archive::Format::of(written) {
+        Ok(format) => format,
+        Err(problem) => {
+            let (mut message, help) = problem.describe(name);
+            if problem == archive::Problem::ContentFile && root.join(file) == path {
+                message = format!("the archive `{name}` is this source's own YAML file");
+            }
+            refuse(problem.code(), message, &help);
+            return read;
+        }
+    };
+    let real = match (path.canonicalize(), content_dir.canonicalize()) {
+        (Ok(real), Ok(content_real)) if real.starts_with(&content_real) => real,
         (Err(_), _) => {
-            diagnostics.push(
-                Diagnostic::error(Code::ArchiveMissing, file, span)
-                    .message(format!(
-                        "the archive `{}` does not exist",
-                        relative(root, &path).display()
-                    ))
-                    .help("save the source's text, verbatim, in a .txt file beside this YAML"),
+            refuse(
+                Code::ArchiveMissing,
+                format!(
+                    "the archive `{}` does not exist",
+                    relative(root, &path).display()
+                ),
+                "save the source beside this YAML as a web page, PDF, markdown or text file, or add it with `cited source add FILE`",
             );
-            return None;
+            return read;
         }
-        (_, Err(_)) => false,
-    };
-    if !inside {
-        diagnostics.push(
-            Diagnostic::error(Code::ArchiveOutside, file, span)
-                .message(format!(
-                    "the archive `{}` leads outside `content/` (through a symlink)",
-                    source.archive.value
-                ))
-                .help("copy the archive into `content/sources/` instead of linking to it"),
-        );
-        return None;
-    }
-    let bytes = match files::read_file(&path, limits.archive_bytes, true) {
-        Ok(bytes) => bytes,
-        Err(files::ReadFailure::TooLarge { size, limit }) => {
-            diagnostics.push(
-                Diagnostic::error(Code::FileTooLarge, file, span)
-                    .message(format!(
-                        "the archive `{}` is {:.1} MB, more than the {:.1} MB cited reads",
-                        source.archive.value,
-                        size as f64 / files::MB as f64,
-                        limit as f64 / files::MB as f64
-                    ))
-                    .help("check that it is the file you meant; if it is, raise `limits.archive_mb` in content/site.yaml"),
+        _ => {
+            refuse(
+                Code::ArchiveOutside,
+                format!("the archive `{name}` leads outside `content/` (through a symlink)"),
+                "copy the archive into `content/sources/` instead of linking to it",
             );
-            return None;
-        }
-        Err(files::ReadFailure::NotRegular(what)) => {
-            diagnostics.push(
-                Diagnostic::error(Code::NotARegularFile, file, span)
-                    .message(format!(
-                        "the archive `{}` is {what}, not a regular file",
-                        source.archive.value
-                    ))
-                    .help("an archive is an ordinary file holding the source's text"),
-            );
-            return None;
-        }
-        Err(files::ReadFailure::Io(error)) => {
-            diagnostics.push(
-                Diagnostic::error(Code::ArchiveUnreadable, file, span)
-                    .message(format!(
-                        "cannot read the archive `{}`: {error}",
-                        source.archive.value
-                    ))
-                    .help("check that the file exists and that you may read it"),
-            );
-            return None;
+            return read;
         }
     };
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            files.insert(relative(root, &path), text.as_str().into());
-            Some(text)
+    // A link with an archive's name may still lead to a content file.
+    if let Err(archive::Problem::ContentFile) = archive::Format::of(&real) {
+        let (message, help) = archive::Problem::ContentFile.describe(name);
+        refuse(Code::ArchiveIsContent, message, &help);
+        return read;
+    }
+
+    let stamp = FileStamp::of(&real);
+    let before = previous
+        .and_then(|(archives, _)| archives.get(&real))
+        .filter(|c| c.limit == limit && c.format == format);
+    let outcome = match (stamp, before) {
+        // Same size and modification time: unchanged, not even read.
+        (Some(stamp), Some(before)) if stamp == before.stamp && stamp.modified.is_some() => {
+            read.new = false;
+            read.cached = Some((real.clone(), before.clone()));
+            before.outcome.clone()
         }
-        Err(_) => {
-            diagnostics.push(
-                Diagnostic::error(Code::ArchiveUnreadable, file, span)
-                    .message(format!(
-                        "the archive `{}` is not valid UTF-8 text",
-                        source.archive.value
-                    ))
-                    .help("save the archive as UTF-8 text"),
-            );
-            None
+        _ => {
+            let bytes = match files::read_file(&path, limit, true) {
+                Ok(bytes) => bytes,
+                Err(failure) => {
+                    let (code, message, help) = match failure {
+                        files::ReadFailure::TooLarge { size, limit } => (
+                            Code::FileTooLarge,
+                            format!(
+                                "the archive `{name}` is {:.1} MB, more than the {:.1} MB cited reads",
+                                size as f64 / files::MB as f64,
+                                limit as f64 / files::MB as f64
+                            ),
+                            "check that it is the file you meant; if it is, raise `limits.archive_mb` in content/site.yaml",
+                        ),
+                        files::ReadFailure::NotRegular(what) => (
+                            Code::NotARegularFile,
+                            format!("the archive `{name}` is {what}, not a regular file"),
+                            "an archive is an ordinary file holding the source's text",
+                        ),
+                        files::ReadFailure::Io(error) => (
+                            Code::ArchiveUnreadable,
+                            format!("cannot read the archive `{name}`: {error}"),
+                            "check that the file exists and that you may read it",
+                        ),
+                    };
+                    refuse(code, message, help);
+                    return read;
+                }
+            };
+            let digest = previous.map(|(_, hasher)| {
+                use std::hash::BuildHasher as _;
+                hasher.hash_one(&bytes)
+            });
+            match (before, digest) {
+                // Saved again without a change: the same text.
+                (Some(before), Some(digest)) if before.digest == digest => {
+                    read.new = false;
+                    read.cached = stamp.map(|stamp| {
+                        (
+                            real.clone(),
+                            CachedArchive {
+                                stamp,
+                                ..before.clone()
+                            },
+                        )
+                    });
+                    before.outcome.clone()
+                }
+                _ => {
+                    let outcome = archive::extract(format, &bytes).map(Arc::<str>::from);
+                    read.new = before.is_none_or(|b| b.outcome != outcome);
+                    if let (Some(stamp), Some(digest)) = (stamp, digest) {
+                        read.cached = Some((
+                            real.clone(),
+                            CachedArchive {
+                                stamp,
+                                limit,
+                                format,
+                                digest,
+                                outcome: outcome.clone(),
+                            },
+                        ));
+                    }
+                    outcome
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(text) => read.text = Some((relative(root, &path), text)),
+        Err(problem) => {
+            let (message, help) = problem.describe(name);
+            refuse(problem.code(), message, &help);
         }
     }
+    read
 }
 
 #[cfg(test)]
@@ -577,6 +698,66 @@ mod tests {
             assert!(problems.is_empty(), "{}:\n{text}\n{problems:#?}", kind.name);
             assert!(parsed.entity.is_some(), "{} did not read", kind.name);
         }
+    }
+
+    /// `cited serve` reloads after every edit: an archive whose stamp is
+    /// unchanged is not read again, one saved with the same bytes is not
+    /// extracted again (and is no change), and an edited one is.
+    #[test]
+    fn archives_are_extracted_again_only_when_they_change() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        let sources = root.join("content/sources");
+        std::fs::create_dir_all(&sources).unwrap();
+        std::fs::write(
+            root.join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+        )
+        .unwrap();
+        std::fs::write(sources.join("page.yaml"), "title: P\narchive: page.html\n").unwrap();
+        let page = sources.join("page.html");
+        let html = |word: &str| {
+            format!(
+                "<html><body><article><p>The {word} of this page is long enough to be the main text of it, \
+                 as a reader view would find it, with more words to make it so.</p></article></body></html>"
+            )
+        };
+        std::fs::write(&page, html("first")).unwrap();
+        let text_of = |loaded: &Loaded| loaded.content.sources[0].archive_text.clone().unwrap();
+        let archive = PathBuf::from("content/sources/page.html");
+
+        let mut cache = ParseCache::default();
+        let mut diagnostics = Diagnostics::default();
+        let first = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(
+            text_of(&first).contains("The first of this page"),
+            "{diagnostics:?}"
+        );
+        assert!(first.changed.contains(&archive));
+
+        // Same length, same modification time: taken as unchanged, not read.
+        let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+        std::fs::write(&page, html("other")).unwrap();
+        let file = std::fs::File::options().write(true).open(&page).unwrap();
+        file.set_modified(modified).unwrap();
+        let second = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&second).contains("The first of this page"));
+        assert!(!second.changed.contains(&archive));
+
+        // A new modification time: read, and its new text is a change.
+        file.set_modified(modified + std::time::Duration::from_secs(5))
+            .unwrap();
+        let third = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&third).contains("The other of this page"));
+        assert!(third.changed.contains(&archive));
+
+        // Saved again with the same bytes: the same text, no change.
+        file.set_modified(modified + std::time::Duration::from_secs(10))
+            .unwrap();
+        let fourth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(text_of(&fourth).contains("The other of this page"));
+        assert!(!fourth.changed.contains(&archive));
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
     }
 
     #[test]

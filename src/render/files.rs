@@ -52,7 +52,7 @@ pub(super) fn sitemap(graph: &Graph, jobs: &[Job]) -> String {
                 Job::Search => return None,
                 Job::Question(q) => (entity(&q.origin.id), Some(q.reviewed.on.value.to_string())),
                 Job::Topic(t) => (entity(&t.origin.id), None),
-                Job::Source(s) => (entity(&s.origin.id), None),
+                Job::Source(s, part) => (urls.source_part(&s.origin.id, *part), None),
                 Job::Caution(c) => (entity(&c.origin.id), None),
                 Job::Page(p) => (entity(&p.origin.id), None),
                 Job::Tag(t) => (urls.tag(t), None),
@@ -127,7 +127,9 @@ pub(super) fn atom_feed(graph: &Graph, site: &Site) -> String {
     xml
 }
 
-/// What patients can search: questions, glossary terms, cautions and pages.
+/// What patients can search: questions, glossary terms, cautions and pages,
+/// each with every word its page shows of it: a question's summary, answer,
+/// claims, quotes (the archive's words, as shown) and data blocks.
 pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocument> {
     let url = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let mut docs: Vec<SearchDocument> = graph
@@ -136,7 +138,9 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         .par_iter()
         .map(|q| {
             let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
-            text.extend(q.facts.iter().map(|f| f.claim.clone()));
+            text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
+            text.extend(data_block_text(q, renderer));
+            text.extend(crate::link::question_quotes(q).flat_map(|x| quote_text(graph, x)));
             text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
             let topic = graph
                 .entities
@@ -145,7 +149,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             text.extend(topic.clone());
             SearchDocument {
                 url: url(&q.origin.id),
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 section: topic.unwrap_or_default(),
                 text: text.join("\n"),
             }
@@ -161,11 +165,15 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             renderer.plain(&t.definition)
         ),
     }));
-    docs.extend(graph.content.cautions.iter().map(|c| SearchDocument {
-        url: url(&c.origin.id),
-        title: c.title.clone(),
-        section: "Caution".into(),
-        text: renderer.plain(&c.message),
+    docs.extend(graph.content.cautions.iter().map(|c| {
+        let mut text = vec![renderer.plain(&c.message)];
+        text.extend(c.quotes.iter().flat_map(|x| quote_text(graph, x)));
+        SearchDocument {
+            url: url(&c.origin.id),
+            title: c.title.clone(),
+            section: "Caution".into(),
+            text: text.join("\n"),
+        }
     }));
     docs.extend(graph.content.pages.iter().map(|p| SearchDocument {
         url: url(&p.origin.id),
@@ -175,6 +183,47 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
     }));
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     docs
+}
+
+/// A quote's words as its page shows them (the archive's, where check found
+/// it), and who is quoted.
+fn quote_text(graph: &Graph, quote: &Quote) -> Vec<String> {
+    let words = match graph.passage(&quote.source, &quote.text) {
+        Some(passage) => passage.text.clone(),
+        None => quote.text.value.clone(),
+    };
+    std::iter::once(words)
+        .chain(quote.attribution.clone())
+        .collect()
+}
+
+/// The words of a question's cost, comparison and timeline, as shown.
+fn data_block_text(q: &Question, renderer: &PageRenderer) -> Vec<String> {
+    let mut text = Vec::new();
+    if let Some(cost) = &q.cost {
+        text.push(format!("{} {}", cost.currency.value, cost.per.value));
+        for value in [&cost.typical, &cost.low, &cost.high].into_iter().flatten() {
+            text.push(
+                renderer
+                    .amounts
+                    .format(&value.value.to_string(), &cost.currency),
+            );
+        }
+        text.extend(cost.basis.as_ref().map(|b| b.value.clone()));
+        text.extend(cost.factors.iter().map(|f| f.value.clone()));
+    }
+    if let Some(comparison) = &q.comparison {
+        text.push(comparison.with.value.clone());
+        for row in &comparison.rows {
+            text.extend([&row.aspect, &row.ours, &row.theirs].map(|c| c.value.clone()));
+        }
+    }
+    if let Some(timeline) = &q.timeline {
+        for step in &timeline.steps {
+            text.extend([&step.when, &step.what].map(|c| c.value.clone()));
+        }
+    }
+    text
 }
 
 #[cfg(test)]

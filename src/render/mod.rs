@@ -34,6 +34,7 @@ use crate::write::Output;
 use files::{atom_feed, robots, search_documents, sitemap};
 use pages::PageRenderer;
 
+mod amounts;
 mod files;
 mod pages;
 
@@ -92,7 +93,7 @@ pub fn render(
             Job::Tags | Job::Search | Job::NotFound => false,
             Job::Question(q) => scope.entities.contains(&q.origin.id),
             Job::Topic(t) => scope.entities.contains(&t.origin.id),
-            Job::Source(s) => scope.entities.contains(&s.origin.id),
+            Job::Source(s, _) => scope.entities.contains(&s.origin.id),
             Job::Caution(c) => scope.entities.contains(&c.origin.id),
             Job::Page(p) => scope.entities.contains(&p.origin.id),
             Job::Tag(t) => scope.tags.contains(*t),
@@ -309,8 +310,16 @@ fn render_pages(
 ///
 /// The long listings (sources, topics, tags) come first: queued last, one of
 /// them could leave a single core rendering it while the other has finished.
+/// A source has a page per part of its quoted passages (part 1, its own
+/// page, always).
 fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
-    let mut jobs: Vec<Job> = graph.content.sources.iter().map(Job::Source).collect();
+    let mut jobs: Vec<Job> = Vec::new();
+    for source in &graph.content.sources {
+        jobs.push(Job::Source(source, 1));
+        let parts = graph.passages.get(source.origin.id.as_str());
+        let more = parts.into_iter().flat_map(|p| &p.parts).filter(|&&n| n > 1);
+        jobs.extend(more.map(|&n| Job::Source(source, n)));
+    }
     jobs.extend(graph.content.topics.iter().map(Job::Topic));
     jobs.extend(graph.tags.keys().map(|t| Job::Tag(t)));
     jobs.extend([
@@ -345,7 +354,8 @@ enum Job<'a> {
     NotFound,
     Question(&'a Question),
     Topic(&'a Topic),
-    Source(&'a Source),
+    /// A part of a source's page (1 is the source's own page).
+    Source(&'a Source, usize),
     Caution(&'a Caution),
     Page(&'a Page),
     Tag(&'a str),
@@ -365,7 +375,7 @@ impl Job<'_> {
             Job::NotFound => "404.html",
             Job::Question(_) => "question.html",
             Job::Topic(_) => "topic.html",
-            Job::Source(_) => "source.html",
+            Job::Source(..) => "source.html",
             Job::Caution(_) => "caution.html",
             Job::Page(_) => "page.html",
             Job::Tag(_) => "tag.html",
@@ -403,13 +413,18 @@ impl Job<'_> {
                     quotes().any(|x| x.attribution.is_some()),
                 ])
             }
-            Job::Source(s) => bits(&[
+            Job::Source(s, part) => bits(&[
                 s.url.is_some(),
                 s.publisher.is_some(),
                 s.published.is_some(),
                 s.accessed.is_some(),
-                graph.citations.contains_key(s.origin.id.as_str()),
+                graph.passages.contains_key(s.origin.id.as_str()),
                 has(&s.origin.id, &graph.backlinks),
+                *part > 1,
+                graph
+                    .passages
+                    .get(s.origin.id.as_str())
+                    .is_some_and(|p| p.parts.len() > 1),
             ]),
             Job::Topic(t) => bits(&[
                 t.intro.is_some(),

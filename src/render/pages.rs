@@ -11,12 +11,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{due_date, readability, review_max_age_days};
-use crate::link::{Graph, by_title};
+use crate::link::{Graph, Passage, by_title, collapse_white_space};
 use crate::markdown::{self, RenderContext};
 use crate::model::*;
 
 use crate::urls::Section;
 
+use super::amounts::Amounts;
 use super::{HOME_QUESTIONS_PER_TOPIC, Job, json_for_html, resolve};
 
 #[derive(Serialize, Clone)]
@@ -33,12 +34,39 @@ pub(super) struct QuestionSummary {
     topic: Option<Link>,
 }
 
+/// A quote as a page shows it: the archive's words (not the YAML's), with
+/// "…" where it was cut from a sentence, the paragraph it comes from, and
+/// links to its passage on the source's page and in the original.
 #[derive(Serialize)]
 struct QuoteContext {
     text: String,
+    /// The quote starts inside a sentence of its source: "…" before it.
+    cut_before: bool,
+    /// The quote ends inside a sentence of its source: "…" after it.
+    cut_after: bool,
+    /// The source's page (`url`: its first part, for templates written
+    /// before passages).
     source: Link,
+    /// The passage on the source's page: its part, and its anchor.
+    passage_url: String,
+    /// The passage in the original, with a text fragment, if the source has a `url`.
+    original_url: Option<String>,
+    /// The paragraph the quote comes from, the quote marked; empty when the
+    /// quote is the whole paragraph.
+    context: Vec<Segment>,
+    /// The paragraph is too long to show whole: `context` is the text
+    /// around the quote, "…" where it is cut.
+    context_cut: bool,
     attribution: Option<String>,
     stance: &'static str,
+}
+
+/// A piece of an archive's paragraph, quoted (`mark`) or not; templates
+/// escape it like any text.
+#[derive(Serialize, Debug, PartialEq)]
+struct Segment {
+    text: String,
+    mark: bool,
 }
 
 #[derive(Serialize)]
@@ -46,9 +74,29 @@ struct FactContext {
     claim: String,
     /// "agree", "qualified" or "disagree".
     status: &'static str,
+    /// Whether the quotes come from several sources or from one.
+    agreement: Agreement,
     supporting: Vec<QuoteContext>,
     qualifying: Vec<QuoteContext>,
     contradicting: Vec<QuoteContext>,
+}
+
+/// Who a fact's quotes come from, so that a page never calls a source
+/// disagreeing with itself "sources disagree".
+#[derive(Serialize)]
+struct Agreement {
+    /// "sources": from several sources; "one-source": all from one source,
+    /// in one voice; "one-source-voices": all from one source, which quotes
+    /// different people (`attribution`).
+    kind: &'static str,
+    /// The title of the one source, if there is one.
+    source: Option<String>,
+    /// The voices on the claim's side (supporting; and qualifying, when
+    /// others contradict): attributions, or "the source itself".
+    this_side: Vec<String>,
+    /// The voices on the other side (contradicting; or qualifying, when
+    /// none contradict).
+    other_side: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -149,20 +197,53 @@ struct TopicListing {
 }
 
 #[derive(Serialize)]
-struct CitationContext {
-    question: Link,
-    quotes: Vec<QuoteContext>,
-}
-
-#[derive(Serialize)]
 struct SourcePage {
     title: String,
     publisher: Option<String>,
     url: Option<String>,
     published: Option<String>,
     accessed: Option<String>,
-    citations: Vec<CitationContext>,
     backlinks: Vec<Link>,
+    /// The part of the quoted passages this page shows (1 on the source's
+    /// own page).
+    part: usize,
+    /// The URL of the source's own page (part 1).
+    own_page: String,
+    /// Every part that shows passages, for the navigation between them;
+    /// empty when there is only one.
+    parts: Vec<PartLink>,
+    /// How many passages of the source are quoted, on all its parts.
+    passage_count: usize,
+    /// This part's passages, grouped by paragraph, in the archive's order.
+    blocks: Vec<PassageBlock>,
+}
+
+#[derive(Serialize)]
+struct PartLink {
+    number: usize,
+    url: String,
+    current: bool,
+    passages: usize,
+}
+
+/// A paragraph of a source with the passages quoted from it.
+#[derive(Serialize)]
+struct PassageBlock {
+    /// The paragraph, every quoted part marked.
+    paragraph: Vec<Segment>,
+    passages: Vec<PassageContext>,
+}
+
+#[derive(Serialize)]
+struct PassageContext {
+    /// Its element's id: links from question pages point here.
+    anchor: String,
+    text: String,
+    cut_before: bool,
+    cut_after: bool,
+    original_url: Option<String>,
+    /// The questions and cautions quoting it.
+    citing: Vec<Link>,
 }
 
 #[derive(Serialize)]
@@ -186,6 +267,9 @@ pub(super) struct PageRenderer<'g> {
     /// Each question's summary and answer as plain words, worked out once for
     /// the reading level, the structured data and the search index.
     pub(super) question_text: HashMap<&'g str, String>,
+    /// Amounts of money, formatted for the site's language.
+    pub(super) amounts: Amounts,
+    sources: HashMap<&'g str, &'g Source>,
 }
 
 impl<'g> PageRenderer<'g> {
@@ -204,6 +288,13 @@ impl<'g> PageRenderer<'g> {
             max_age_days: review_max_age_days(Some(site)),
             caution_html: HashMap::new(),
             question_text: HashMap::new(),
+            amounts: Amounts::new(&site.language),
+            sources: graph
+                .content
+                .sources
+                .iter()
+                .map(|s| (s.origin.id.as_str(), s))
+                .collect(),
         };
         let questions: Vec<&Question> = questions.into_iter().collect();
         renderer.question_text = questions
@@ -314,16 +405,26 @@ impl<'g> PageRenderer<'g> {
                 let meta = self.meta(&t.title, &description, url, "topic");
                 (format!("topics/{}/index.html", t.origin.id), meta)
             }
-            Job::Source(s) => {
-                context.insert("source", &self.source(s));
-                let url = self.url_of(&s.origin.id);
+            Job::Source(s, part) => {
+                context.insert("source", &self.source(s, *part));
+                let url = urls.source_part(&s.origin.id, *part);
+                let (title, path) = match part {
+                    1 => (
+                        s.title.clone(),
+                        format!("sources/{}/index.html", s.origin.id),
+                    ),
+                    _ => (
+                        format!("{}, part {part}", s.title),
+                        format!("sources/{}/{part}/index.html", s.origin.id),
+                    ),
+                };
                 let meta = self.meta(
-                    &s.title,
+                    &title,
                     &format!("What this site quotes from {}", s.title),
                     url,
                     "source",
                 );
-                (format!("sources/{}/index.html", s.origin.id), meta)
+                (path, meta)
             }
             Job::Caution(c) => {
                 context.insert("caution", &self.caution(c));
@@ -449,7 +550,7 @@ impl<'g> PageRenderer<'g> {
         questions
             .iter()
             .map(|q| QuestionSummary {
-                title: q.question.clone(),
+                title: q.question.value.clone(),
                 url: self.url_of(&q.origin.id),
                 summary: q.summary.value.clone(),
                 topic: self.link(&q.topic),
@@ -494,14 +595,114 @@ impl<'g> PageRenderer<'g> {
     }
 
     fn quote(&self, quote: &Quote) -> QuoteContext {
+        let source = self.link(&quote.source).unwrap_or_else(|| Link {
+            title: quote.source.value.clone(),
+            url: String::new(),
+        });
+        let attribution = quote.attribution.clone();
+        let stance = quote.stance.name();
+        let archive = self
+            .sources
+            .get(quote.source.value.as_str())
+            .and_then(|s| s.archive_text.as_deref());
+        let (Some(passage), Some(archive)) =
+            (self.graph.passage(&quote.source, &quote.text), archive)
+        else {
+            // Not located (only when render runs on content check has not
+            // seen): the editor's words, as written.
+            return QuoteContext {
+                text: collapse_white_space(quote.text.value.trim()),
+                cut_before: false,
+                cut_after: false,
+                passage_url: source.url.clone(),
+                source,
+                original_url: None,
+                context: Vec::new(),
+                context_cut: false,
+                attribution,
+                stance,
+            };
+        };
+        let found = &passage.found;
+        let whole = archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim();
+        let window = Window::around(archive, &found.paragraph, &found.range);
+        let (context, context_cut) = match whole {
+            true => (Vec::new(), false),
+            false => (
+                window.segments(archive, std::slice::from_ref(&found.range)),
+                window.is_cut(),
+            ),
+        };
         QuoteContext {
-            text: quote.text.value.trim().to_string(),
-            source: self.link(&quote.source).unwrap_or_else(|| Link {
-                title: quote.source.value.clone(),
-                url: String::new(),
-            }),
-            attribution: quote.attribution.clone(),
-            stance: quote.stance.name(),
+            text: passage.text.clone(),
+            cut_before: !found.starts_sentence,
+            cut_after: !found.ends_sentence,
+            passage_url: self.passage_url(&quote.source, passage),
+            source,
+            original_url: passage.original.clone(),
+            context,
+            context_cut,
+            attribution,
+            stance,
+        }
+    }
+
+    /// Where a passage is shown: its part of its source's page, at its anchor.
+    fn passage_url(&self, source: &str, passage: &Passage) -> String {
+        let urls = &self.graph.urls;
+        urls.with_fragment(&urls.source_part(source, passage.part), &passage.anchor)
+    }
+
+    /// Whether a fact's quotes come from several sources, and who speaks on
+    /// each side (see [`Agreement`]).
+    fn agreement(&self, fact: &Fact) -> Agreement {
+        let voice = |q: &Quote| match q.attribution.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ => "the source itself".to_string(),
+        };
+        let voices = |quotes: &mut dyn Iterator<Item = &Quote>| {
+            let mut names: Vec<String> = Vec::new();
+            for q in quotes {
+                let name = voice(q);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            names
+        };
+        let contradicted = fact.quotes.iter().any(|q| q.stance == Stance::Contradicts);
+        let on_this_side = |q: &&Quote| match q.stance {
+            Stance::Supports => true,
+            Stance::Qualifies => contradicted,
+            Stance::Contradicts => false,
+        };
+        let this_side = voices(&mut fact.quotes.iter().filter(on_this_side));
+        let other_side = voices(&mut fact.quotes.iter().filter(|q| !on_this_side(q)));
+        let sources: BTreeSet<&str> = fact
+            .quotes
+            .iter()
+            .map(|q| q.source.value.as_str())
+            .collect();
+        let all_voices = voices(&mut fact.quotes.iter());
+        let (kind, source) = match sources.into_iter().collect::<Vec<_>>().as_slice() {
+            [only] => (
+                if all_voices.len() > 1 {
+                    "one-source-voices"
+                } else {
+                    "one-source"
+                },
+                Some(
+                    self.link(only)
+                        .map_or_else(|| only.to_string(), |l| l.title),
+                ),
+            ),
+            _ => ("sources", None),
+        };
+        Agreement {
+            kind,
+            source,
+            this_side,
+            other_side,
         }
     }
 
@@ -534,8 +735,9 @@ impl<'g> PageRenderer<'g> {
                     "agree"
                 };
                 FactContext {
-                    claim: f.claim.clone(),
+                    claim: f.claim.value.clone(),
                     status,
+                    agreement: self.agreement(f),
                     supporting,
                     qualifying,
                     contradicting,
@@ -551,7 +753,10 @@ impl<'g> PageRenderer<'g> {
         let (due, _) = due_date(&q.reviewed, self.max_age_days);
         let quotes =
             |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
-        let money = |v: &Option<Spanned<f64>>| v.as_ref().map(|v| format_number(v.value));
+        let money = |v: &Option<Spanned<Number>>, currency: &str| {
+            v.as_ref()
+                .map(|v| self.amounts.format(&v.value.to_string(), currency))
+        };
         let cited: BTreeSet<&str> = crate::link::question_quotes(q)
             .map(|x| x.source.value.as_str())
             .collect();
@@ -568,7 +773,7 @@ impl<'g> PageRenderer<'g> {
         let plain = &self.question_text[id];
         QuestionContext {
             id: id.to_string(),
-            title: q.question.clone(),
+            title: q.question.value.clone(),
             url: self.url_of(id),
             summary: q.summary.value.clone(),
             answer_html,
@@ -592,17 +797,17 @@ impl<'g> PageRenderer<'g> {
                 overdue: due < self.today,
             },
             cost: q.cost.as_ref().map(|c| CostContext {
-                currency: c.currency.clone(),
-                per: c.per.clone(),
-                typical: money(&c.typical),
-                low: money(&c.low),
-                high: money(&c.high),
-                basis: c.basis.clone(),
-                factors: c.factors.clone(),
+                currency: c.currency.value.clone(),
+                per: c.per.value.clone(),
+                typical: money(&c.typical, &c.currency),
+                low: money(&c.low, &c.currency),
+                high: money(&c.high, &c.currency),
+                basis: c.basis.as_ref().map(|b| b.value.clone()),
+                factors: c.factors.iter().map(|f| f.value.clone()).collect(),
                 quotes: quotes(&c.quotes),
             }),
             comparison: q.comparison.as_ref().map(|c| ComparisonContext {
-                with: c.with.clone(),
+                with: c.with.value.clone(),
                 rows: c
                     .rows
                     .iter()
@@ -632,30 +837,82 @@ impl<'g> PageRenderer<'g> {
         }
     }
 
-    fn source(&self, s: &Source) -> SourcePage {
-        let citations = self
+    /// Part `part` of a source's page: its passages once each, in the
+    /// archive's order, grouped by paragraph, with what cites each.
+    fn source(&self, s: &Source, part: usize) -> SourcePage {
+        let id = s.origin.id.as_str();
+        let archive = s.archive_text.as_deref().unwrap_or_default();
+        let all: &[Passage] = self
             .graph
-            .citations
-            .get(s.origin.id.as_str())
-            .map(|list| {
-                list.iter()
-                    .filter_map(|c| {
-                        Some(CitationContext {
-                            question: self.link(&c.question.origin.id)?,
-                            quotes: c.quotes.iter().map(|q| self.quote(q)).collect(),
-                        })
+            .passages
+            .get(id)
+            .map_or(&[], |p| p.passages.as_slice());
+        let mut parts: Vec<PartLink> = Vec::new();
+        for passage in all {
+            match parts.last_mut() {
+                Some(last) if last.number == passage.part => last.passages += 1,
+                _ => parts.push(PartLink {
+                    number: passage.part,
+                    url: self.graph.urls.source_part(id, passage.part),
+                    current: passage.part == part,
+                    passages: 1,
+                }),
+            }
+        }
+        if parts.len() == 1 && parts[0].number == 1 {
+            parts.clear(); // One page: nothing to navigate.
+        }
+        let mut blocks: Vec<PassageBlock> = Vec::new();
+        let mut in_part = all.iter().filter(|p| p.part == part).peekable();
+        while let Some(first) = in_part.next() {
+            // The passages of one paragraph, unless it is so long that they
+            // are far apart: each is then shown in the text around it.
+            let mut members = vec![first];
+            let mut quoted_end = first.found.range.end;
+            while let Some(next) = in_part.next_if(|p| {
+                p.found.paragraph.start == first.found.paragraph.start
+                    && p.found.range.start <= quoted_end + 2 * CONTEXT_BYTES
+            }) {
+                quoted_end = quoted_end.max(next.found.range.end);
+                members.push(next);
+            }
+            let paragraph = first.found.paragraph.start
+                ..members
+                    .iter()
+                    .map(|p| p.found.paragraph.end)
+                    .max()
+                    .unwrap_or(first.found.paragraph.end);
+            let marks: Vec<std::ops::Range<usize>> =
+                members.iter().map(|p| p.found.range.clone()).collect();
+            let window =
+                Window::around(archive, &paragraph, &(first.found.range.start..quoted_end));
+            blocks.push(PassageBlock {
+                paragraph: window.segments(archive, &marks),
+                passages: members
+                    .into_iter()
+                    .map(|p| PassageContext {
+                        anchor: p.anchor.clone(),
+                        text: p.text.clone(),
+                        cut_before: !p.found.starts_sentence,
+                        cut_after: !p.found.ends_sentence,
+                        original_url: p.original.clone(),
+                        citing: p.citing.iter().filter_map(|by| self.link(by)).collect(),
                     })
-                    .collect()
-            })
-            .unwrap_or_default();
+                    .collect(),
+            });
+        }
         SourcePage {
             title: s.title.clone(),
             publisher: s.publisher.clone(),
             url: s.url.as_ref().map(|u| u.value.clone()),
             published: s.published.as_ref().map(|d| d.value.to_string()),
             accessed: s.accessed.as_ref().map(|d| d.value.to_string()),
-            citations,
-            backlinks: self.backlinks(&s.origin.id),
+            backlinks: self.backlinks(id),
+            part,
+            own_page: self.url_of(id),
+            parts,
+            passage_count: all.len(),
+            blocks,
         }
     }
 
@@ -673,7 +930,7 @@ impl<'g> PageRenderer<'g> {
                     "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
                     "mainEntity": [{
                         "@type": "Question",
-                        "name": q.question,
+                        "name": q.question.value,
                         "acceptedAnswer": { "@type": "Answer", "text": answer },
                     }],
                 },
@@ -681,7 +938,7 @@ impl<'g> PageRenderer<'g> {
                     "@type": "MedicalWebPage",
                     "@id": url,
                     "url": url,
-                    "name": q.question,
+                    "name": q.question.value,
                     "description": q.summary.value,
                     "inLanguage": self.site.language.value,
                     "lastReviewed": ctx.review.on,
@@ -694,34 +951,193 @@ impl<'g> PageRenderer<'g> {
     }
 }
 
-/// 640 → "640", 1200.5 → "1,200.50": money as people read it.
-fn format_number(value: f64) -> String {
-    let whole = value.trunc() as i64;
-    let digits = whole.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+/// How much of a long paragraph is shown either side of what is quoted
+/// from it: a paragraph can be a whole archive on one line (text taken from
+/// a PDF), and a page must not carry megabytes for one quote.
+const CONTEXT_BYTES: usize = 400;
+
+/// The part of a paragraph shown around a quoted range: all of it, or when
+/// it is long, [`CONTEXT_BYTES`] either side of the quote, cut at white
+/// space, with "…" where it is cut.
+struct Window {
+    range: std::ops::Range<usize>,
+    cut_before: bool,
+    cut_after: bool,
+}
+
+impl Window {
+    fn around(
+        archive: &str,
+        paragraph: &std::ops::Range<usize>,
+        quoted: &std::ops::Range<usize>,
+    ) -> Window {
+        let mut start = paragraph.start;
+        if quoted.start.saturating_sub(paragraph.start) > CONTEXT_BYTES {
+            let from = ceil_char(archive, quoted.start - CONTEXT_BYTES);
+            // From the first white space on, so that no word is cut.
+            start = archive[from..quoted.start]
+                .find(char::is_whitespace)
+                .map_or(quoted.start, |i| from + i);
         }
-        grouped.push(c);
+        let mut end = paragraph.end;
+        if paragraph.end.saturating_sub(quoted.end) > CONTEXT_BYTES {
+            let to = floor_char(archive, quoted.end + CONTEXT_BYTES);
+            end = archive[quoted.end..to]
+                .rfind(char::is_whitespace)
+                .map_or(quoted.end, |i| quoted.end + i);
+        }
+        Window {
+            cut_before: start > paragraph.start,
+            cut_after: end < paragraph.end,
+            range: start..end,
+        }
     }
-    let sign = if whole < 0 { "-" } else { "" };
-    let cents = ((value.fract().abs()) * 100.0).round() as i64;
-    if cents == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{cents:02}")
+
+    fn is_cut(&self) -> bool {
+        self.cut_before || self.cut_after
     }
+
+    /// The window's text in pieces, `marks` marked, "…" where it is cut.
+    fn segments(&self, archive: &str, marks: &[std::ops::Range<usize>]) -> Vec<Segment> {
+        let ellipsis = || Segment {
+            text: "…".to_string(),
+            mark: false,
+        };
+        let mut pieces = Vec::new();
+        if self.cut_before {
+            pieces.push(ellipsis());
+        }
+        pieces.extend(segments(archive, &self.range, marks));
+        if self.cut_after {
+            pieces.push(ellipsis());
+        }
+        pieces
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The text of `paragraph` (a range of `archive`) in pieces, the parts in
+/// `marks` marked (overlapping ones merged), white space collapsed and the
+/// paragraph's ends trimmed.
+fn segments(
+    archive: &str,
+    paragraph: &std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+) -> Vec<Segment> {
+    let mut marks: Vec<std::ops::Range<usize>> = marks
+        .iter()
+        .map(|m| m.start.max(paragraph.start)..m.end.min(paragraph.end))
+        .filter(|m| m.start < m.end)
+        .collect();
+    marks.sort_by_key(|m| (m.start, m.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for mark in marks {
+        match merged.last_mut() {
+            Some(last) if mark.start <= last.end => last.end = last.end.max(mark.end),
+            _ => merged.push(mark),
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut at = paragraph.start;
+    for mark in merged {
+        pieces.push((at..mark.start, false));
+        pieces.push((mark.clone(), true));
+        at = mark.end;
+    }
+    pieces.push((at..paragraph.end, false));
+    let last = pieces.len() - 1;
+    pieces
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (range, mark))| {
+            let mut text = collapse_white_space(&archive[range]);
+            if i == 0 {
+                text = text.trim_start().to_string();
+            }
+            if i == last {
+                text.truncate(text.trim_end().len());
+            }
+            (!text.is_empty()).then_some(Segment { text, mark })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::*;
 
     #[test]
-    fn formats_money() {
-        assert_eq!(format_number(640.0), "640");
-        assert_eq!(format_number(1200.5), "1,200.50");
-        assert_eq!(format_number(1_000_000.0), "1,000,000");
+    fn a_long_paragraph_is_shown_around_the_quote() {
+        let words = "wörd ".repeat(1000);
+        let archive = format!("{words}the quoted part {words}");
+        let start = archive.find("the quoted").unwrap();
+        let quoted = start..start + "the quoted part".len();
+        let window = Window::around(&archive, &(0..archive.len()), &quoted);
+        assert!(window.cut_before && window.cut_after);
+        let shown: Vec<(String, bool)> = window
+            .segments(&archive, std::slice::from_ref(&quoted))
+            .into_iter()
+            .map(|s| (s.text, s.mark))
+            .collect();
+        assert_eq!(shown.len(), 5, "{shown:?}");
+        assert_eq!(shown[0], ("…".to_string(), false));
+        assert_eq!(shown[2], ("the quoted part".to_string(), true));
+        assert_eq!(shown[4], ("…".to_string(), false));
+        // Whole words, at most CONTEXT_BYTES either side.
+        assert!(shown[1].0.len() <= CONTEXT_BYTES && shown[1].0.starts_with("wörd"));
+        assert!(shown[3].0.len() <= CONTEXT_BYTES && shown[3].0.ends_with("wörd"));
+        // A short paragraph is shown whole.
+        let short = quoted.start - 10..quoted.end + 12;
+        let window = Window::around(&archive, &short, &quoted);
+        assert!(!window.is_cut());
+        assert_eq!(window.range, short);
+    }
+
+    #[test]
+    fn segments_mark_the_quoted_parts_of_a_paragraph() {
+        let archive = "x\n  One  two\nthree four five.  \ny";
+        let paragraph = 2..archive.len() - 2;
+        let at = |word: &str| {
+            let start = archive.find(word).unwrap();
+            start..start + word.len()
+        };
+        let shown = |marks: &[std::ops::Range<usize>]| -> Vec<(String, bool)> {
+            segments(archive, &paragraph, marks)
+                .into_iter()
+                .map(|s| (s.text, s.mark))
+                .collect()
+        };
+        assert_eq!(
+            shown(&[at("two\nthree")]),
+            [
+                ("One ".to_string(), false),
+                ("two three".to_string(), true),
+                (" four five.".to_string(), false)
+            ]
+        );
+        // Overlapping marks merge; a mark at the start leaves no empty piece.
+        assert_eq!(
+            shown(&[at("two\nthree four"), at("One  two"), at("five.")]),
+            [
+                ("One two three four".to_string(), true),
+                (" ".to_string(), false),
+                ("five.".to_string(), true)
+            ]
+        );
     }
 }

@@ -277,6 +277,13 @@ pub static SITE: Shape = Shape {
             doc: "How large files may be before cited refuses to read them.",
             example: "",
         },
+        Field {
+            name: "evidence",
+            ty: Type::Shape(&SITE_EVIDENCE),
+            presence: Presence::Optional,
+            doc: "How strictly the site's own words are held to its quotes.",
+            example: "",
+        },
     ],
     required_when: &[("require_disclaimer", "disclaimer")],
 };
@@ -335,6 +342,101 @@ pub static SITE_LIMITS: Shape = Shape {
     required_when: &[],
 };
 
+pub static SITE_EVIDENCE: Shape = Shape {
+    name: "site-evidence",
+    what: "`evidence`",
+    doc: "Settings of the checks that hold the site's own words (claims, summaries, answers, data blocks, cautions, topic intros) to its quotes.",
+    fields: &[
+        Field {
+            name: "numbers_in_prose",
+            ty: Type::Choice(&NUMBERS_IN_PROSE),
+            presence: Presence::Default("warning"),
+            doc: "Whether a number in a summary or answer that no quote of the question gives is a `warning` or an `error` (in claims and data blocks it is always an error).",
+            example: "error",
+        },
+        Field {
+            name: "claim_words_in_answers",
+            ty: Type::Bool,
+            presence: Presence::Default("false"),
+            doc: "Whether answers are checked for words no quote of the question has, as claims and summaries always are.",
+            example: "true",
+        },
+        Field {
+            name: "qualifiers",
+            ty: Type::Shape(&SITE_QUALIFIERS),
+            presence: Presence::Optional,
+            doc: "Changes to the list of qualifiers: words of frequency, certainty, safety or praise that the site's text may use only where a quote does.",
+            example: "",
+        },
+    ],
+    required_when: &[],
+};
+
+/// The values of `evidence.numbers_in_prose`.
+pub const NUMBERS_IN_PROSE: [&str; 2] = ["warning", "error"];
+
+pub static SITE_QUALIFIERS: Shape = Shape {
+    name: "site-qualifiers",
+    what: "`evidence.qualifiers`",
+    doc: "Words or phrases to add to the built-in list of qualifiers, or to take off it.",
+    fields: &[
+        Field {
+            name: "add",
+            ty: Type::List(&Type::Text),
+            presence: Presence::Optional,
+            doc: "Words or short phrases to flag too, lowercase (e.g. a brand's claims).",
+            example: "[miracle, clinically proven]",
+        },
+        Field {
+            name: "remove",
+            ty: Type::List(&Type::Text),
+            presence: Presence::Optional,
+            doc: "Built-in qualifiers not to flag on this site.",
+            example: "[all]",
+        },
+    ],
+    required_when: &[],
+};
+
+/// The codes an `allow` entry may name: findings of the evidence checks
+/// that are warnings an editor may judge fine. Errors cannot be allowed.
+pub const ALLOWABLE_CODES: [&str; 4] = [
+    "prose-number-not-quoted",
+    "qualifier-not-quoted",
+    "word-not-quoted",
+    "near-duplicate-question",
+];
+
+pub static ALLOW: Shape = Shape {
+    name: "allow",
+    what: "an allowance",
+    doc: "One finding of an evidence check that an editor has judged fine, written next to the text it concerns. It silences that finding only; an allowance that silences nothing is reported.",
+    fields: &[
+        Field {
+            name: "code",
+            ty: Type::Choice(&ALLOWABLE_CODES),
+            presence: Presence::Required,
+            doc: "The finding's code.",
+            example: "qualifier-not-quoted",
+        },
+        Field {
+            name: "word",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "The word, phrase or number the finding names (for a near-duplicate question, the other question's id).",
+            example: "usually",
+        },
+        Field {
+            name: "reason",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "Why it is fine, in one line.",
+            example: "The quote says \"most of the time\", which means the same.",
+        },
+    ],
+    required_when: &[],
+};
+
 pub static SOURCE: Shape = Shape {
     name: "source",
     what: "a source",
@@ -351,7 +453,7 @@ pub static SOURCE: Shape = Shape {
             name: "archive",
             ty: Type::File,
             presence: Presence::Required,
-            doc: "The file beside this YAML that holds the source's text, verbatim; quotes are checked against it.",
+            doc: "The source as saved, in a file beside this YAML: a web page (`.html`), PDF, markdown (`.md`) or text (`.txt`). Quotes are checked against its text, which `cited source text ID` prints.",
             example: "web-excerpts.txt",
         },
         Field {
@@ -414,6 +516,13 @@ pub static TOPIC: Shape = Shape {
             presence: Presence::Optional,
             doc: "A short introduction shown above the topic's questions.",
             example: "What can happen after a treatment, and how long it lasts.",
+        },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on the intro that an editor has judged fine, each with its reason.",
+            example: "",
         },
     ],
     required_when: &[],
@@ -518,6 +627,13 @@ pub static QUESTION: Shape = Shape {
             doc: "What happens when, as steps; every number must appear in one of its quotes.",
             example: "",
         },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on the summary, the answer or the question that an editor has judged fine, each with its reason.",
+            example: "",
+        },
     ],
     required_when: &[],
 };
@@ -539,6 +655,13 @@ pub static FACT: Shape = Shape {
             ty: Type::List(&Type::Shape(&QUOTE)),
             presence: Presence::Required,
             doc: "The quotes behind the claim: at least one.",
+            example: "",
+        },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on the claim that an editor has judged fine, each with its reason.",
             example: "",
         },
     ],
@@ -673,6 +796,13 @@ pub static COST: Shape = Shape {
             doc: "The quotes that give the figures: at least one.",
             example: "",
         },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on this block's text that an editor has judged fine, each with its reason.",
+            example: "",
+        },
     ],
     required_when: &[],
 };
@@ -701,6 +831,13 @@ pub static COMPARISON: Shape = Shape {
             ty: Type::List(&Type::Shape(&QUOTE)),
             presence: Presence::Required,
             doc: "The quotes the table is drawn from: at least one.",
+            example: "",
+        },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on this block's text that an editor has judged fine, each with its reason.",
             example: "",
         },
     ],
@@ -754,6 +891,13 @@ pub static TIMELINE: Shape = Shape {
             ty: Type::List(&Type::Shape(&QUOTE)),
             presence: Presence::Required,
             doc: "The quotes the steps are drawn from: at least one.",
+            example: "",
+        },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on this block's text that an editor has judged fine, each with its reason.",
             example: "",
         },
     ],
@@ -814,6 +958,13 @@ pub static CAUTION: Shape = Shape {
             ty: Type::List(&Type::Shape(&QUOTE)),
             presence: Presence::Optional,
             doc: "The quotes behind the message.",
+            example: "",
+        },
+        Field {
+            name: "allow",
+            ty: Type::List(&Type::Shape(&ALLOW)),
+            presence: Presence::Optional,
+            doc: "Findings of the evidence checks on the message that an editor has judged fine, each with its reason.",
             example: "",
         },
     ],

@@ -35,7 +35,9 @@ const SYLLABLES: &[&str] = &[
 ];
 
 const VOCABULARY_SIZE: usize = 40_000;
-const WORDS_PER_TEXT: usize = 150;
+/// A question's document: a ~150-word answer, and since the index holds
+/// what the page shows, its three quotes (~17 words each) too.
+const WORDS_PER_TEXT: usize = 200;
 
 /// A small deterministic generator (xorshift64*), so that every run measures
 /// the same site.
@@ -82,7 +84,7 @@ fn vocabulary_suffix(rank: usize) -> String {
     suffix
 }
 
-/// `count` documents of about 150 words each, the same for the same `seed`.
+/// `count` documents of about 200 words each, the same for the same `seed`.
 pub fn synthetic_documents(count: usize, seed: u64) -> Vec<SearchDocument> {
     let vocabulary: Vec<String> = (0..VOCABULARY_SIZE).map(vocabulary_word).collect();
     // Zipf with exponent 1: the weight of rank r is 1/(r+1).

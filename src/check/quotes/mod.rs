@@ -319,29 +319,5 @@ impl<'a> Located<'a> {
     }
 }
 
-/// The numbers written in a text: `$1,200.50` is 1200.5, `640` is 640.
-pub fn numbers_in(text: &str) -> Vec<f64> {
-    let mut numbers = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next_is_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-        if c.is_ascii_digit() {
-            current.push(c);
-        } else if (c == ',' || c == '.') && !current.is_empty() && next_is_digit {
-            if c == '.' {
-                current.push('.');
-            }
-        } else if !current.is_empty() {
-            numbers.extend(current.parse::<f64>().ok());
-            current.clear();
-        }
-    }
-    if !current.is_empty() {
-        numbers.extend(current.parse::<f64>().ok());
-    }
-    numbers
-}
-
 #[cfg(test)]
 mod tests;

@@ -268,12 +268,3 @@ fn an_empty_archive_verifies_nothing() {
         Verdict::NotFound { closest: None, .. }
     ));
 }
-
-#[test]
-fn reads_numbers_with_separators() {
-    assert_eq!(
-        numbers_in("about $1,200.50 or $300 to $700."),
-        vec![1200.5, 300.0, 700.0]
-    );
-    assert_eq!(numbers_in("48 hours, 4-6 weeks"), vec![48.0, 4.0, 6.0]);
-}
