@@ -456,6 +456,10 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
         if i:
             check_runs.append(r)
     check = Series(check_runs)
+    with open(clog, errors="replace") as f:
+        verdict = [ln for ln in f.read().splitlines() if ln.startswith("Checked ")]
+    # the generated site says only what its quotes say: anything found is news
+    say(f"cited check: {verdict[-1] if verdict else 'no summary line (see ' + clog + ')'}")
 
     edits = None
     if a.edits > 0:
