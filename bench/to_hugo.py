@@ -16,8 +16,9 @@ What maps to what (bench/README.md says what is equivalent and what is not):
                else in front matter; topic, tags, quoted sources and cautions
                as taxonomy terms, so Hugo builds their listings
   topic     -> term page content/topics/ID/_index.md (intro as body)
-  source    -> term page content/sources/ID/_index.md: its page lists the
-               questions that quote it, with those quotes (by the template)
+  source    -> term page content/sources/ID/_index.md, part 1 of its page;
+               parts 2... as content/source-parts/ID-N.md at /sources/ID/N/:
+               each quoted passage once, by paragraph, with who quotes it
   caution   -> term page content/cautions/ID/_index.md (message as body)
   glossary  -> content/glossary/ID.md, not rendered alone, listed whole on
                /glossary/ as in cited
@@ -28,8 +29,11 @@ kind); the theme's link render hook resolves it with site.GetPage, fails the
 build on an unknown target, and writes the target's title as the text, as
 cited does. Work cited does while it builds but Hugo has no feature for is
 done here, before the timed run: `related` made symmetric, "pages that link
-here" (backlinks), and the first mention of each glossary term linked. Those
-results go into front matter and the markdown, and Hugo only renders them.
+here" (backlinks), the first mention of each glossary term linked, where
+each quote is in its archive (its ellipses, paragraph, passage anchor, part
+of the source's page and text-fragment link to the original) and how a
+fact's disagreement is worded. Those results go into front matter and the
+markdown, and Hugo only renders them.
 
 Refuses to write into a HUGO_SITE that it did not write before (a marker file
 says so), and writes beside it then swaps, so an interrupted run leaves no
@@ -39,6 +43,8 @@ half-written site.
 from __future__ import annotations
 
 import argparse
+import bisect
+import hashlib
 import json
 import os
 import re
@@ -250,6 +256,11 @@ class Site:
                     if name.endswith(".yaml"):
                         entries[name[:-5]] = read_yaml(os.path.join(folder, name))
             self.kinds[kind] = entries
+        self.archives: dict[str, Archive] = {}
+        for sid, src in self.kinds["sources"].items():
+            if src.get("archive"):
+                with open(os.path.join(content, "sources", src["archive"]), encoding="utf-8") as f:
+                    self.archives[sid] = Archive(f.read())
         # every id is unique across kinds (cited checks it; so does this)
         self.kind_of: dict[str, str] = {}
         for kind, entries in self.kinds.items():
@@ -317,6 +328,172 @@ class Glossary:
         return "".join(out)
 
 
+# --------------------------------------------------------------------------
+# Quoted passages, as cited shows them (src/check/quotes/place.rs,
+# src/link/passages.rs, src/render/pages.rs): each quote with its ellipses,
+# its paragraph and a text-fragment link to the original; each source's page
+# in parts, listing each quoted place once with who quotes it. Worked out
+# here, before Hugo's timed run (cited works it out while it builds), and
+# rendered by the theme. The archives generate.py writes are ASCII prose
+# wrapped at 78 columns, so words are runs of letters and digits.
+# --------------------------------------------------------------------------
+
+PART_BYTES = 2048
+CONTEXT_BYTES = 400
+LOOK = 256
+WHOLE_QUOTE_WORDS, DIRECTIVE_MIN_WORDS, DIRECTIVE_MAX_WORDS = 8, 3, 12
+WHOLE_QUOTE_FALLBACK_WORDS = 40
+ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "prof", "st", "e.g", "i.e", "vs", "approx"}
+OPENING = "\"'\u201c\u2018\u201e\u201a\u00ab\u2039([{"
+CLOSING = "\"'\u201d\u2019\u00bb\u203a)]}"
+# what a text directive leaves as it is (cited's TEXT_DIRECTIVE set)
+DIRECTIVE_SAFE = set(b"!$'()*+./:;=?@_~")
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def collapse(text: str) -> str:
+    """Runs of white space as one space, at the ends too."""
+    return re.sub(r"\s+", " ", text)
+
+
+def ends_sentence_mark(text: str) -> bool:
+    text = text.rstrip(CLOSING)
+    if not text.endswith((".", "!", "?", "\u2026")):
+        return False
+    last = (text.split()[-1] if text.split() else "")
+    last = re.sub(r"^[^0-9A-Za-z]+", "", last).rstrip(".").lower()
+    return not (text.endswith(".") and last in ABBREVIATIONS)
+
+
+def encode_directive(text: str) -> str:
+    return "".join(chr(b) if (chr(b).isascii() and chr(b).isalnum()) or b in DIRECTIVE_SAFE
+                   else f"%{b:02X}" for b in text.encode("utf-8"))
+
+
+class Archive:
+    """One source's archive: where its quotes are, and its words."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans = [m.span() for m in WORD.finditer(text)]
+        self.starts = [a for a, _ in self.spans]
+        self.ends = [b for _, b in self.spans]
+        self.keys = [text[a:b].lower() for a, b in self.spans]
+        self.places: dict[tuple, list[int]] = {}
+        for i in range(len(self.keys) - 2):
+            self.places.setdefault(tuple(self.keys[i:i + 3]), []).append(i)
+
+    def find(self, quote: str):
+        """Where cited finds a quote (the first place its words are, white
+        space as any white space), with its paragraph and sentence ends."""
+        words = quote.split()
+        m = re.search(r"\s+".join(map(re.escape, words)), self.text)
+        if not m:
+            raise SubsetError(f"a quote is not in its archive: {quote!r}")
+        start, end = m.span()
+        t = self.text
+        para = (t.rfind("\n", 0, start) + 1, (t.find("\n", end) + 1 or len(t) + 1) - 1)
+        before = t[max(start - LOOK, para[0]):start].rstrip().rstrip(OPENING).rstrip()
+        starts = not before or ends_sentence_mark(before)
+        after = t[end:min(end + LOOK, para[1])].lstrip(CLOSING)
+        ends = (ends_sentence_mark(t[start:end]) or after.startswith((".", "!", "?", "\u2026"))
+                or not after.strip())
+        return (start, end), para, starts, ends
+
+    def word_range(self, rng) -> tuple[int, int]:
+        first = bisect.bisect_left(self.starts, rng[0])
+        end = bisect.bisect_right(self.ends, rng[1])
+        return first, max(end, first)
+
+    def phrase(self, a: int, b: int) -> str:
+        return collapse(self.text[self.spans[a][0]:self.spans[b - 1][1]])
+
+    def directive(self, rng):
+        first, end = self.word_range(rng)
+        count = end - first
+        if count == 0:
+            return None
+
+        def whole():
+            return (self.phrase(first, end), None) if count <= WHOLE_QUOTE_FALLBACK_WORDS else None
+        if count <= WHOLE_QUOTE_WORDS:
+            return whole()
+        keys = self.keys
+        earlier = [p for p in self.places.get(tuple(keys[first:first + 3]), []) if p < first]
+        start_words = None
+        for k in range(DIRECTIVE_MIN_WORDS, min(count - DIRECTIVE_MIN_WORDS, DIRECTIVE_MAX_WORDS) + 1):
+            earlier = [p for p in earlier if p + k - 1 < len(keys) and keys[p + k - 1] == keys[first + k - 1]]
+            if not earlier:
+                start_words = k
+                break
+        if start_words is None:
+            return whole()
+        after_start = first + start_words
+        for k in range(DIRECTIVE_MIN_WORDS, min(count - start_words, DIRECTIVE_MAX_WORDS) + 1):
+            at = end - k
+            phrase = keys[at:end]
+            if not any(after_start <= p < at and keys[p:p + k] == phrase
+                       for p in self.places.get(tuple(keys[at:at + 3]), [])):
+                return self.phrase(first, after_start), self.phrase(at, end)
+        return whole()
+
+    def window(self, para, quoted):
+        t = self.text
+        start, end = para
+        if quoted[0] - para[0] > CONTEXT_BYTES:
+            frm = quoted[0] - CONTEXT_BYTES
+            m = re.search(r"\s", t[frm:quoted[0]])
+            start = frm + m.start() if m else quoted[0]
+        if para[1] - quoted[1] > CONTEXT_BYTES:
+            to = quoted[1] + CONTEXT_BYTES
+            ws = [i for i, c in enumerate(t[quoted[1]:to]) if c.isspace()]
+            end = quoted[1] + ws[-1] if ws else quoted[1]
+        return (start, end), start > para[0], end < para[1]
+
+    def segments(self, rng, marks) -> list[dict]:
+        """The text of rng in pieces, marks marked (merged), as cited's."""
+        marks = sorted((max(a, rng[0]), min(b, rng[1])) for a, b in marks)
+        merged: list[list[int]] = []
+        for a, b in marks:
+            if a >= b:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        pieces, at = [], rng[0]
+        for a, b in merged:
+            pieces += [((at, a), False), ((a, b), True)]
+            at = b
+        pieces.append(((at, rng[1]), False))
+        out = []
+        for i, ((a, b), mark) in enumerate(pieces):
+            text = collapse(self.text[a:b])
+            if i == 0:
+                text = text.lstrip()
+            if i == len(pieces) - 1:
+                text = text.rstrip()
+            if text:
+                out.append({"text": text, "mark": mark})
+        return out
+
+    def shown(self, para, quoted, marks) -> tuple[list[dict], bool]:
+        """The window of para around quoted, in pieces with "..." where cut."""
+        rng, cut_before, cut_after = self.window(para, quoted)
+        ellipsis = [{"text": "\u2026", "mark": False}]
+        return ((ellipsis if cut_before else []) + self.segments(rng, marks)
+                + (ellipsis if cut_after else [])), cut_before or cut_after
+
+
+def with_text_fragment(url: str, directive) -> str:
+    if directive is None or not url.startswith(("http://", "https://")):
+        return url
+    start, end = directive
+    frag = ":~:text=" + encode_directive(start) + ("," + encode_directive(end) if end else "")
+    base, _, kept = url.partition("#")
+    return f"{base}#{kept.split(':~:')[0]}{frag}"
+
+
 def by_title_key(title: str):
     return (title.lower(), title)
 
@@ -351,6 +528,140 @@ class Converter:
         qs = self.s.kinds["questions"]
         return sorted(qs, key=lambda q: (qs[q].get("order", 2**63),
                                          *by_title_key(qs[q]["question"]), q))
+
+    @staticmethod
+    def question_quotes(q: dict) -> list[dict]:
+        quotes = [x for f in q.get("facts") or [] for x in f.get("quotes") or []]
+        for b in ("cost", "comparison", "timeline"):
+            quotes += (q.get(b) or {}).get("quotes") or []
+        return quotes
+
+    def passages(self) -> None:
+        """Each source's quoted places, in the archive's order, each once with
+        who quotes it (questions in reading order, then cautions by title):
+        self.source_passages[sid], and self.passage_of[(sid, text)]."""
+        s = self.s
+        citations: dict[str, list[tuple[str, str]]] = {}
+        for qid in self.questions_in_reading_order():
+            for quote in self.question_quotes(s.kinds["questions"][qid]):
+                citations.setdefault(quote["source"], []).append((quote["text"], qid))
+        cautions = s.kinds["cautions"]
+        for cid in sorted(cautions, key=lambda c: (*by_title_key(cautions[c]["title"]), c)):
+            for quote in cautions[cid].get("quotes") or []:
+                citations.setdefault(quote["source"], []).append((quote["text"], cid))
+        self.source_passages: dict[str, list[dict]] = {}
+        self.passage_of: dict[tuple[str, str], dict] = {}
+        for sid, cites in citations.items():
+            archive = s.archives.get(sid)
+            if archive is None:
+                raise SubsetError(f"source {sid} has no archive")
+            url = s.kinds["sources"][sid].get("url")
+            places: dict[tuple[int, int], dict] = {}
+            for text, by in cites:
+                rng, para, starts, ends = archive.find(text)
+                p = places.setdefault(rng, {"range": rng, "paragraph": para, "cutBefore": not starts,
+                                            "cutAfter": not ends, "texts": [], "citing": []})
+                p["texts"].append(text)
+                if by not in p["citing"]:
+                    p["citing"].append(by)
+            taken: set[str] = set()
+            passages = []
+            for rng in sorted(places):
+                p = places[rng]
+                words = collapse(archive.text[rng[0]:rng[1]])
+                anchor = "passage-" + hashlib.sha256(words.encode()).hexdigest()[:10]
+                candidate, number = anchor, 2
+                while candidate in taken:
+                    candidate, number = f"{anchor}-{number}", number + 1
+                taken.add(candidate)
+                p.update(anchor=candidate, text=words, part=rng[0] // PART_BYTES + 1,
+                         original=with_text_fragment(url, archive.directive(rng)) if url else None)
+                p["url"] = f"{self.part_url(sid, p['part'])}#{candidate}"
+                passages.append(p)
+                for text in p["texts"]:
+                    self.passage_of[(sid, text)] = p
+            self.source_passages[sid] = passages
+
+    @staticmethod
+    def part_url(sid: str, part: int) -> str:
+        return f"/sources/{sid}/" + (f"{part}/" if part > 1 else "")
+
+    def quote(self, quote: dict) -> dict:
+        """A quote as cited shows it: its words as in the archive, "..."
+        where it starts or ends inside a sentence, the paragraph around it
+        (unless it is the whole paragraph), its place on its source's page
+        and in the original."""
+        archive = self.s.archives[quote["source"]]
+        p = self.passage_of[(quote["source"], quote["text"])]
+        rng, para = p["range"], p["paragraph"]
+        whole = archive.text[para[0]:para[1]].strip() == archive.text[rng[0]:rng[1]].strip()
+        context, cut = ([], False) if whole else archive.shown(para, rng, [rng])
+        return quote | {"shown": p["text"], "cutBefore": p["cutBefore"], "cutAfter": p["cutAfter"],
+                        "context": context, "contextCut": cut, "passageURL": p["url"],
+                        "original": p["original"]}
+
+    def agreement(self, fact: dict) -> dict:
+        """How cited words a fact's disagreement (src/render/pages.rs): from
+        several sources, or one; and who speaks on each side."""
+        quotes = fact.get("quotes") or []
+
+        def voices(qs):
+            names: list[str] = []
+            for x in qs:
+                name = (x.get("attribution") or "").strip() or "the source itself"
+                if name not in names:
+                    names.append(name)
+            return names
+        contradicted = any(x.get("stance") == "contradicts" for x in quotes)
+
+        def this_side(x):
+            stance = x.get("stance") or "supports"
+            return stance == "supports" or (stance == "qualifies" and contradicted)
+        sources = sorted({x["source"] for x in quotes})
+        if len(sources) == 1:
+            kind = "one-source-voices" if len(voices(quotes)) > 1 else "one-source"
+            source = self.s.title(sources[0])
+        else:
+            kind, source = "sources", None
+        return {"kind": kind, "source": source,
+                "thisSide": voices(x for x in quotes if this_side(x)),
+                "otherSide": voices(x for x in quotes if not this_side(x))}
+
+    def source_part(self, sid: str, part: int) -> dict:
+        """What part `part` of a source's page shows: the parts to go to,
+        and its passages grouped by paragraph."""
+        s = self.s
+        passages = self.source_passages.get(sid, [])
+        parts: list[dict] = []
+        for p in passages:
+            if parts and parts[-1]["number"] == p["part"]:
+                parts[-1]["passages"] += 1
+            else:
+                parts.append({"number": p["part"], "url": self.part_url(sid, p["part"]),
+                              "current": p["part"] == part, "passages": 1})
+        if len(parts) == 1 and parts[0]["number"] == 1:
+            parts = []
+        archive = s.archives.get(sid)
+        blocks = []
+        in_part = [p for p in passages if p["part"] == part]
+        i = 0
+        while i < len(in_part):
+            first = in_part[i]
+            members, quoted_end = [first], first["range"][1]
+            i += 1
+            while (i < len(in_part) and in_part[i]["paragraph"][0] == first["paragraph"][0]
+                   and in_part[i]["range"][0] <= quoted_end + 2 * CONTEXT_BYTES):
+                quoted_end = max(quoted_end, in_part[i]["range"][1])
+                members.append(in_part[i])
+                i += 1
+            para = (first["paragraph"][0], max(m["paragraph"][1] for m in members))
+            shown, _ = archive.shown(para, (first["range"][0], quoted_end), [m["range"] for m in members])
+            blocks.append({
+                "paragraph": shown,
+                "passages": [{"anchor": m["anchor"], "text": m["text"], "cutBefore": m["cutBefore"],
+                              "cutAfter": m["cutAfter"], "original": m["original"],
+                              "citing": [s.path(c) for c in m["citing"]]} for m in members]})
+        return {"part": part, "parts": parts, "passageCount": len(passages), "blocks": blocks}
 
     def ranks(self, kind: str, field: str) -> dict[str, int]:
         """Listing order as cited's (by title, any case, then id), as page
@@ -404,6 +715,7 @@ class Converter:
         caution_rank = self.ranks("cautions", "title")
         paths = lambda ids: [s.path(i) for i in ids]  # noqa: E731
         files = 0
+        self.passages()
 
         def put(rel: str, front: dict, body: str = "") -> None:
             nonlocal files
@@ -477,18 +789,28 @@ class Converter:
                  "params": {"backlinks": paths(backlinks.get(tid, []))}},
                 self.markdown(t.get("intro", ""), f"topics/{tid}.yaml"))
 
+        # a source's page is its part 1; parts 2... are pages of their own
+        put("source-parts/_index.md", {"title": "Source parts", "build": {"render": "never"}})
         for sid, src in s.kinds["sources"].items():
             put(f"sources/{sid}/_index.md",
                 {"title": src["title"],
                  "params": {k: src[k] for k in ("publisher", "author", "url", "published",
                                                 "accessed", "type") if k in src}
-                 | {"backlinks": paths(backlinks.get(sid, []))}})
+                 | {"backlinks": paths(backlinks.get(sid, []))}
+                 | self.source_part(sid, 1)})
+            parts = sorted({p["part"] for p in self.source_passages.get(sid, [])} - {1})
+            for part in parts:
+                put(f"source-parts/{sid}-{part}.md",
+                    {"title": src["title"], "url": self.part_url(sid, part),
+                     "build": {"list": "never"},
+                     "params": {"source": sid, "backlinks": paths(backlinks.get(sid, []))}
+                     | self.source_part(sid, part)})
 
         for cid, c in s.kinds["cautions"].items():
             put(f"cautions/{cid}/_index.md",
                 {"title": c["title"], "weight": caution_rank[cid],
                  "params": {"severity": c.get("severity", "info"),
-                            "quotes": c.get("quotes") or [],
+                            "quotes": [self.quote(x) for x in c.get("quotes") or []],
                             "backlinks": paths(backlinks.get(cid, []))}},
                 self.markdown(c.get("message", ""), f"cautions/{cid}.yaml"))
 
@@ -517,15 +839,18 @@ class Converter:
                     if quote["source"] not in quoted:
                         quoted.append(quote["source"])
             reviewed = q.get("reviewed") or {}
+            facts = [f | {"quotes": [self.quote(x) for x in f.get("quotes") or []],
+                          "agreement": self.agreement(f)}
+                     for f in q.get("facts") or []]
             params = {
-                "facts": q.get("facts") or [],
+                "facts": facts,
                 "related": paths(related.get(qid, [])),
                 "backlinks": paths(backlinks.get(qid, [])),
                 "reviewed": reviewed,
             }
             for b in ("cost", "comparison", "timeline"):
                 if b in q:
-                    params[b] = q[b]
+                    params[b] = q[b] | {"quotes": [self.quote(x) for x in q[b].get("quotes") or []]}
             put(f"questions/{qid}.md",
                 {"title": q["question"], "weight": question_rank[qid],
                  "summary": q.get("summary", ""),
