@@ -380,12 +380,18 @@ class Archive:
         self.ends = [b for _, b in self.spans]
         self.keys = [text[a:b].lower() for a, b in self.spans]
         self.places: dict[tuple, list[int]] = {}
+        self.found: dict[str, tuple] = {}
         for i in range(len(self.keys) - 2):
             self.places.setdefault(tuple(self.keys[i:i + 3]), []).append(i)
 
     def find(self, quote: str):
         """Where cited finds a quote (the first place its words are, white
         space as any white space), with its paragraph and sentence ends."""
+        if quote not in self.found:
+            self.found[quote] = self.locate(quote)
+        return self.found[quote]
+
+    def locate(self, quote: str):
         words = quote.split()
         m = re.search(r"\s+".join(map(re.escape, words)), self.text)
         if not m:
