@@ -19,7 +19,7 @@ The site says only what its quotes say, as a real one should, so that
 `cited check`'s evidence rules find nothing to report and the benchmark
 times the checks on a site that passes them: each claim is the first
 sentence of its own quote; the summary is the first claim (chosen to read
-at grade 6 or below); the answer (~70 words of markdown: paragraphs, bold,
+at grade 6 or below); the answer (~57 words of markdown: paragraphs, bold,
 a list) is the whole sentences of the question's quotes, its two [[id]]
 links and a pointer to three glossary terms; a comparison's cells are
 words of the block's quote; a caution's message is its quote's sentences;
@@ -319,13 +319,6 @@ class Prose:
             s = self.clause()
         return s[0].upper() + s[1:] + "."
 
-    def easy_sentence(self) -> str:
-        """A sentence of grade 6 or below (a summary must read easily)."""
-        while True:
-            s = self.sentence()
-            if grade(s) <= 6:
-                return s
-
     def paragraph(self, n: int) -> str:
         return " ".join(self.sentence() for _ in range(n))
 
@@ -568,7 +561,7 @@ def generate(n: int, out: str, seed: int) -> None:
         said = [sentences_of(q["text"]) for q in quotes]
         claims = [s[0] for s in said]
 
-        # ~70 words of markdown: the quotes' sentences in 2 paragraphs and
+        # ~57 words of markdown: the quotes' sentences in 2 paragraphs and
         # a list, the links, and three glossary terms to ask about.
         p1 = f"{' '.join(said[0])} See [[{links[0]}]] for more."
         p2 = f"**{claims[1]}** {' '.join(said[1][1:])}".rstrip()
