@@ -8,7 +8,8 @@
 //!
 //! - **served**: until every page that shows the edited text has answered a
 //!   request with a 200 whose body holds it (polled every 2 ms: the question's
-//!   page, then the listing or source page that shows it too, if any);
+//!   page, then the listing that shows it too, or for a quote the part of
+//!   its source's page that shows the new passage);
 //! - **reload**: until the reload event reaches the open pages.
 //!
 //! Both include the file-system watch, the debounce, the rebuild and the
@@ -156,7 +157,27 @@ fn run(args: &Args) -> Result<(), String> {
         for (kind, served, reloaded) in &mut results {
             let marker = marker(number);
             number += 1;
-            let pages = question.pages_showing(*kind);
+            let pages = if *kind == Kind::Quote {
+                // The passage decides which part of the source's page shows it.
+                let mut peek = EditState {
+                    passages_used: edits.passages_used,
+                    ..EditState::default()
+                };
+                let passage = peek.pick_passage(&question, |p| {
+                    let pages = question.pages_showing_passage(p);
+                    for page in &pages {
+                        if contains(&get(address, page)?.1, &p.text) {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                })?;
+                // Passages before it are on a page already: skip them.
+                edits.passages_used = peek.passages_used - 1;
+                question.pages_showing_passage(&passage)
+            } else {
+                question.pages_showing(*kind)
+            };
             let before = pages
                 .iter()
                 .map(|page| get(address, page).map(|(_, body)| body))
@@ -320,7 +341,16 @@ struct Question {
     quote_line: usize,
     quote_source: String,
     /// Verbatim passages of that source's archive, none of them on the page.
-    passages: Vec<String>,
+    passages: Vec<Passage>,
+}
+
+/// A passage of an archive that a quote edit may quote instead, and the
+/// part of its source's page that shows it (cited shows a source's passages
+/// in parts by where they start in the archive).
+#[derive(Clone)]
+struct Passage {
+    text: String,
+    part: usize,
 }
 
 impl Question {
@@ -425,8 +455,28 @@ impl Question {
         match kind {
             Kind::Answer => vec![own],
             Kind::Summary | Kind::Title => vec![own, format!("/topics/{}/", self.topic)],
-            Kind::Quote => vec![own, format!("/sources/{}/", self.quote_source)],
+            // Which part of the source's page depends on the passage each
+            // edit picks: the edits poll `pages_showing_passage`; this is
+            // what the summary says.
+            Kind::Quote => vec![
+                own,
+                format!(
+                    "/sources/{}/ (the part showing the passage)",
+                    self.quote_source
+                ),
+            ],
         }
+    }
+
+    /// The pages that show a quote edit to `passage`: the question's, and
+    /// the part of the source's page that shows the passage.
+    fn pages_showing_passage(&self, passage: &Passage) -> Vec<String> {
+        let source = if passage.part <= 1 {
+            format!("/sources/{}/", self.quote_source)
+        } else {
+            format!("/sources/{}/{}/", self.quote_source, passage.part)
+        };
+        vec![format!("/questions/{}/", self.id), source]
     }
 }
 
@@ -434,25 +484,36 @@ impl Question {
 /// number checks would want backed) and are not in the question already.
 /// Those that straddle two sentences come first: a generated quote starts
 /// where a sentence does, so these are the least likely to be on a page.
-fn passages(archive: &str, question: &str) -> Vec<String> {
+fn passages(archive: &str, question: &str) -> Vec<Passage> {
     const WORDS: usize = 12;
-    let words: Vec<&str> = archive.split_whitespace().collect();
+    // Each word with the byte it starts at, for the passage's part.
+    let words: Vec<(usize, &str)> = archive
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - archive.as_ptr() as usize, w))
+        .collect();
     let straddling = (6..words.len())
-        .filter(|&i| words[i - 1].ends_with('.'))
+        .filter(|&i| words[i - 1].1.ends_with('.'))
         .map(|i| i - 6);
     let starts = straddling.chain(0..words.len());
-    let mut found: Vec<String> = Vec::new();
+    let mut found: Vec<Passage> = Vec::new();
     for start in starts {
         let Some(passage) = words.get(start..start + WORDS) else {
             continue;
         };
-        let plain = passage.iter().all(|w| {
+        let plain = passage.iter().all(|(_, w)| {
             w.chars()
                 .all(|c| c.is_ascii_alphabetic() || c == ',' || c == '.')
         });
-        let text = passage.join(" ");
-        if plain && !question.contains(&text) && !found.contains(&text) {
-            found.push(text);
+        let text = passage
+            .iter()
+            .map(|(_, w)| *w)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if plain && !question.contains(&text) && !found.iter().any(|p| p.text == text) {
+            found.push(Passage {
+                text,
+                part: passage[0].0 / cited::link::PART_BYTES + 1,
+            });
             if found.len() == 500 {
                 break;
             }
@@ -512,19 +573,32 @@ impl EditState {
                 sentence
             }
             Kind::Quote => {
-                let passage = question
-                    .passages
-                    .iter()
-                    .skip(self.passages_used)
-                    .position(|p| is_new(p))
-                    .map(|skipped| self.passages_used + skipped)
-                    .ok_or("no passage of the archive is left that the pages do not show yet")?;
-                self.passages_used = passage + 1;
-                let passage = question.passages[passage].clone();
-                self.quote = Some(passage.clone());
-                passage
+                let passage = self.pick_passage(question, |p| Ok(is_new(&p.text)))?;
+                self.quote = Some(passage.text.clone());
+                passage.text
             }
         })
+    }
+
+    /// The next passage of the question's archive that `is_new` says no
+    /// page shows yet.
+    fn pick_passage(
+        &mut self,
+        question: &Question,
+        mut is_new: impl FnMut(&Passage) -> Result<bool, String>,
+    ) -> Result<Passage, String> {
+        for (i, passage) in question
+            .passages
+            .iter()
+            .enumerate()
+            .skip(self.passages_used)
+        {
+            if is_new(passage)? {
+                self.passages_used = i + 1;
+                return Ok(passage.clone());
+            }
+        }
+        Err("no passage of the archive is left that the pages do not show yet".to_string())
     }
 
     /// The question file with every field's current text.
