@@ -81,7 +81,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a tab after spaces indents a field (the parser blames the line above)",
-        &[("  by: Editorial team", "  \tby: Editorial team")],
+        &[("  by: [kitchen-editors]", "  \tby: [kitchen-editors]")],
         "tab-indent",
         (19, 3),
         &["indented with a tab"],
@@ -231,7 +231,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a field indented less than the fields of its block",
-        &[("  by: Editorial team", " by: Editorial team")],
+        &[("  by: [kitchen-editors]", " by: [kitchen-editors]")],
         "yaml-syntax",
         (19, 2),
         &["1 space"],
@@ -280,7 +280,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a list item where a field was expected",
-        &[("  by: Editorial team", "  - by: Editorial team")],
+        &[("  by: [kitchen-editors]", "  - by: [kitchen-editors]")],
         "yaml-syntax",
         (19, 3),
         &["list item"],
@@ -814,7 +814,7 @@ const CASES: &[Case] = &[
     question(
         "text where a block of fields is expected",
         &[(
-            "reviewed:\n  on: 2026-01-15\n  by: Editorial team",
+            "reviewed:\n  on: 2026-01-15\n  by: [kitchen-editors]",
             "reviewed: 2026-01-15",
         )],
         "wrong-type",
@@ -1369,7 +1369,7 @@ fn a_tab_is_shown_and_underlined() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replacen("  by: Editorial", "  \tby: Editorial", 1),
+        text.replacen("  by: [kitchen", "  \tby: [kitchen", 1),
     )
     .unwrap();
     let report = cited::check(site.path(), date(2026, 2, 1));
@@ -1377,10 +1377,10 @@ fn a_tab_is_shown_and_underlined() {
     let lines: Vec<&str> = out.lines().collect();
     let source = lines
         .iter()
-        .position(|l| l.contains("by: Editorial team"))
+        .position(|l| l.contains("by: [kitchen-editors]"))
         .unwrap_or_else(|| panic!("no source line in:\n{out}"));
     assert!(
-        lines[source].ends_with("│   →by: Editorial team"),
+        lines[source].ends_with("│   →by: [kitchen-editors]"),
         "the tab is not shown as →:\n{out}"
     );
     let arrow = lines[source].chars().position(|c| c == '→').unwrap();
