@@ -226,7 +226,7 @@ fn question_page_shows_answer_links_and_review() {
     let review = texts(&html, ".review .reviewed-by");
     assert_eq!(
         review.last().map(String::as_str),
-        Some("Reviewed by Kitchen editors, Editorial team, on January 15, 2026."),
+        Some("Reviewed by Jane Crust, Consultant baker, on January 15, 2026."),
         "{review:?}"
     );
     let due: Vec<&str> = select(&html, ".review .next-review time")
