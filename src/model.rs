@@ -214,6 +214,8 @@ pub struct EvidenceSettings {
     /// Whether answers are checked for content words no quote has, as claims
     /// and summaries are.
     pub claim_words_in_answers: bool,
+    /// `evidence.warn_types`: types of source a claim may not rest on alone.
+    pub warn_types: Vec<SourceType>,
 }
 
 /// How large a content file may be before cited refuses to read it.

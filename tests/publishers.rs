@@ -620,3 +620,40 @@ fn page_history_comparison_subject_and_safety_notes_in_order() {
     let home = built.page("");
     assert!(texts(&home, ".home-cautions li")[0].ends_with("(danger)"));
 }
+
+#[test]
+fn a_claim_resting_only_on_sources_the_site_does_not_accept_is_flagged() {
+    let weak = (
+        SITE,
+        "  max_grade: 12\n",
+        "  max_grade: 12\nevidence:\n  warn_types: [commercial, forum, professional-body]\n",
+    );
+    let built = build(&[weak]);
+    let warnings: Vec<_> = findings(&built.report, Severity::Warning)
+        .into_iter()
+        .filter(|(code, ..)| code == "weak-evidence")
+        .collect();
+    assert!(
+        warnings.contains(&("weak-evidence".into(), RISE.into(), 11)),
+        "{warnings:?}"
+    );
+    let page = built.page("questions/how-long-to-rise");
+    assert_eq!(
+        texts(&page, ".fact .weak-evidence"),
+        [
+            "Weak evidence: every source of this is of a kind this site does not rely on alone (Professional body)."
+        ]
+    );
+    // Without the setting's type, nothing is said.
+    let built = build(&[(
+        SITE,
+        "  max_grade: 12\n",
+        "  max_grade: 12\nevidence:\n  warn_types: [commercial, forum]\n",
+    )]);
+    assert!(select(&built.page("questions/how-long-to-rise"), ".weak-evidence").is_empty());
+    assert!(
+        !findings(&built.report, Severity::Warning)
+            .iter()
+            .any(|(code, ..)| code == "weak-evidence")
+    );
+}

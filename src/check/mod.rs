@@ -16,6 +16,8 @@
 //! - [`duplicates`]: questions that ask much the same;
 //! - [`review`]: reviewers named, clinical reviews where the site needs them;
 //! - [`care_cards`]: care cards where the site requires them, reviewed;
+//! - [`source_quality`]: claims resting only on sources the site does not
+//!   accept alone;
 //! - [`wording`]: summary length and reading level.
 //!
 //! Every problem is reported with the position of the value at fault. This
@@ -33,6 +35,7 @@ pub mod readability;
 pub mod references;
 pub mod review;
 pub mod settings;
+pub mod source_quality;
 pub mod sources;
 pub mod wording;
 
@@ -145,6 +148,7 @@ fn question(
     dates::review(ctx, file, &q.reviewed, out);
     review::question(ctx, q, out);
     care_cards::question(ctx, q, out);
+    source_quality::question(ctx, q, out);
     markdown_fields::check(ctx, file, &q.answer, out);
     wording::summary(file, &q.summary, out);
     wording::reading_level(ctx, file, q, out);
@@ -161,6 +165,8 @@ pub struct Context<'a> {
     pub entities: HashMap<&'a str, (Kind, &'a str)>,
     /// The site's reviewers, by id.
     pub reviewers: HashMap<&'a str, &'a Reviewer>,
+    /// The site's sources, by id.
+    pub sources: HashMap<&'a str, &'a Source>,
     /// Per source with a readable archive, the verdict on each of its quotes
     /// (by the quote's text as written).
     verdicts: HashMap<&'a str, Option<HashMap<&'a str, Verdict>>>,
@@ -204,6 +210,11 @@ impl<'a> Context<'a> {
             today,
             entities,
             reviewers: review::reviewers_by_id(content),
+            sources: content
+                .sources
+                .iter()
+                .map(|s| (s.origin.id.as_str(), s))
+                .collect(),
             verdicts: verdicts(content),
             settings: Settings {
                 max_age_days: review_max_age_days(site),

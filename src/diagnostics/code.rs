@@ -306,6 +306,11 @@ codes! {
         /// `get_help.require_for_danger` is true), and it has none. Add `get_help`
         /// to the question or to one of its cautions.
         MissingCareCard = "missing-care-card",
+        /// Every source of a claim is of a type the site does not accept on its
+        /// own (`evidence.warn_types`, e.g. commercial sites or forums); the page
+        /// says so next to the quotes. Back the claim with a better source too, or
+        /// reword it as what those sources report.
+        WeakEvidence = "weak-evidence",
     }
     "Wording" {
         /// A summary is more than one sentence or longer than 35 words. A summary

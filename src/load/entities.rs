@@ -364,6 +364,11 @@ impl FromNode for EvidenceSettings {
                     one_of(r, &word, &schema::NUMBERS_IN_PROSE, &[false, true])
                 });
         let claim_words_in_answers = r.defaulted(&f, "claim_words_in_answers");
+        let warn_type_words: Vec<Spanned<String>> = r.list(&f, "warn_types");
+        let warn_types = warn_type_words
+            .iter()
+            .filter_map(|word| one_of(r, word, &SourceType::NAMES, &SourceType::ALL))
+            .collect();
         let qualifiers: Option<SiteQualifiers> = r.optional(&f, "qualifiers");
         r.finish(f);
         let (qualifiers_add, qualifiers_remove) =
@@ -373,6 +378,7 @@ impl FromNode for EvidenceSettings {
             qualifiers_remove,
             numbers_in_prose_are_errors: numbers_are_errors.unwrap_or(false),
             claim_words_in_answers: claim_words_in_answers.unwrap_or(false),
+            warn_types,
         })
     }
 }

@@ -86,6 +86,9 @@ struct FactContext {
     supporting: Vec<QuoteContext>,
     qualifying: Vec<QuoteContext>,
     contradicting: Vec<QuoteContext>,
+    /// Every source is of a type the site does not accept alone: those
+    /// types, in words ("Commercial website"). Empty otherwise.
+    weak_sources: Vec<&'static str>,
 }
 
 /// Who a fact's quotes come from, so that a page never calls a source
@@ -1103,6 +1106,15 @@ impl<'g> PageRenderer<'g> {
                     "agree"
                 };
                 FactContext {
+                    weak_sources: crate::check::source_quality::weak_sources(
+                        Some(self.site),
+                        &self.sources,
+                        f,
+                    )
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(SourceType::describe)
+                    .collect(),
                     claim: f.claim.value.clone(),
                     status,
                     agreement: self.agreement(f),

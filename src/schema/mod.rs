@@ -481,6 +481,13 @@ pub static SITE_EVIDENCE: Shape = Shape {
             example: "true",
         },
         Field {
+            name: "warn_types",
+            ty: Type::List(&Type::Choice(&crate::model::SourceType::NAMES)),
+            presence: Presence::Optional,
+            doc: "Types of source the site does not accept on their own: a claim backed only by such sources is a warning, and its page says so next to the quotes.",
+            example: "[commercial, forum, unknown]",
+        },
+        Field {
             name: "qualifiers",
             ty: Type::Shape(&SITE_QUALIFIERS),
             presence: Presence::Optional,
