@@ -1208,7 +1208,13 @@ impl<'g> PageRenderer<'g> {
             previous: g.previous.get(id).and_then(|p| self.link(&p.origin.id)),
             next: g.next.get(id).and_then(|n| self.link(&n.origin.id)),
             reading_grade: readability::flesch_kincaid_grade(plain),
-            reading: self.reading(q),
+            // Worked out only for sites that show it: editors see it in
+            // `cited check`, and a page need not pay for what it hides.
+            reading: self
+                .site
+                .readability_show
+                .then(|| self.reading(q))
+                .flatten(),
             sources,
             get_help: self.question_care_cards(q),
             changes: {
@@ -1232,11 +1238,18 @@ impl<'g> PageRenderer<'g> {
         }
     }
 
-    /// The page's reading level as whole grades.
+    /// The page's reading level as whole grades: of its own text (summary,
+    /// answer, claims) and of the whole page, its quotes too.
     fn reading(&self, q: &Question) -> Option<ReadingContext> {
-        let title_of = |id: &str| self.graph.entities.get(id).map(|e| e.title.to_string());
-        let own = crate::check::wording::page_counts(q, &title_of, false);
-        let whole = crate::check::wording::page_counts(q, &title_of, true);
+        // The summary and answer as plain words are worked out once, in `new`.
+        let mut own = readability::Counts::of(&self.question_text[q.origin.id.as_str()]);
+        for fact in &q.facts {
+            own.add(readability::Counts::of(&fact.claim));
+        }
+        let mut whole = own;
+        for quote in crate::link::question_quotes(q) {
+            whole.add(readability::Counts::of(&quote.text));
+        }
         Some(ReadingContext {
             grade: readability::whole_grade(own.flesch_kincaid()?),
             smog: readability::whole_grade(own.smog()?),
