@@ -200,6 +200,16 @@ impl Session {
                 return None; // It moved in the graph: other pages' lists change.
             }
             scope.entities.insert(id.to_string());
+            // Its reviewers' pages list it with its title and review date,
+            // and the get-help page shows its care cards under its title.
+            for q in [old, new] {
+                let reviewers = (q.reviewed.by.entries.iter())
+                    .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
+                scope.entities.extend(reviewers.map(|r| r.value.clone()));
+                if !q.get_help.is_empty() {
+                    scope.get_help = true;
+                }
+            }
             let cited = |q: &model::Question| -> Vec<String> {
                 link::question_quotes(q)
                     .map(|x| x.source.value.clone())

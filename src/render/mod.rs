@@ -35,6 +35,7 @@ use files::{atom_feed, robots, search_documents, sitemap};
 use pages::PageRenderer;
 
 mod amounts;
+mod dates;
 mod files;
 mod pages;
 
@@ -53,6 +54,8 @@ pub struct Rendered {
 pub struct Scope {
     pub home: bool,
     pub glossary: bool,
+    /// The page collecting every care card.
+    pub get_help: bool,
     /// Ids of questions, topics, sources, cautions and pages whose pages to render.
     pub entities: HashSet<String>,
     pub tags: HashSet<String>,
@@ -105,6 +108,10 @@ pub fn render(
         jobs.retain(|job| match job {
             Job::Home => scope.home,
             Job::Glossary => scope.glossary,
+            Job::GetHelp => scope.get_help,
+            // Lists cautions only: an edit to one rebuilds everything.
+            Job::Cautions => false,
+            Job::Reviewer(r) => scope.entities.contains(&r.origin.id),
             Job::Tags | Job::Search | Job::NotFound => false,
             Job::Question(q) => scope.entities.contains(&q.origin.id),
             Job::Topic(t) => scope.entities.contains(&t.origin.id),
@@ -364,6 +371,8 @@ fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
         Job::Search,
         Job::NotFound,
     ]);
+    jobs.extend([Job::GetHelp, Job::Cautions]);
+    jobs.extend(graph.content.reviewers.iter().map(Job::Reviewer));
     jobs.extend(graph.content.cautions.iter().map(Job::Caution));
     jobs.extend(graph.content.pages.iter().map(Job::Page));
     jobs.extend(graph.content.questions.iter().map(Job::Question));
@@ -394,6 +403,11 @@ enum Job<'a> {
     Caution(&'a Caution),
     Page(&'a Page),
     Tag(&'a str),
+    Reviewer(&'a Reviewer),
+    /// Every care card: when to get help.
+    GetHelp,
+    /// Every caution, the most serious first.
+    Cautions,
 }
 
 /// A bit every page has, so that each template's first page is a sample.
@@ -414,6 +428,9 @@ impl Job<'_> {
             Job::Caution(_) => "caution.html",
             Job::Page(_) => "page.html",
             Job::Tag(_) => "tag.html",
+            Job::Reviewer(_) => "reviewer.html",
+            Job::GetHelp => "get-help.html",
+            Job::Cautions => "cautions.html",
         }
     }
 
@@ -446,6 +463,10 @@ impl Job<'_> {
                     quotes().any(|x| x.stance == Stance::Qualifies),
                     quotes().any(|x| x.stance == Stance::Contradicts),
                     quotes().any(|x| x.attribution.is_some()),
+                    !q.get_help.is_empty(),
+                    q.reviewed.clinical.is_some(),
+                    !q.changes.is_empty(),
+                    q.reviewed.by.single,
                 ])
             }
             Job::Source(s, part) => bits(&[
@@ -470,9 +491,23 @@ impl Job<'_> {
                 !c.quotes.is_empty(),
                 graph.caution_questions.contains_key(c.origin.id.as_str()),
                 has(&c.origin.id, &graph.backlinks),
+                !c.get_help.is_empty(),
+            ]),
+            Job::Reviewer(r) => bits(&[
+                graph.reviewer_questions.contains_key(r.origin.id.as_str()),
+                r.credentials.is_some(),
+                r.registration.is_some(),
+                r.team,
             ]),
             Job::Page(p) => bits(&[has(&p.origin.id, &graph.backlinks)]),
-            Job::Home | Job::Tags | Job::Glossary | Job::Search | Job::NotFound | Job::Tag(_) => 0,
+            Job::Home
+            | Job::Tags
+            | Job::Glossary
+            | Job::Search
+            | Job::NotFound
+            | Job::Tag(_)
+            | Job::GetHelp
+            | Job::Cautions => 0,
         }
     }
 }
@@ -488,6 +523,19 @@ struct SiteContext<'a> {
     /// The normalised `base_url`.
     base_url: &'a str,
     disclaimer_html: String,
+    /// Who publishes the site, for every page's footer.
+    publisher: Option<PublisherContext<'a>>,
+    /// Whether published pages show their reading level (`readability.show`).
+    show_reading_level: bool,
+}
+
+#[derive(Serialize)]
+struct PublisherContext<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+    /// A `mailto:` link to the publisher's address.
+    email: Option<&'a str>,
+    email_url: Option<String>,
 }
 
 /// The URLs of the site's own pages and files, for templates: a template
@@ -500,6 +548,8 @@ struct SectionUrls {
     search: String,
     search_index: String,
     feed: String,
+    get_help: String,
+    cautions: String,
 }
 
 #[derive(Serialize)]
@@ -527,6 +577,16 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
                 glossary_url: &glossary_url,
             },
         ),
+        publisher: site.publisher.as_ref().map(|p| PublisherContext {
+            name: &p.name,
+            url: p.url.as_ref().map(|u| u.value.as_str()),
+            email: p.email.as_ref().map(|e| e.value.as_str()),
+            email_url: p
+                .email
+                .as_ref()
+                .map(|e| format!("mailto:{}", e.value.trim())),
+        }),
+        show_reading_level: site.readability_show,
     };
     let sections = SectionUrls {
         home: urls.section(Section::Home),
@@ -535,6 +595,8 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
         search: urls.section(Section::Search),
         search_index: urls.section(Section::SearchIndex),
         feed: urls.section(Section::Feed),
+        get_help: urls.section(Section::GetHelp),
+        cautions: urls.section(Section::Cautions),
     };
     let entity_url = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let topics: Vec<NavLink> = graph
