@@ -135,10 +135,13 @@ pub fn init(dir: &Path) -> Result<(), String> {
 /// `path` (relative to the site), pointing at its kind's schema.
 fn schema_line(path: &str) -> Option<String> {
     let inside = path.strip_prefix("content/")?;
+    // An archive beside a source's YAML is the source's text, not YAML.
+    if !inside.ends_with(".yaml") {
+        return None;
+    }
     let (kind, depth) = match inside.split_once('/') {
         Some((folder, _)) => (schema::kind_in_folder(folder)?, "../.."),
-        None if inside.ends_with(".yaml") => (schema::kind_named("site")?, ".."),
-        None => return None,
+        None => (schema::kind_named("site")?, ".."),
     };
     Some(format!(
         "# yaml-language-server: $schema={depth}/{}/{}",

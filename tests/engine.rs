@@ -961,6 +961,19 @@ fn init_creates_a_site_that_builds() {
     let site = dir.path().join("new-site");
     let status = cited_bin().arg("init").arg(&site).status().unwrap();
     assert!(status.success());
+    // Only YAML files carry the editor's `$schema` comment: in an archive it
+    // would be part of the source's text, shown on its page and quotable.
+    for entry in std::fs::read_dir(site.join("content/sources")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml");
+        assert_eq!(
+            text.contains("yaml-language-server"),
+            is_yaml,
+            "{}:\n{text}",
+            path.display()
+        );
+    }
     let report = cited::check(&site, TODAY);
     assert!(
         !report.has_errors(),
