@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate a synthetic but valid `cited` site for benchmarking.
+"""Generate a synthetic but valid and faithful `cited` site for benchmarking.
 
     python3 bench/generate.py N OUT_DIR [--seed S] [--check]
 
@@ -9,16 +9,30 @@ Writes OUT_DIR/content/... (see docs/content-format.md):
   thousand words of English-like prose), N questions, ~50 glossary terms,
   5 cautions and 3 pages.
 
-Every question has a ~150-word markdown answer with two [[id]] links to other
-questions, 3 facts (each with one quote: a verbatim 10-25 word substring of an
-archive), 3 related questions, 2 tags from a pool of ~200, and a `reviewed`
-block. One question in 20 has a cost block, one in 20 a comparison block and
-one in 20 a timeline; one in 10 carries a caution.
+Every question has 3 facts (each with one quote: a verbatim 10-25 word
+substring of an archive that starts at a sentence and holds at least one
+whole sentence), 3 related questions, 2 tags from a pool of ~200, and a
+`reviewed` block. One question in 20 has a cost block, one in 20 a
+comparison block and one in 20 a timeline; one in 10 carries a caution.
+
+The site says only what its quotes say, as a real one should, so that
+`cited check`'s evidence rules find nothing to report and the benchmark
+times the checks on a site that passes them: each claim is the first
+sentence of its own quote; the summary is the first claim (chosen to read
+at grade 6 or below); the answer (~57 words of markdown: paragraphs, bold,
+a list) is the whole sentences of the question's quotes, its two [[id]]
+links and a pointer to three glossary terms; a comparison's cells are
+words of the block's quote; a caution's message is its quote's sentences;
+a topic's intro is the summary of its first question. Numbers appear in
+prose only where a quote gives them. Every question is a distinct
+combination (form x concern x body part x treatment x circumstance, over
+300,000 of them), so no two are near-duplicates.
 
 Output is deterministic for a given (N, seed): the same bytes every time.
 Standard library only (Python 3.11). `--check` re-verifies the written site's
-internal consistency (quotes are substrings of their archives, ids unique,
-references resolve) and exits non-zero on any problem.
+internal consistency (quotes are substrings of their archives, claims are
+sentences of their quotes, questions distinct, ids unique, references
+resolve) and exits non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -122,28 +136,60 @@ TREATMENTS = [
     "fillers", "retinoid creams", "light therapy", "facials",
 ]
 
+# Questions are combinations of a form, a concern, a body part, a treatment
+# and a circumstance. Every slot adds a content word no other slot or form
+# has (no shared stems: "peeling" and "a peel" would make two questions the
+# same words), and no slot is ever empty, so two distinct combinations never
+# share 90% of their words' weight (cited's near-duplicate rule).
 QUESTION_FORMS = [
-    "How long does {n} last after {t}?",
-    "Is {n} normal after {t}?",
-    "Can I use {n} before {t}?",
-    "What helps with {n} after {t}?",
-    "Does {t} help with {n}?",
-    "When should I worry about {n}?",
-    "How much does {t} cost for {n}?",
-    "Why do I get {n} after {t}?",
-    "What is the best {n} for {t}?",
-    "How soon can I treat {n}?",
+    "How long does {n} on my {p} last after {t} {w}?",
+    "Is {n} on my {p} normal after {t} {w}?",
+    "Can I use {t} with {n} on my {p} {w}?",
+    "What eases {n} on my {p} after {t} {w}?",
+    "Does {t} fade {n} on my {p} {w}?",
+    "When should I worry about {n} on my {p} after {t} {w}?",
+    "How much does {t} cost for {n} on my {p} {w}?",
+    "Why does {n} appear on my {p} after {t} {w}?",
+    "What is the best care for {n} on my {p} after {t} {w}?",
+    "How soon can I treat {n} on my {p} after {t} {w}?",
 ]
 Q_NOUNS = [
-    "redness", "swelling", "peeling", "itching", "dryness", "bruising",
-    "tightness", "breakouts", "dark spots", "scarring", "flaking", "pain",
+    "redness", "swelling", "scaling", "itching", "dryness", "bruising",
+    "tightness", "breakouts", "dark spots", "crusting", "flaking", "pain",
     "sun damage", "fine lines", "large pores", "uneven tone", "acne scars",
     "stretch marks", "dull skin", "a rash",
 ]
+Q_PARTS = [
+    "cheeks", "nose", "chin", "neck", "forehead", "jawline", "lips",
+    "temples", "scalp", "chest", "back", "shoulders", "arms", "hands", "legs",
+    "knees",
+]
 Q_TREATS = [
     "microneedling", "a session", "a home roller", "a peel", "a facial",
-    "treatment", "the first visit", "a touch-up", "the clinic visit",
+    "a laser", "a consultation", "a touch-up", "a clinic visit",
 ]
+Q_WHEN = [
+    "as a teen", "as an adult", "as a runner", "as a smoker",
+    "while pregnant", "in winter", "in summer", "at the gym", "on a budget",
+    "before a wedding", "with allergies", "with diabetes",
+]
+
+
+def question_text(k: int) -> str:
+    """The k-th combination of the question slots, a distinct question for
+    each k below `question_count()`."""
+    k, w = divmod(k, len(Q_WHEN))
+    k, t = divmod(k, len(Q_TREATS))
+    k, p = divmod(k, len(Q_PARTS))
+    f, n = divmod(k, len(Q_NOUNS))
+    return QUESTION_FORMS[f].format(n=Q_NOUNS[n], p=Q_PARTS[p],
+                                    t=Q_TREATS[t], w=Q_WHEN[w])
+
+
+def question_count() -> int:
+    return (len(QUESTION_FORMS) * len(Q_NOUNS) * len(Q_PARTS)
+            * len(Q_TREATS) * len(Q_WHEN))
+
 
 SEVERITIES = ["info", "warning", "danger", "warning", "info"]
 CAUTION_TITLES = [
@@ -177,19 +223,54 @@ def block(s: str, indent: int) -> str:
     return "|\n" + "\n".join((pad + ln) if ln else "" for ln in lines) + "\n"
 
 
-def syllables(w: str) -> int:
-    w = re.sub(r"[^a-z]", "", w.lower())
-    n = len(re.findall(r"[aeiouy]+", w))
-    if w.endswith("e") and not w.endswith("le") and n > 1:
-        n -= 1
-    return max(1, n)
+def syllables(token: str) -> int:
+    """Vowel groups less a silent final "e" (not "-le"), at least one: the
+    count of cited's src/check/readability.rs, so the grades agree."""
+    letters = [c for c in token.lower() if c.isascii() and c.isalpha()]
+    vowel = set("aeiouy")
+    count, previous = 0, False
+    for c in letters:
+        if c in vowel and not previous:
+            count += 1
+        previous = c in vowel
+    if (len(letters) >= 3 and letters[-1] == "e"
+            and letters[-2] not in vowel
+            and (letters[-2] != "l" or letters[-3] in vowel)):
+        count -= 1
+    return max(1, count)
 
 
-def grade(sentence: str) -> float:
-    """Flesch-Kincaid grade of one sentence (rough syllable count)."""
-    words = sentence.split()
-    return (0.39 * len(words)
-            + 11.8 * sum(map(syllables, words)) / len(words) - 15.59)
+def grade(text: str) -> float:
+    """Flesch-Kincaid grade of a plain text, as cited measures it."""
+    words = syl = sentences = 0
+    in_sentence = False
+    for token in text.split():
+        if any(c.isascii() and c.isalnum() for c in token) or not token.isascii():
+            words += 1
+            syl += syllables(token)
+            in_sentence = True
+        if token.endswith((".", "!", "?")) or (
+                len(token) > 1 and token[-2] in ".!?" and token[-1] in ')"'):
+            if in_sentence:
+                sentences += 1
+            in_sentence = False
+    if in_sentence:
+        sentences += 1
+    if not words:
+        return 0.0
+    return (0.39 * words / max(1, sentences) + 11.8 * syl / words - 15.59)
+
+
+def sentences_of(quote: str) -> list[str]:
+    """The whole sentences a quote holds, from its start (a quote starts at
+    a sentence; its tail may stop mid-sentence and is left out)."""
+    out, cur = [], []
+    for tok in quote.split():
+        cur.append(tok)
+        if tok.endswith("."):
+            out.append(" ".join(cur))
+            cur = []
+    return out
 
 
 def norm(s: str) -> str:
@@ -237,13 +318,6 @@ class Prose:
         else:
             s = self.clause()
         return s[0].upper() + s[1:] + "."
-
-    def easy_sentence(self) -> str:
-        """A sentence of grade 6 or below (a summary must read easily)."""
-        while True:
-            s = self.sentence()
-            if grade(s) <= 6:
-                return s
 
     def paragraph(self, n: int) -> str:
         return " ".join(self.sentence() for _ in range(n))
@@ -311,9 +385,14 @@ class Archive:
                              if t.endswith(".")]
 
     def quote(self, r: random.Random) -> str:
-        i = r.choice(self.starts)
-        n = r.randint(10, 25)
-        return " ".join(self.tokens[i:i + n])
+        """10-25 words from a sentence start, holding a whole sentence at
+        least (its first sentence is a claim)."""
+        while True:
+            i = r.choice(self.starts)
+            n = r.randint(10, 25)
+            text = " ".join(self.tokens[i:i + n])
+            if sentences_of(text):
+                return text
 
 
 # --------------------------------------------------------------------------
@@ -395,18 +474,27 @@ def generate(n: int, out: str, seed: int) -> None:
         a = r.choice(archives)
         return {"source": a.sid, "text": a.quote(r), **extra}
 
+    def easy_quote() -> dict:
+        """A quote whose first sentence reads at grade 6 or below (it is
+        the summary's claim)."""
+        while True:
+            q = any_quote()
+            if grade(sentences_of(q["text"])[0]) <= 6:
+                return q
+
     # ---- topics
     n_topics = 20
     topic_names = TOPIC_WORDS[:n_topics]
     topics = [slug(t) for t in topic_names]
 
-    # ---- questions: ids first (links need them)
+    # ---- questions: ids first (links need them); distinct combinations
+    if n > question_count():
+        sys.exit(f"generate.py: at most {question_count()} distinct questions")
     qids: list[str] = []
     qtexts: list[str] = []
     seen = set()
-    for i in range(n):
-        qt = r.choice(QUESTION_FORMS).format(n=r.choice(Q_NOUNS),
-                                             t=r.choice(Q_TREATS))
+    for i, k in enumerate(r.sample(range(question_count()), n)):
+        qt = question_text(k)
         base = "-".join(slug(qt).split("-")[:6])
         qid = f"{base}-{i + 1}"
         assert qid not in seen
@@ -426,15 +514,6 @@ def generate(n: int, out: str, seed: int) -> None:
             f"{term} is {prose.np()}. {prose.sentence()}", 2)
         write(f"glossary/{gid}.yaml", y)
 
-    # ---- topics (written now that question ids exist)
-    for i, (tid, name) in enumerate(zip(topics, topic_names)):
-        intro = (f"Questions about {name.lower()}. {prose.sentence()} "
-                 f"Start with [[{qids[(i * 7) % n]}]].")
-        write(f"topics/{tid}.yaml", (
-            f"title: {ystr(name)}\n"
-            f"order: {i + 1}\n"
-            "intro: " + block(intro, 2)))
-
     # ---- tags
     tag_pool = sorted({slug(f"{a} {b}") for a in ADJS[:20] for b in Q_NOUNS[:10]})
     tag_pool = r.sample(tag_pool, 200)
@@ -444,12 +523,13 @@ def generate(n: int, out: str, seed: int) -> None:
     for i, title in enumerate(CAUTION_TITLES):
         cid = slug(title)
         cautions.append(cid)
-        msg = f"{prose.sentence()} {prose.sentence()} See [[{gloss_ids[i]}]]."
+        q = any_quote()
+        msg = f"{' '.join(sentences_of(q['text']))} See [[{gloss_ids[i]}]]."
         write(f"cautions/{cid}.yaml", (
             f"title: {ystr(title)}\n"
             f"severity: {SEVERITIES[i]}\n"
             "message: " + block(msg, 2) +
-            "quotes:\n" + quote_yaml(any_quote(), 2)))
+            "quotes:\n" + quote_yaml(q, 2)))
 
     # ---- pages
     for pid, title in PAGES:
@@ -460,6 +540,7 @@ def generate(n: int, out: str, seed: int) -> None:
               "body: " + block(body, 2))
 
     # ---- questions
+    topic_summary: dict[str, tuple[str, str]] = {}  # a topic's first question
     for i, (qid, qt) in enumerate(zip(qids, qtexts)):
         topic = topics[i % n_topics] if i < n_topics else r.choice(topics)
         tags = r.sample(tag_pool, 2)
@@ -470,33 +551,34 @@ def generate(n: int, out: str, seed: int) -> None:
         mention = [(t[1] if t[1] and r.random() < 0.3 else t[0].lower())
                    for t in terms]
 
-        # ~150 words: 3 paragraphs and a short list
-        p1 = (f"{prose.sentence()} {prose.sentence()} Your {mention[0]} "
-              f"{r.choice(VERBS)} {prose.np()}. {prose.sentence()} "
-              f"See [[{links[0]}]] for more.")
-        p2 = (f"{prose.sentence()} **{prose.clause().capitalize()}.** "
-              f"{prose.sentence()} The {mention[1]} {r.choice(VERBS)} "
-              f"{prose.np()}. {prose.sentence()}")
-        items = "\n".join(f"- {prose.clause().capitalize()}." for _ in range(3))
-        p3 = (f"{prose.sentence()} {prose.sentence()} "
-              f"Ask about {mention[2]} at your visit. "
-              f"Also read [[{links[1]}]].")
+        # The facts first: the summary and the answer are made of them.
+        quotes = [easy_quote(), any_quote(), any_quote()]
+        if i % 17 == 5:
+            quotes[2]["attribution"] = "Dr. " + r.choice(
+                ["Lee", "Patel", "Garcia", "Okafor", "Smith"])
+        if i % 13 == 4:
+            quotes[1]["stance"] = r.choice(["qualifies", "contradicts"])
+        said = [sentences_of(q["text"]) for q in quotes]
+        claims = [s[0] for s in said]
+
+        # ~57 words of markdown: the quotes' sentences in 2 paragraphs and
+        # a list, the links, and three glossary terms to ask about.
+        p1 = f"{' '.join(said[0])} See [[{links[0]}]] for more."
+        p2 = f"**{claims[1]}** {' '.join(said[1][1:])}".rstrip()
+        items = "\n".join(f"- {s}" for s in said[2])
+        p3 = (f"Ask about {mention[0]}, {mention[1]} and {mention[2]} at "
+              f"your visit. Also read [[{links[1]}]].")
         answer = f"{p1}\n\n{p2}\n\n{items}\n\n{p3}\n"
+        topic_summary.setdefault(topic, (qid, claims[0]))
 
         y = [f"question: {ystr(qt)}\n",
              f"topic: {topic}\n",
              f"tags: [{', '.join(tags)}]\n",
-             f"summary: {ystr(prose.easy_sentence())}\n",
+             f"summary: {ystr(claims[0])}\n",
              "answer: " + block(answer, 2),
              "facts:\n"]
-        for k in range(3):
-            q = any_quote()
-            if k == 2 and i % 17 == 5:
-                q["attribution"] = "Dr. " + r.choice(
-                    ["Lee", "Patel", "Garcia", "Okafor", "Smith"])
-            if k == 1 and i % 13 == 4:
-                q["stance"] = r.choice(["qualifies", "contradicts"])
-            y.append(f"  - claim: {ystr(prose.sentence())}\n    quotes:\n")
+        for q, claim in zip(quotes, claims):
+            y.append(f"  - claim: {ystr(claim)}\n    quotes:\n")
             y.append(quote_yaml(q, 6))
         y.append(f"related: [{', '.join(related)}]\n")
         if i % 10 == 6:
@@ -520,15 +602,20 @@ def generate(n: int, out: str, seed: int) -> None:
                 f"{ystr('The size of the area')}]\n"
                 "  quotes:\n" + quote_yaml({"source": a.sid, "text": s}, 4))
         if i % 20 == 7:
+            q = any_quote()
+            # each cell a few words of the quote, in its order
+            words = q["text"].rstrip(".").replace(",", "").split()
+            cells = [" ".join(words[j:j + 3]).capitalize()
+                     for j in (3 * k % (len(words) - 2) for k in range(6))]
             rows = ""
-            for aspect in ["What it improves", "Downtime", "Feel"]:
+            for k, aspect in enumerate(["What it improves", "Downtime", "Feel"]):
                 rows += (f"    - aspect: {ystr(aspect)}\n"
-                         f"      ours: {ystr(prose.clause().capitalize())}\n"
-                         f"      theirs: {ystr(prose.clause().capitalize())}\n")
+                         f"      ours: {ystr(cells[2 * k])}\n"
+                         f"      theirs: {ystr(cells[2 * k + 1])}\n")
             y.append(
                 f"comparison:\n  with: {ystr(r.choice(TREATMENTS))}\n"
                 "  rows:\n" + rows +
-                "  quotes:\n" + quote_yaml(any_quote(), 4))
+                "  quotes:\n" + quote_yaml(q, 4))
         if i % 20 == 11:
             a = r.choice(time_archives)
             s, steps = r.choice(a.times)
@@ -537,6 +624,16 @@ def generate(n: int, out: str, seed: int) -> None:
             y.append("timeline:\n  steps:\n" + st +
                      "  quotes:\n" + quote_yaml({"source": a.sid, "text": s}, 4))
         write(f"questions/{qid}.yaml", "".join(y))
+
+    # ---- topics (written last: an intro is its first question's summary)
+    for i, (tid, name) in enumerate(zip(topics, topic_names)):
+        first, said = topic_summary.get(tid, (qids[i % n], ""))
+        intro = " ".join(x for x in [f"Questions about {name.lower()}.", said,
+                                     f"Start with [[{first}]]."] if x)
+        write(f"topics/{tid}.yaml", (
+            f"title: {ystr(name)}\n"
+            f"order: {i + 1}\n"
+            "intro: " + block(intro, 2)))
 
 
 # --------------------------------------------------------------------------
@@ -569,6 +666,7 @@ def check(out: str) -> list[str]:
             archives[sid] = norm(f.read())
     nq = 0
     words = []
+    questions_seen: dict[str, str] = {}
     for k in kinds:
         for i, y in files[k].items():
             where = f"{k}/{i}.yaml"
@@ -612,6 +710,24 @@ def check(out: str) -> list[str]:
                 except ValueError:
                     errs.append(f"{where}: bad date {m.group(2)}")
             if k == "questions":
+                m = re.search(r'^question: (".*")$', y, re.M)
+                if m:
+                    qt = json.loads(m.group(1))
+                    if qt in questions_seen:
+                        errs.append(f"{where}: same question as "
+                                    f"{questions_seen[qt]}")
+                    questions_seen[qt] = where
+                facts = re.findall(r'^  - claim: (".*")\n    quotes:\n'
+                                   r'      - source: \S+\n'
+                                   r'        text: (".*")\n', y, re.M)
+                claims = [json.loads(c) for c, _ in facts]
+                for claim, text in facts:
+                    if sentences_of(json.loads(text))[:1] != [json.loads(claim)]:
+                        errs.append(f"{where}: claim is not the first "
+                                    f"sentence of its quote: {claim}")
+                m = re.search(r'^summary: (".*")$', y, re.M)
+                if m and json.loads(m.group(1)) not in claims:
+                    errs.append(f"{where}: summary is none of the claims")
                 for req in ["question", "topic", "summary", "answer",
                             "reviewed"]:
                     if not re.search(rf"^{req}:", y, re.M):

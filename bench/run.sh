@@ -2,7 +2,12 @@
 # Benchmark `cited build` on synthetic sites.
 #
 #   bench/run.sh [--check] [--runs N] [--sizes "1000 10000"] [--seed S] [--strict] [--wait-idle]
+#   bench/run.sh --peers [--peers-100k] [...]    the whole benchmark: bench/compare.py
 #
+#   --peers    run bench/compare.py instead, with the other options: cited
+#              against Hugo (installed into bench/.venv when missing) in
+#              interleaved runs, check, no-change rebuild, edit latencies;
+#              see `bench/compare.py --help` for its own options
 #   --check    also time `cited check` on each site
 #   --runs N   timed runs per size after the warm-up (default 3)
 #   --sizes    question counts to benchmark (default "1000 10000")
@@ -25,6 +30,14 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+
+for arg in "$@"; do
+    if [ "$arg" = --peers ]; then
+        rest=()
+        for a in "$@"; do [ "$a" = --peers ] || rest+=("$a"); done
+        exec python3 "$ROOT/bench/compare.py" "${rest[@]}"
+    fi
+done
 BENCH_DIR=${BENCH_DIR:-/dev/shm}
 RUNS=3
 SIZES="1000 10000"

@@ -9,7 +9,12 @@
 use std::process::Command;
 use std::time::Instant;
 
-use cited::search::{RESULTS_PER_PAGE, build_index, query_traced, synthetic_documents};
+use cited::search::{RESULTS_PER_PAGE, build_index, query_traced};
+
+// The same made-up documents the search tests use.
+#[path = "../tests/support/synthetic_search.rs"]
+mod synthetic_search;
+use synthetic_search::synthetic_documents;
 
 const DEFAULT_SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 

@@ -2,7 +2,8 @@
 //!
 //! Works out, once, everything a page shows about other pages: URLs and
 //! titles of every entity, symmetric `related`, backlinks (what links here),
-//! the questions carrying each caution, in each topic and under each tag,
+//! the questions carrying each caution, reviewed by each reviewer, in each
+//! topic and under each tag,
 //! previous/next within a topic, the glossary matcher, and each source's
 //! quoted passages ([`passages`]: each place quoted once, with the questions
 //! and cautions citing it). Rendering reads this; nothing here renders.
@@ -40,6 +41,9 @@ pub struct Graph<'a> {
     pub related: HashMap<&'a str, Vec<&'a Question>>,
     pub backlinks: HashMap<&'a str, Vec<&'a str>>,
     pub caution_questions: HashMap<&'a str, Vec<&'a Question>>,
+    /// The questions each reviewer reviewed (in `reviewed.by` or
+    /// `reviewed.clinical.by`), in reading order.
+    pub reviewer_questions: HashMap<&'a str, Vec<&'a Question>>,
     pub previous: HashMap<&'a str, &'a Question>,
     pub next: HashMap<&'a str, &'a Question>,
     pub glossary: GlossaryMatcher,
@@ -88,6 +92,9 @@ impl<'a> Graph<'a> {
         for e in &content.pages {
             add(Kind::Page, &e.origin, &e.title);
         }
+        for e in &content.reviewers {
+            add(Kind::Reviewer, &e.origin, &e.name);
+        }
 
         let mut topics: Vec<&Topic> = content.topics.iter().collect();
         topics.sort_by(|a, b| {
@@ -113,7 +120,22 @@ impl<'a> Graph<'a> {
         let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
         let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut reviewer_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
         for &q in &questions {
+            let reviewers = (q.reviewed.by.entries.iter())
+                .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
+            for reviewer in reviewers {
+                let Some(entity) = entities.get(reviewer.value.as_str()) else {
+                    continue; // A plain name: no page lists it.
+                };
+                if entity.kind != Kind::Reviewer {
+                    continue;
+                }
+                let list = reviewer_questions.entry(entity.id).or_default();
+                if !list.iter().any(|other| std::ptr::eq(*other, q)) {
+                    list.push(q);
+                }
+            }
             topic_questions
                 .entry(q.topic.value.as_str())
                 .or_default()
@@ -257,6 +279,7 @@ impl<'a> Graph<'a> {
             related,
             backlinks,
             caution_questions,
+            reviewer_questions,
             previous,
             next,
             glossary,

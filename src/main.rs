@@ -130,6 +130,7 @@ enum NewKind {
     Glossary,
     Page,
     Source,
+    Reviewer,
 }
 
 fn main() -> ExitCode {
@@ -216,6 +217,7 @@ fn main() -> ExitCode {
                 NewKind::Glossary => "glossary",
                 NewKind::Page => "page",
                 NewKind::Source => "source",
+                NewKind::Reviewer => "reviewer",
             };
             let kind = cited::schema::kind_named(name).expect("every NewKind is in the schema");
             let options = cited::scaffold::NewOptions { topic };

@@ -38,6 +38,7 @@ pub struct Content {
     pub cautions: Vec<Caution>,
     pub glossary: Vec<GlossaryTerm>,
     pub pages: Vec<Page>,
+    pub reviewers: Vec<Reviewer>,
     /// Ids of files that exist but could not be read; references to them are
     /// not reported again as unknown.
     pub unreadable_ids: std::collections::HashSet<String>,
@@ -52,6 +53,7 @@ pub enum Kind {
     Caution,
     Glossary,
     Page,
+    Reviewer,
 }
 
 impl Kind {
@@ -64,6 +66,7 @@ impl Kind {
             Kind::Caution => "a caution",
             Kind::Glossary => "a glossary term",
             Kind::Page => "a page",
+            Kind::Reviewer => "a reviewer",
         }
     }
 }
@@ -85,9 +88,116 @@ pub struct Site {
     pub description: String,
     pub disclaimer: Markdown,
     pub review_max_age_days: Option<Spanned<i64>>,
+    /// `review.require_clinical`: every question needs a clinical review.
+    pub require_clinical_review: Option<Spanned<bool>>,
     pub readability_max_grade: Option<Spanned<f64>>,
+    /// `readability.max_smog`: the highest SMOG grade before a warning.
+    pub readability_max_smog: Option<Spanned<f64>>,
+    /// `readability.show`: whether published pages show their reading level
+    /// (editors always see it in `cited check` and the preview).
+    pub readability_show: bool,
     pub limits: Limits,
     pub evidence: EvidenceSettings,
+    pub get_help: GetHelpSettings,
+    /// Who publishes the site, shown on every page.
+    pub publisher: Option<Publisher>,
+    /// Where readers report a problem with a page: a URL or `mailto:`
+    /// address in which `{url}` stands for the page's address.
+    pub feedback: Option<Spanned<String>>,
+    /// What the site is about ("Microneedling"), named in comparison tables.
+    pub subject: Option<String>,
+}
+
+/// `publisher:` in the site settings.
+#[derive(Clone, Debug)]
+pub struct Publisher {
+    pub name: String,
+    pub url: Option<Spanned<String>>,
+    pub email: Option<Spanned<String>>,
+}
+
+/// `get_help:` in the site settings: care cards' wording and where the site
+/// requires them.
+#[derive(Clone, Debug, Default)]
+pub struct GetHelpSettings {
+    /// The action of an emergency care card ("Call 999"); a neutral default
+    /// when the site gives none.
+    pub emergency_action: Option<String>,
+    /// Topics whose every question must carry a care card.
+    pub require_for_topics: Vec<Spanned<String>>,
+    /// Whether a question with a caution of severity `danger` must carry one.
+    pub require_for_danger: Option<Spanned<bool>>,
+}
+
+/// A person or team who reviews answers, with a page listing what they reviewed.
+#[derive(Clone, Debug)]
+pub struct Reviewer {
+    pub origin: Origin,
+    pub name: String,
+    pub role: String,
+    pub credentials: Option<String>,
+    pub registration: Option<String>,
+    pub kind: ReviewerKind,
+    /// A team (an editorial team, a panel) rather than one person: it is
+    /// never presented as a person.
+    pub team: bool,
+}
+
+/// Whether a reviewer checks the medicine (`clinical`) or the writing and
+/// sourcing (`editorial`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewerKind {
+    Clinical,
+    Editorial,
+}
+
+impl ReviewerKind {
+    pub const NAMES: [&'static str; 2] = ["clinical", "editorial"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReviewerKind::Clinical => "clinical",
+            ReviewerKind::Editorial => "editorial",
+        }
+    }
+}
+
+/// A care card: the publisher's own guidance on when and where to get
+/// help, at one of the NHS's three levels. Not a quote.
+#[derive(Clone, Debug)]
+pub struct CareCard {
+    pub level: Spanned<CareLevel>,
+    /// The situations, each a short phrase completing "… if".
+    pub when: Vec<Spanned<String>>,
+    /// What to do; by default the level's own action.
+    pub action: Option<Spanned<String>>,
+}
+
+/// How urgently to get help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CareLevel {
+    NonUrgent,
+    Urgent,
+    Emergency,
+}
+
+impl CareLevel {
+    pub const NAMES: [&'static str; 3] = ["non-urgent", "urgent", "emergency"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CareLevel::NonUrgent => "non-urgent",
+            CareLevel::Urgent => "urgent",
+            CareLevel::Emergency => "emergency",
+        }
+    }
+}
+
+/// One entry of a question's page history.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub on: Spanned<Date>,
+    pub what: Spanned<String>,
 }
 
 /// `evidence:` in the site settings: how strict the checks of the site's
@@ -104,6 +214,8 @@ pub struct EvidenceSettings {
     /// Whether answers are checked for content words no quote has, as claims
     /// and summaries are.
     pub claim_words_in_answers: bool,
+    /// `evidence.warn_types`: types of source a claim may not rest on alone.
+    pub warn_types: Vec<SourceType>,
 }
 
 /// How large a content file may be before cited refuses to read it.
@@ -129,6 +241,12 @@ pub struct Source {
     pub origin: Origin,
     pub title: String,
     pub publisher: Option<String>,
+    pub author: Option<String>,
+    /// What kind of source it is, for readers to judge it by.
+    pub source_type: SourceType,
+    /// Conflicts of interest, in the editor's words.
+    pub conflicts: Option<String>,
+    pub notes: Option<String>,
     pub url: Option<Spanned<String>>,
     pub published: Option<Spanned<Date>>,
     pub accessed: Option<Spanned<Date>>,
@@ -161,7 +279,13 @@ pub struct Question {
     pub facts: Vec<Fact>,
     pub related: Vec<Spanned<String>>,
     pub cautions: Vec<Spanned<String>>,
+    /// What the question is about, for its comparison table; by default the site's.
+    pub subject: Option<String>,
     pub reviewed: Review,
+    /// Care cards: when and where to get help.
+    pub get_help: Vec<CareCard>,
+    /// Page history, as the editor wrote it.
+    pub changes: Vec<Change>,
     pub cost: Option<Cost>,
     pub comparison: Option<Comparison>,
     pub timeline: Option<Timeline>,
@@ -183,8 +307,27 @@ pub struct Allow {
 #[derive(Clone, Debug)]
 pub struct Review {
     pub on: Spanned<Date>,
-    pub by: String,
+    /// Reviewer ids, or (written as one plain value that names no reviewer
+    /// file) a name, as sites wrote before reviewers had files.
+    pub by: Reviewers,
     pub next: Option<Spanned<Date>>,
+    /// A clinical review recorded apart from the latest review.
+    pub clinical: Option<ClinicalReview>,
+}
+
+/// Who reviewed an answer, as written: `by: [jane-doe]` or `by: jane-doe`.
+#[derive(Clone, Debug, Default)]
+pub struct Reviewers {
+    pub entries: Vec<Spanned<String>>,
+    /// Written as one value rather than a list: it may be a plain name.
+    pub single: bool,
+}
+
+/// `reviewed.clinical`: the latest review by a clinician.
+#[derive(Clone, Debug)]
+pub struct ClinicalReview {
+    pub on: Spanned<Date>,
+    pub by: Reviewers,
 }
 
 /// A claim in our words, backed by verbatim quotes.
@@ -317,11 +460,12 @@ pub struct Caution {
     pub severity: Severity,
     pub message: Markdown,
     pub quotes: Vec<Quote>,
+    pub get_help: Vec<CareCard>,
     pub allow: Vec<Allow>,
 }
 
 /// How serious a caution is. Shown as a word, never by colour alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Info,
     Warning,
@@ -353,4 +497,67 @@ pub struct Page {
     pub origin: Origin,
     pub title: String,
     pub body: Markdown,
+}
+
+/// What kind of source something is: a reader weighs a guideline and a
+/// forum post differently, so every quote says which it comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceType {
+    Guideline,
+    SystematicReview,
+    Study,
+    ProfessionalBody,
+    Government,
+    News,
+    Commercial,
+    PatientReviews,
+    Forum,
+    Unknown,
+}
+
+impl SourceType {
+    pub const NAMES: [&'static str; 10] = [
+        "guideline",
+        "systematic-review",
+        "study",
+        "professional-body",
+        "government",
+        "news",
+        "commercial",
+        "patient-reviews",
+        "forum",
+        "unknown",
+    ];
+    pub const ALL: [SourceType; 10] = [
+        SourceType::Guideline,
+        SourceType::SystematicReview,
+        SourceType::Study,
+        SourceType::ProfessionalBody,
+        SourceType::Government,
+        SourceType::News,
+        SourceType::Commercial,
+        SourceType::PatientReviews,
+        SourceType::Forum,
+        SourceType::Unknown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// How a page names it, in plain words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SourceType::Guideline => "Clinical guideline",
+            SourceType::SystematicReview => "Systematic review",
+            SourceType::Study => "Research study",
+            SourceType::ProfessionalBody => "Professional body",
+            SourceType::Government => "Government or health service",
+            SourceType::News => "News article",
+            SourceType::Commercial => "Commercial website",
+            SourceType::PatientReviews => "Patient reviews",
+            SourceType::Forum => "Online forum",
+            SourceType::Unknown => "Source of unknown type",
+        }
+    }
 }

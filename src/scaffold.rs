@@ -40,6 +40,14 @@ archive: about-cited.txt
     ),
     ("content/sources/about-cited.txt", EXAMPLE_ARCHIVE),
     (
+        "content/reviewers/editorial-team.yaml",
+        "name: Editorial team
+role: Editors of this site
+kind: editorial
+team: true
+",
+    ),
+    (
         "content/topics/getting-started.yaml",
         "title: Getting started
 order: 1
@@ -64,7 +72,7 @@ facts:
 cautions: [quote-exactly]
 reviewed:
   on: {TODAY}
-  by: Editorial team
+  by: [editorial-team]
 ",
     ),
     (

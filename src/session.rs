@@ -112,7 +112,6 @@ impl Session {
         self.changed_since_last_build.sort();
         self.changed_since_last_build.dedup();
         loaded.changed = self.changed_since_last_build.clone();
-        #[cfg(debug_assertions)]
         panic_if_asked(&loaded);
         loaded
     }
@@ -201,6 +200,16 @@ impl Session {
                 return None; // It moved in the graph: other pages' lists change.
             }
             scope.entities.insert(id.to_string());
+            // Its reviewers' pages list it with its title and review date,
+            // and the get-help page shows its care cards under its title.
+            for q in [old, new] {
+                let reviewers = (q.reviewed.by.entries.iter())
+                    .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
+                scope.entities.extend(reviewers.map(|r| r.value.clone()));
+                if !q.get_help.is_empty() {
+                    scope.get_help = true;
+                }
+            }
             let cited = |q: &model::Question| -> Vec<String> {
                 link::question_quotes(q)
                     .map(|x| x.source.value.clone())
@@ -285,14 +294,14 @@ pub(crate) fn internal_error(
     }
 }
 
-/// The environment variable that makes a debug build of `cited` panic while
-/// building content that holds its value, so that tests can check that a
-/// bug is survived (reported as an internal error; `cited serve` keeps
-/// going). Release builds never read it.
-#[cfg(debug_assertions)]
+/// The environment variable that makes `cited` panic while building content
+/// that holds its value, so that tests can check that a bug is survived
+/// (reported as an internal error; `cited serve` keeps going). It is read in
+/// release builds too, because the test suite runs against the release
+/// binary (`cargo test --release`); it is unset in any real use, and a
+/// panic it causes is reported like any other bug, never a crash.
 const PANIC_FOR_TESTS: &str = "CITED_DEBUG_PANIC_ON";
 
-#[cfg(debug_assertions)]
 fn panic_if_asked(loaded: &load::Loaded) {
     let Some(marker) = std::env::var_os(PANIC_FOR_TESTS) else {
         return;

@@ -33,6 +33,17 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
         "partials/caution.html",
         include_str!("../templates/partials/caution.html"),
     ),
+    (
+        "partials/care-cards.html",
+        include_str!("../templates/partials/care-cards.html"),
+    ),
+    (
+        "partials/reviewers.html",
+        include_str!("../templates/partials/reviewers.html"),
+    ),
+    ("reviewer.html", include_str!("../templates/reviewer.html")),
+    ("get-help.html", include_str!("../templates/get-help.html")),
+    ("cautions.html", include_str!("../templates/cautions.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("question.html", include_str!("../templates/question.html")),
     ("topic.html", include_str!("../templates/topic.html")),

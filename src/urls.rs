@@ -36,6 +36,27 @@ const TEXT_DIRECTIVE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// What a page's address is encoded with inside the site's `feedback`
+/// address: everything but unreserved characters, so that it is one query
+/// value (or one path segment) whatever the page's address holds.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The site's `feedback` address for one page: `{url}` replaced by the
+/// page's absolute address, percent-encoded as one component (so a page's
+/// address can never add a recipient, a header or a query parameter). The
+/// rest was checked by `check` (an https or mailto address).
+pub fn feedback(template: &str, page: &str) -> String {
+    let encoded = utf8_percent_encode(page, COMPONENT).to_string();
+    let filled = template.replace("{url}", &encoded);
+    // Spaces and other characters a link may not hold, as the url crate
+    // writes them; a template it cannot read is left as written.
+    Url::parse(&filled).map_or(filled, String::from)
+}
+
 /// The site's root and everything built on it. Made only from a `base_url`
 /// that passed [`SiteUrls::new`]: an absolute http(s) URL with a host, no
 /// user name, query or fragment, in its normal form, its path ending in `/`.
@@ -56,6 +77,10 @@ pub enum Section {
     Feed,
     Sitemap,
     NotFound,
+    /// Every care card of the site: when to get help.
+    GetHelp,
+    /// Every caution of the site.
+    Cautions,
 }
 
 /// Why a `base_url` cannot be the address of a site: which rule it breaks,
@@ -223,6 +248,7 @@ impl SiteUrls {
             Kind::Question => self.folder(&["questions", id]),
             Kind::Caution => self.folder(&["cautions", id]),
             Kind::Page => self.folder(&[id]),
+            Kind::Reviewer => self.folder(&["reviewers", id]),
             Kind::Glossary => {
                 let mut url = self.folder(&["glossary"]);
                 url.set_fragment(Some(id));
@@ -248,6 +274,8 @@ impl SiteUrls {
             Section::Feed => self.file(&["feed.xml"]),
             Section::Sitemap => self.file(&["sitemap.xml"]),
             Section::NotFound => self.file(&["404.html"]),
+            Section::GetHelp => self.folder(&["get-help"]),
+            Section::Cautions => self.folder(&["cautions"]),
         };
         root_relative(&url)
     }
@@ -455,6 +483,12 @@ mod tests {
             "/kitchen/questions/cost/"
         );
         assert_eq!(site.entity(Kind::Page, "about"), "/kitchen/about/");
+        assert_eq!(
+            site.entity(Kind::Reviewer, "jane-doe"),
+            "/kitchen/reviewers/jane-doe/"
+        );
+        assert_eq!(site.section(Section::GetHelp), "/kitchen/get-help/");
+        assert_eq!(site.section(Section::Cautions), "/kitchen/cautions/");
         assert_eq!(
             site.entity(Kind::Glossary, "crumb"),
             "/kitchen/glossary/#crumb"
@@ -690,5 +724,25 @@ mod tests {
         let error = SiteUrls::new("https://example.org/?a").unwrap_err();
         assert!(error.message().contains("query"));
         assert_eq!(error.help(), "write `base_url: https://example.org/`");
+    }
+
+    #[test]
+    fn a_feedback_address_carries_the_page_address_as_one_value() {
+        let link = feedback(
+            "mailto:editor@example.org?subject=Problem with {url}",
+            "https://example.org/q/a&cc=x@evil.example/?b=1#c",
+        );
+        let parsed = Url::parse(&link).unwrap();
+        assert_eq!(parsed.scheme(), "mailto");
+        assert_eq!(parsed.path(), "editor@example.org");
+        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            [(
+                "subject".to_string(),
+                "Problem with https://example.org/q/a&cc=x@evil.example/?b=1#c".to_string()
+            )]
+        );
+        assert_eq!(parsed.fragment(), None);
     }
 }

@@ -159,7 +159,8 @@ fn builds_every_kind_of_page() {
         assert_eq!(select(&html, "main#main").len(), 1, "{page}: main landmark");
     }
     assert!(site.out.join("404.html").is_file());
-    assert_eq!(site.report.pages, 21);
+    // 21 pages, and the get-help, safety-notes and two reviewers' pages.
+    assert_eq!(site.report.pages, 25);
 }
 
 #[test]
@@ -222,12 +223,17 @@ fn question_page_shows_answer_links_and_review() {
     assert_eq!(texts(&html, ".caution .caution-label"), ["! Danger"]);
     assert_eq!(texts(&html, ".caution .caution-title"), ["Hot ovens burn"]);
     // Review dates: next due defaults to `on` + review.max_age_days.
-    let review = texts(&html, ".review dd");
-    assert!(
-        review[0].starts_with("2026-01-15 by Editorial team"),
+    let review = texts(&html, ".review .reviewed-by");
+    assert_eq!(
+        review.last().map(String::as_str),
+        Some("Reviewed by Jane Crust, Consultant baker, on January 15, 2026."),
         "{review:?}"
     );
-    assert!(review[1].starts_with("2027-01-15"), "{review:?}");
+    let due: Vec<&str> = select(&html, ".review .next-review time")
+        .iter()
+        .filter_map(|t| t.value().attr("datetime"))
+        .collect();
+    assert_eq!(due, ["2027-01-15"]);
     // The timeline is an ordered list.
     assert_eq!(
         texts(&html, ".timeline-steps li"),
@@ -286,7 +292,7 @@ fn cost_and_comparison_are_accessible_tables() {
     assert_eq!(texts(&html, ".comparison caption").len(), 1);
     assert_eq!(
         texts(&html, ".comparison th[scope=col]"),
-        ["Aspect", "This treatment", "Yeast bread"]
+        ["Aspect", "Sourdough", "Yeast bread"]
     );
     assert_eq!(
         texts(&html, ".comparison tbody th[scope=row]"),
@@ -927,7 +933,7 @@ fn build_prints_a_summary_and_garbage_never_panics() {
         .unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("Built 21 pages"), "{stderr}");
+    assert!(stderr.contains("Built 25 pages"), "{stderr}");
 
     std::fs::write(site.path().join(Q), [0xff, 0xfe, 0x00, 0x41]).unwrap();
     std::fs::write(

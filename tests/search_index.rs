@@ -7,9 +7,13 @@ use std::path::Path;
 use std::process::Command;
 
 use cited::search::{
-    IndexFile, RESULTS_PER_PAGE, SearchDocument, build_index, query, query_traced, stem,
-    synthetic_documents, words,
+    IndexFile, RESULTS_PER_PAGE, SearchDocument, build_index, query, query_traced, stem, words,
 };
+
+// Made-up documents at scale, shared with `examples/search_bench.rs`.
+#[path = "support/synthetic_search.rs"]
+mod synthetic_search;
+use synthetic_search::synthetic_documents;
 
 fn doc(url: &str, title: &str, section: &str, text: &str) -> SearchDocument {
     SearchDocument {
@@ -262,6 +266,36 @@ fn builds_are_byte_identical_whatever_the_input_order() {
 
     let synthetic = synthetic_documents(3000, 7);
     assert_eq!(build_index(&synthetic), build_index(&synthetic));
+}
+
+/// The made-up documents are a test and benchmark tool (in `tests/support/`),
+/// not part of the library a site is built with: no file of `src/` may
+/// define or export them.
+#[test]
+fn the_synthetic_generator_is_no_part_of_the_library() {
+    fn visit(folder: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let named = path.file_stem().is_some_and(|s| s == "synthetic");
+                if named || text.contains("synthetic_documents") || text.contains("mod synthetic") {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(
+        found.is_empty(),
+        "the library holds the generator: {found:?}"
+    );
 }
 
 #[test]

@@ -957,3 +957,158 @@ fn the_reload_channel_outlives_the_timeout_for_idle_connections() {
     events.wait_for("reload", CHANGE_DEADLINE);
     assert!(server.get(QUESTION_URL).body.contains("marker LNG"));
 }
+
+/// Every file under `folder`, relative paths with their bytes.
+fn files_under(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(folder).unwrap().display().to_string();
+                found.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found
+}
+
+/// The quote picker's text: the preview serves each source's archive text,
+/// exactly as quotes are matched against it (not the file as saved: here a
+/// web page's main text), from a path of its own; the source page carries
+/// the hook the picker finds; nothing else under `/__cited/` comes from the
+/// built folder; and a published build holds none of it.
+#[test]
+fn the_preview_serves_archive_texts_for_the_quote_picker_and_a_build_holds_none() {
+    let site = Site::new();
+    let page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources/health-page.html");
+    std::fs::copy(&page, site.path("content/sources/health-page.html")).unwrap();
+    site.write(
+        "content/sources/burns-page.yaml",
+        "title: A health page about burns\narchive: health-page.html\n",
+    );
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    for id in ["web-excerpts", "burns-page"] {
+        let Ok(expected) = cited::sources::text(site.root.path(), id) else {
+            panic!("{id} has an archive text");
+        };
+        let served = server.get(&format!("/__cited/sources/{id}.txt"));
+        assert_eq!(served.status, 200, "{id}: {}", server.log());
+        assert_eq!(served.header("content-type"), "text/plain; charset=utf-8");
+        assert_eq!(served.header("x-content-type-options"), "nosniff");
+        assert_eq!(served.body, expected, "{id}: the exact archive text");
+
+        let source_page = server.get(&format!("/sources/{id}/"));
+        let html = scraper::Html::parse_document(&source_page.body);
+        let hook = scraper::Selector::parse("[data-cited-source]").unwrap();
+        let hooks: Vec<_> = html
+            .select(&hook)
+            .map(|e| e.value().attr("data-cited-source").unwrap().to_string())
+            .collect();
+        assert_eq!(hooks, [id], "the picker's hook on {id}'s page");
+    }
+    let raw_html = std::fs::read_to_string(site.path("content/sources/health-page.html")).unwrap();
+    assert_ne!(
+        server.get("/__cited/sources/burns-page.txt").body,
+        raw_html,
+        "the text, not the saved page"
+    );
+
+    let script = server.get("/__cited/picker.js");
+    assert_eq!(script.status, 200);
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    let style = server.get("/__cited/picker.css");
+    assert_eq!(style.status, 200);
+    assert!(style.header("content-type").starts_with("text/css"));
+
+    // Only the preview's own routes answer under /__cited/: a file put
+    // there in the built folder is not served, and names that are not a
+    // source's are not found.
+    let served = site.served_folder();
+    std::fs::write(served.join("__cited/planted.txt"), "PLANTED").unwrap();
+    std::fs::write(served.join("__cited/sources/planted.txt"), "PLANTED").unwrap();
+    std::fs::write(served.join("planted.txt"), "PLANTED").unwrap();
+    assert_eq!(server.get("/planted.txt").body, "PLANTED", "a site file");
+    for path in [
+        "/__cited/planted.txt",
+        "/__cited/sources/",
+        "/__cited/sources/no-such-source.txt",
+        "/__cited/sources/WEB-EXCERPTS.txt",
+        "/__cited/sources/web-excerpts",
+        "/__cited/sources/web-excerpts.txt/",
+        "/__cited/sources/..%2Fplanted.txt",
+        "/__cited/sources/%2e%2e/planted.txt",
+        "/__cited/sources/web-excerpts.yaml",
+        "/__cited/",
+        "/__cited",
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 404, "{path}");
+        assert!(!response.body.contains("PLANTED"), "{path}");
+    }
+
+    // An edit of the archive is served once built.
+    let archive = site.read("content/sources/web-excerpts.txt");
+    site.write(
+        "content/sources/web-excerpts.txt",
+        &format!("{archive}\nA new paragraph that says marker PICKER-QX plainly.\n"),
+    );
+    events.wait_for("reload", CHANGE_DEADLINE);
+    eventually(CHANGE_DEADLINE, "the edited archive text", || {
+        server
+            .get("/__cited/sources/web-excerpts.txt")
+            .body
+            .contains("marker PICKER-QX")
+    });
+    // An edit of a question rebuilds only the pages it shows on, in place:
+    // the archive texts stay, and stay current.
+    replace_summary(
+        &site,
+        "Home rollers can hurt your skin, says marker PICKER-QY.",
+    );
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker PICKER-QY"));
+    let after_scoped = server.get("/__cited/sources/web-excerpts.txt");
+    assert_eq!(after_scoped.status, 200);
+    assert!(after_scoped.body.contains("marker PICKER-QX"));
+
+    // The published build: no preview file, hook, script or mention.
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new(env!("CARGO_BIN_EXE_cited"))
+        .args(["build", "--root"])
+        .arg(site.root.path())
+        .arg("--out")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let published = files_under(&out.path().join("site"));
+    assert!(
+        published
+            .iter()
+            .any(|(path, _)| path == "sources/burns-page/index.html")
+    );
+    for (path, bytes) in &published {
+        assert!(!path.contains("__cited"), "{path}");
+        let text = String::from_utf8_lossy(bytes);
+        // The new paragraph is quoted nowhere: only the picker showed it.
+        for trace in [
+            "__cited",
+            "data-cited-source",
+            "cited-picker",
+            "marker PICKER-QX",
+        ] {
+            assert!(!text.contains(trace), "{path} holds {trace}");
+        }
+    }
+}

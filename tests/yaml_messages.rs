@@ -81,7 +81,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a tab after spaces indents a field (the parser blames the line above)",
-        &[("  by: Editorial team", "  \tby: Editorial team")],
+        &[("  by: [jane-crust]", "  \tby: [jane-crust]")],
         "tab-indent",
         (19, 3),
         &["indented with a tab"],
@@ -231,7 +231,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a field indented less than the fields of its block",
-        &[("  by: Editorial team", " by: Editorial team")],
+        &[("  by: [jane-crust]", " by: [jane-crust]")],
         "yaml-syntax",
         (19, 2),
         &["1 space"],
@@ -280,7 +280,7 @@ const CASES: &[Case] = &[
     ),
     question(
         "a list item where a field was expected",
-        &[("  by: Editorial team", "  - by: Editorial team")],
+        &[("  by: [jane-crust]", "  - by: [jane-crust]")],
         "yaml-syntax",
         (19, 3),
         &["list item"],
@@ -541,6 +541,9 @@ const CASES: &[Case] = &[
         "an unclosed `[` at the end of the file",
         &[
             ("related: [does-bread-go-stale]\n", ""),
+            // The care cards and history after the timeline go, so that the
+            // `[` is on the file's last line.
+            (CARE_CARDS_AND_HISTORY, ""),
             (
                 "bake the loaf.\"\n",
                 "bake the loaf.\"\nrelated: [does-bread-go-stale\n",
@@ -814,7 +817,7 @@ const CASES: &[Case] = &[
     question(
         "text where a block of fields is expected",
         &[(
-            "reviewed:\n  on: 2026-01-15\n  by: Editorial team",
+            "reviewed:\n  on: 2026-01-15\n  by: [jane-crust]",
             "reviewed: 2026-01-15",
         )],
         "wrong-type",
@@ -1367,20 +1370,16 @@ fn a_tab_is_shown_and_underlined() {
     common::copy_dir(&fixture(), site.path());
     let path = site.path().join(QUESTION);
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(
-        &path,
-        text.replacen("  by: Editorial", "  \tby: Editorial", 1),
-    )
-    .unwrap();
+    std::fs::write(&path, text.replacen("  by: [jane", "  \tby: [jane", 1)).unwrap();
     let report = cited::check(site.path(), date(2026, 2, 1));
     let out = report.diagnostics.render(&report.files, false);
     let lines: Vec<&str> = out.lines().collect();
     let source = lines
         .iter()
-        .position(|l| l.contains("by: Editorial team"))
+        .position(|l| l.contains("by: [jane-crust]"))
         .unwrap_or_else(|| panic!("no source line in:\n{out}"));
     assert!(
-        lines[source].ends_with("│   →by: Editorial team"),
+        lines[source].ends_with("│   →by: [jane-crust]"),
         "the tab is not shown as →:\n{out}"
     );
     let arrow = lines[source].chars().position(|c| c == '→').unwrap();
@@ -1479,3 +1478,17 @@ fn any_slip_is_reported_without_a_panic() {
         let _ = report.diagnostics.render(&report.files, false);
     });
 }
+
+/// What the valid fixture's how-long-to-rise.yaml holds after its timeline.
+const CARE_CARDS_AND_HISTORY: &str = "get_help:
+  - level: non-urgent
+    when: [the dough has not risen after a day]
+  - level: urgent
+    when: [the starter smells of nail varnish, the dough is pink or orange]
+    action: Throw it away and ask a baker today
+changes:
+  - on: 2026-01-15
+    what: Added when to get help.
+  - on: 2025-12-01
+    what: First published.
+";

@@ -117,8 +117,9 @@ mod tests {
                 value: date(2026, 1, 15),
                 span: Default::default(),
             },
-            by: "Editorial team".into(),
+            by: Default::default(),
             next: None,
+            clinical: None,
         };
         assert_eq!(due_date(&review, 365).0, date(2027, 1, 15));
         for days in [10_000_000, i64::MAX, 7_304_484] {

@@ -14,11 +14,16 @@
 //! - [`evidence`]: the site's own words held to its quotes (numbers,
 //!   qualifiers, claim words), with the allowances editors wrote;
 //! - [`duplicates`]: questions that ask much the same;
+//! - [`review`]: reviewers named, clinical reviews where the site needs them;
+//! - [`care_cards`]: care cards where the site requires them, reviewed;
+//! - [`source_quality`]: claims resting only on sources the site does not
+//!   accept alone;
 //! - [`wording`]: summary length and reading level.
 //!
 //! Every problem is reported with the position of the value at fault. This
 //! stage reads the model and never changes it.
 
+pub mod care_cards;
 pub mod dates;
 pub mod duplicates;
 pub mod evidence;
@@ -28,7 +33,9 @@ pub mod quote_messages;
 pub mod quotes;
 pub mod readability;
 pub mod references;
+pub mod review;
 pub mod settings;
+pub mod source_quality;
 pub mod sources;
 pub mod wording;
 
@@ -139,6 +146,9 @@ fn question(
         evidence::numbers::cost_order(file, cost, out);
     }
     dates::review(ctx, file, &q.reviewed, out);
+    review::question(ctx, q, out);
+    care_cards::question(ctx, q, out);
+    source_quality::question(ctx, q, out);
     markdown_fields::check(ctx, file, &q.answer, out);
     wording::summary(file, &q.summary, out);
     wording::reading_level(ctx, file, q, out);
@@ -153,6 +163,10 @@ pub struct Context<'a> {
     pub today: Date,
     /// Every id, with its kind and its title.
     pub entities: HashMap<&'a str, (Kind, &'a str)>,
+    /// The site's reviewers, by id.
+    pub reviewers: HashMap<&'a str, &'a Reviewer>,
+    /// The site's sources, by id.
+    pub sources: HashMap<&'a str, &'a Source>,
     /// Per source with a readable archive, the verdict on each of its quotes
     /// (by the quote's text as written).
     verdicts: HashMap<&'a str, Option<HashMap<&'a str, Verdict>>>,
@@ -164,6 +178,9 @@ pub struct Context<'a> {
 pub struct Settings {
     pub max_age_days: i64,
     pub max_grade: Option<f64>,
+    pub max_smog: Option<f64>,
+    /// `review.require_clinical`.
+    pub require_clinical: bool,
     pub evidence: evidence::Settings,
 }
 
@@ -179,7 +196,10 @@ impl<'a> Context<'a> {
             )
             .chain((content.cautions.iter()).map(|e| (&e.origin, Kind::Caution, e.title.as_str())))
             .chain((content.glossary.iter()).map(|e| (&e.origin, Kind::Glossary, e.term.as_str())))
-            .chain((content.pages.iter()).map(|e| (&e.origin, Kind::Page, e.title.as_str())));
+            .chain((content.pages.iter()).map(|e| (&e.origin, Kind::Page, e.title.as_str())))
+            .chain(
+                (content.reviewers.iter()).map(|e| (&e.origin, Kind::Reviewer, e.name.as_str())),
+            );
         for (origin, kind, title) in origins {
             entities.insert(origin.id.as_str(), (kind, title));
         }
@@ -189,12 +209,24 @@ impl<'a> Context<'a> {
             files,
             today,
             entities,
+            reviewers: review::reviewers_by_id(content),
+            sources: content
+                .sources
+                .iter()
+                .map(|s| (s.origin.id.as_str(), s))
+                .collect(),
             verdicts: verdicts(content),
             settings: Settings {
                 max_age_days: review_max_age_days(site),
                 max_grade: site
                     .and_then(|s| s.readability_max_grade.as_ref())
                     .map(|g| g.value),
+                max_smog: site
+                    .and_then(|s| s.readability_max_smog.as_ref())
+                    .map(|g| g.value),
+                require_clinical: site
+                    .and_then(|s| s.require_clinical_review.as_ref())
+                    .is_some_and(|on| on.value),
                 evidence: evidence::Settings::of(content),
             },
         }

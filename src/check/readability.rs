@@ -1,45 +1,101 @@
-//! Reading level: the Flesch-Kincaid grade of a text.
+//! Reading level: the Flesch-Kincaid grade and the SMOG grade of a text.
 //!
 //! Patients read these pages; the grade tells an editor when an answer has
-//! drifted into jargon. Syllables are counted with the usual vowel-group
-//! heuristic, which is what readability tools do; it is an estimate, so it
-//! only ever produces warnings.
+//! drifted into jargon. SMOG (McLaughlin, 1969) is the measure
+//! health-literacy guidance prefers for patient materials, Flesch-Kincaid
+//! the most widely known: both are worked out in one pass over the words.
+//! Syllables are counted with the usual vowel-group heuristic, which is
+//! what readability tools do; it is an estimate, so it only ever produces
+//! warnings, and editors see grades as whole numbers.
+
+/// The counts both formulas are made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counts {
+    pub words: usize,
+    pub syllables: usize,
+    pub sentences: usize,
+    /// Words of three syllables or more, for SMOG.
+    pub polysyllables: usize,
+}
+
+impl Counts {
+    /// Counts the words, sentences and syllables of `text`.
+    pub fn of(text: &str) -> Counts {
+        let mut counts = Counts::default();
+        let mut in_sentence = false;
+        // Bytes, not chars: this runs over every word of every answer, and the
+        // only characters that matter (letters, digits, . ! ?) are ASCII.
+        for token in text.split_ascii_whitespace() {
+            if token.bytes().any(|b| b.is_ascii_alphanumeric()) || !token.is_ascii() {
+                counts.words += 1;
+                let syllables = syllable_count(token);
+                counts.syllables += syllables;
+                if syllables >= 3 {
+                    counts.polysyllables += 1;
+                }
+                in_sentence = true;
+            }
+            let ends_sentence = matches!(
+                token.as_bytes(),
+                [.., b'.' | b'!' | b'?'] | [.., b'.' | b'!' | b'?', b')' | b'"']
+            );
+            if ends_sentence {
+                if in_sentence {
+                    counts.sentences += 1;
+                }
+                in_sentence = false;
+            }
+        }
+        if in_sentence {
+            counts.sentences += 1;
+        }
+        counts
+    }
+
+    /// Adds another text's counts: the grade of a page is that of all its text.
+    pub fn add(&mut self, other: Counts) {
+        self.words += other.words;
+        self.syllables += other.syllables;
+        self.sentences += other.sentences;
+        self.polysyllables += other.polysyllables;
+    }
+
+    /// Flesch-Kincaid grade level, or `None` for text without words.
+    pub fn flesch_kincaid(&self) -> Option<f64> {
+        if self.words == 0 {
+            return None;
+        }
+        let grade = 0.39 * (self.words as f64 / self.sentences.max(1) as f64)
+            + 11.8 * (self.syllables as f64 / self.words as f64)
+            - 15.59;
+        Some((grade * 10.0).round() / 10.0)
+    }
+
+    /// SMOG grade, or `None` for text without words. The formula is made
+    /// for 30 sentences; shorter texts are scaled to 30, as is usual.
+    pub fn smog(&self) -> Option<f64> {
+        if self.words == 0 {
+            return None;
+        }
+        let per_30 = self.polysyllables as f64 * 30.0 / self.sentences.max(1) as f64;
+        let grade = 1.0430 * per_30.sqrt() + 3.1291;
+        Some((grade * 10.0).round() / 10.0)
+    }
+}
 
 /// Flesch-Kincaid grade level, or `None` for text without words.
 pub fn flesch_kincaid_grade(text: &str) -> Option<f64> {
-    let mut words = 0usize;
-    let mut syllables = 0usize;
-    let mut sentences = 0usize;
-    let mut in_sentence = false;
-    // Bytes, not chars: this runs over every word of every answer, and the
-    // only characters that matter (letters, digits, . ! ?) are ASCII.
-    for token in text.split_ascii_whitespace() {
-        if token.bytes().any(|b| b.is_ascii_alphanumeric()) || !token.is_ascii() {
-            words += 1;
-            syllables += syllable_count(token);
-            in_sentence = true;
-        }
-        let ends_sentence = matches!(
-            token.as_bytes(),
-            [.., b'.' | b'!' | b'?'] | [.., b'.' | b'!' | b'?', b')' | b'"']
-        );
-        if ends_sentence {
-            if in_sentence {
-                sentences += 1;
-            }
-            in_sentence = false;
-        }
-    }
-    if in_sentence {
-        sentences += 1;
-    }
-    if words == 0 {
-        return None;
-    }
-    let grade = 0.39 * (words as f64 / sentences.max(1) as f64)
-        + 11.8 * (syllables as f64 / words as f64)
-        - 15.59;
-    Some((grade * 10.0).round() / 10.0)
+    Counts::of(text).flesch_kincaid()
+}
+
+/// SMOG grade, or `None` for text without words.
+pub fn smog_grade(text: &str) -> Option<f64> {
+    Counts::of(text).smog()
+}
+
+/// A grade as editors see it: a whole school grade, never below 1.
+pub fn whole_grade(grade: f64) -> i64 {
+    (grade.round() as i64).max(1)
 }
 
 /// Vowel groups, less a silent final "e", at least one. Counts the letters
@@ -97,5 +153,29 @@ mod tests {
         assert!(simple < 3.0, "{simple}");
         assert!(hard > 15.0, "{hard}");
         assert_eq!(flesch_kincaid_grade("  "), None);
+    }
+
+    #[test]
+    fn smog_counts_words_of_three_syllables_or_more() {
+        // No polysyllables: SMOG's constant alone.
+        assert_eq!(
+            smog_grade("The cat sat on the mat. It was a good day."),
+            Some(3.1)
+        );
+        // Ten sentences, each with two words of three syllables: 60 per 30
+        // sentences, so 1.043 * sqrt(60) + 3.1291 = 11.2.
+        let text = "Beautiful elephants walk. ".repeat(10);
+        assert_eq!(smog_grade(&text), Some(11.2));
+        assert_eq!(smog_grade(" "), None);
+        // Counts of two texts add up to those of both.
+        let (a, b) = (
+            "One short line.",
+            "Another considerably longer sentence here.",
+        );
+        let mut sum = Counts::of(a);
+        sum.add(Counts::of(b));
+        assert_eq!(sum, Counts::of(&format!("{a} {b}")));
+        assert_eq!(whole_grade(0.2), 1);
+        assert_eq!(whole_grade(7.5), 8);
     }
 }

@@ -60,7 +60,97 @@ pub fn check(ctx: &Context, site: &Site, out: &mut Diagnostics) {
                 .help("patient information is usually written for grade 6 to 8"),
         );
     }
+    if let Some(smog) = &site.readability_max_smog
+        && !(smog.value > 0.0 && smog.value.is_finite())
+    {
+        out.push(
+            Diagnostic::error(Code::BadSetting, file, Some(smog.span))
+                .message("`readability.max_smog` must be a positive school grade")
+                .help("patient information is usually written for a SMOG grade of 9 or below"),
+        );
+    }
+    if let Some(feedback) = &site.feedback
+        && let Err(why) = feedback_address(feedback)
+    {
+        out.push(
+            Diagnostic::error(Code::BadSetting, file, Some(feedback.span))
+                .message(format!("`feedback` cannot be a link: {why}"))
+                .help(
+                    "write an `https:` address or a `mailto:` address, with `{url}` where the \
+                     page's address goes, e.g. `feedback: \"mailto:editor@example.org?subject=Problem with {url}\"`",
+                ),
+        );
+    }
+    if let Some(publisher) = &site.publisher {
+        if let Some(url) = &publisher.url
+            && !is_web_address(url)
+        {
+            out.push(
+                Diagnostic::error(Code::BadSetting, file, Some(url.span))
+                    .message("`publisher.url` is not an absolute http or https address")
+                    .help("give the address of the publisher's contact page as a browser shows it"),
+            );
+        }
+        if let Some(email) = &publisher.email
+            && !is_email(email)
+        {
+            out.push(
+                Diagnostic::error(Code::BadSetting, file, Some(email.span))
+                    .message(format!(
+                        "`publisher.email` `{}` is not an email address",
+                        email.value
+                    ))
+                    .help("write the address alone, e.g. `email: editor@example.org`"),
+            );
+        }
+    }
+    for topic in &site.get_help.require_for_topics {
+        super::references::reference(
+            ctx,
+            file,
+            topic,
+            crate::model::Kind::Topic,
+            "topic in `get_help.require_for_topics`",
+            out,
+        );
+    }
     ctx.settings.evidence.report_problems(file, out);
+}
+
+/// An absolute http(s) URL with a host, nothing else.
+fn is_web_address(text: &str) -> bool {
+    url::Url::parse(text).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str().is_some_and(|h| !h.is_empty())
+            && !text.chars().any(char::is_whitespace)
+    })
+}
+
+/// One plain address: something@host, no spaces, no `mailto:`.
+fn is_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(user), Some(host), None)
+        if !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.'))
+        && !text.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ':' | '?')
+        })
+}
+
+/// Whether `feedback` can be made into a link: an https or mailto address
+/// once `{url}` is filled in. Why not, in plain words.
+pub fn feedback_address(template: &str) -> Result<(), String> {
+    let sample = template.replace("{url}", "https://example.org/page/");
+    let Ok(url) = url::Url::parse(&sample) else {
+        return Err("it is not an address".into());
+    };
+    match url.scheme() {
+        "https" | "http" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        "mailto" if url.path().contains('@') => Ok(()),
+        "mailto" => Err("the `mailto:` address has no `@`".into()),
+        other => Err(format!(
+            "`{other}:` addresses are not allowed (only https and mailto)"
+        )),
+    }
 }
 
 /// Why a `language` is refused, in plain words.

@@ -26,24 +26,75 @@ pub fn summary(file: &Path, summary: &Spanned<String>, out: &mut Diagnostics) {
     }
 }
 
-/// The summary and the answer at or below the site's `readability.max_grade`.
+/// The question's own text (summary, answer, claims) at or below the
+/// site's targets: Flesch-Kincaid `readability.max_grade`, SMOG
+/// `readability.max_smog`. The message gives both grades, as whole school
+/// grades, of the own text and of the page as a whole (its quotes too,
+/// which an editor cannot reword, so they are reported, not held to the target).
 pub fn reading_level(ctx: &Context, file: &Path, q: &Question, out: &mut Diagnostics) {
-    let Some(max) = ctx.settings.max_grade else {
+    let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
+    if max_grade.is_none() && max_smog.is_none() {
+        return;
+    }
+    let title_of = |id: &str| ctx.entities.get(id).map(|(_, title)| title.to_string());
+    let own = page_counts(q, &title_of, false);
+    let (Some(grade), Some(smog)) = (own.flesch_kincaid(), own.smog()) else {
         return;
     };
-    for (field, text) in [("summary", &q.summary), ("answer", &q.answer)] {
-        let title_of = |id: &str| ctx.entities.get(id).map(|(_, title)| title.to_string());
-        let plain = markdown::to_plain_text(text, &title_of);
-        if let Some(grade) = readability::flesch_kincaid_grade(&plain)
-            && grade > max
-        {
-            out.push(
-                Diagnostic::warning(Code::ReadingLevel, file, Some(text.span))
-                    .message(format!("the {field} reads at grade {grade:.1}, above the site's {max}"))
-                    .help("use shorter sentences and everyday words; link medical words to the glossary"),
-            );
+    let above_grade = max_grade.is_some_and(|max| grade > max);
+    let above_smog = max_smog.is_some_and(|max| smog > max);
+    if !above_grade && !above_smog {
+        return;
+    }
+    let whole = page_counts(q, &title_of, true);
+    let targets: Vec<String> = [
+        max_grade.map(|m| format!("grade {m} (Flesch-Kincaid)")),
+        max_smog.map(|m| format!("SMOG {m}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let whole_text = match (whole.flesch_kincaid(), whole.smog()) {
+        (Some(g), Some(s)) => format!(
+            "; with its quotes, the page reads at grade {} (SMOG {})",
+            readability::whole_grade(g),
+            readability::whole_grade(s)
+        ),
+        _ => String::new(),
+    };
+    out.push(
+        Diagnostic::warning(Code::ReadingLevel, file, Some(q.answer.span))
+            .message(format!(
+                "this page's own text reads at grade {} (Flesch-Kincaid) and SMOG {}, above the \
+                 site's target of {}{whole_text}",
+                readability::whole_grade(grade),
+                readability::whole_grade(smog),
+                targets.join(" and "),
+            ))
+            .help("use shorter sentences and everyday words; link medical words to the glossary"),
+    );
+}
+
+/// The words of a question's page: its summary, answer and claims (the
+/// site's own text), and with `quotes`, the words of its quotes too.
+pub fn page_counts(
+    q: &Question,
+    title_of: &dyn Fn(&str) -> Option<String>,
+    quotes: bool,
+) -> readability::Counts {
+    let mut counts = readability::Counts::of(&q.summary);
+    counts.add(readability::Counts::of(&markdown::to_plain_text(
+        &q.answer, title_of,
+    )));
+    for fact in &q.facts {
+        counts.add(readability::Counts::of(&fact.claim));
+    }
+    if quotes {
+        for quote in crate::link::question_quotes(q) {
+            counts.add(readability::Counts::of(&quote.text));
         }
     }
+    counts
 }
 
 /// Sentences in a short text: a word ending in . ! or ? followed by a word

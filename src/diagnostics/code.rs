@@ -284,13 +284,41 @@ codes! {
         /// An answer is past its review date. Review it against its sources and
         /// update `reviewed.on`.
         ReviewOverdue = "review-overdue",
+        /// `reviewed.by` is a plain name, not the id of a reviewer file. It still
+        /// builds, but the page cannot say who the reviewer is or what they do:
+        /// create `content/reviewers/<id>.yaml` (`cited new reviewer <id>`) and
+        /// write its id in `by`.
+        ReviewerNameOnly = "reviewer-name-only",
+        /// `reviewed.clinical.by` names a reviewer whose `kind` is `editorial`. A
+        /// clinical review is one by a clinician: name a reviewer of kind
+        /// `clinical`, or record the review in `reviewed.by` instead.
+        NotAClinicalReviewer = "not-a-clinical-reviewer",
+        /// The site requires clinical review (`review.require_clinical: true`) and
+        /// this answer has none; its page says it has not been reviewed by a
+        /// clinician. Have a clinician review it and record it in `reviewed`.
+        NoClinicalReview = "no-clinical-review",
+        /// The site requires clinical review, and this answer carries a care card
+        /// (its own or a caution's) without a clinical review. Guidance on when to
+        /// get help must be checked by a clinician before it is published.
+        CareCardNotClinicallyReviewed = "care-card-not-clinically-reviewed",
+        /// The site requires a care card on this question (its topic is in
+        /// `get_help.require_for_topics`, or it carries a `danger` caution and
+        /// `get_help.require_for_danger` is true), and it has none. Add `get_help`
+        /// to the question or to one of its cautions.
+        MissingCareCard = "missing-care-card",
+        /// Every source of a claim is of a type the site does not accept on its
+        /// own (`evidence.warn_types`, e.g. commercial sites or forums); the page
+        /// says so next to the quotes. Back the claim with a better source too, or
+        /// reword it as what those sources report.
+        WeakEvidence = "weak-evidence",
     }
     "Wording" {
         /// A summary is more than one sentence or longer than 35 words. A summary
         /// is the short answer: one plain sentence.
         LongSummary = "long-summary",
-        /// Text reads above the site's target school grade
-        /// (`readability.max_grade`). Use shorter sentences and everyday words.
+        /// A page reads above the site's target school grade: Flesch-Kincaid
+        /// above `readability.max_grade`, or SMOG above `readability.max_smog`.
+        /// Use shorter sentences and everyday words.
         ReadingLevel = "reading-level",
     }
     "Building" {

@@ -86,11 +86,94 @@ impl FromNode for Review {
         let on = r.required(&f, "on");
         let by = r.required(&f, "by");
         let next = r.optional(&f, "next");
+        let clinical = r.optional(&f, "clinical");
         r.finish(f);
         Some(Review {
             on: on?,
             by: by?,
             next,
+            clinical,
+        })
+    }
+}
+
+impl FromNode for ClinicalReview {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::CLINICAL_REVIEW)?;
+        let on = r.required(&f, "on");
+        let by = r.required(&f, "by");
+        r.finish(f);
+        Some(ClinicalReview { on: on?, by: by? })
+    }
+}
+
+/// `by: [jane-doe, editorial-team]`, or one value: `by: jane-doe`, or a
+/// plain name as sites wrote before reviewers had files (`by: Editorial
+/// team`; `check` tells an id from a name).
+impl FromNode for Reviewers {
+    fn placeholder() -> Option<Self> {
+        Some(Reviewers::default())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.entries.iter().all(|e| e.value.trim().is_empty())
+    }
+
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        if matches!(node.value, super::yaml::Value::List(_)) {
+            let entries: Vec<Spanned<String>> = Vec::from_node(r, node)?;
+            return Some(Reviewers {
+                entries,
+                single: false,
+            });
+        }
+        let one: Spanned<String> = Spanned::from_node(r, node)?;
+        Some(Reviewers {
+            entries: vec![one],
+            single: true,
+        })
+    }
+}
+
+impl FromNode for CareCard {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::CARE_CARD)?;
+        let level = r.required(&f, "level").and_then(|word: Spanned<String>| {
+            let level = one_of(
+                r,
+                &word,
+                &CareLevel::NAMES,
+                &[
+                    CareLevel::NonUrgent,
+                    CareLevel::Urgent,
+                    CareLevel::Emergency,
+                ],
+            )?;
+            Some(Spanned {
+                value: level,
+                span: word.span,
+            })
+        });
+        let when = r.non_empty_list(&f, "when");
+        let action = r.optional(&f, "action");
+        r.finish(f);
+        Some(CareCard {
+            level: level?,
+            when: when?,
+            action,
+        })
+    }
+}
+
+impl FromNode for Change {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::CHANGE)?;
+        let on = r.required(&f, "on");
+        let what = r.required(&f, "what");
+        r.finish(f);
+        Some(Change {
+            on: on?,
+            what: what?,
         })
     }
 }
@@ -185,6 +268,7 @@ impl FromNode for Timeline {
 /// `review:` in the site settings.
 struct SiteReview {
     max_age_days: Option<Spanned<i64>>,
+    require_clinical: Option<Spanned<bool>>,
 }
 
 impl FromNode for SiteReview {
@@ -193,22 +277,65 @@ impl FromNode for SiteReview {
         // The default (the table's) is applied where it is used, so that a
         // diagnostic never points at a value the editor did not write.
         let max_age_days = r.optional(&f, "max_age_days");
+        let require_clinical = r.optional(&f, "require_clinical");
         r.finish(f);
-        Some(SiteReview { max_age_days })
+        Some(SiteReview {
+            max_age_days,
+            require_clinical,
+        })
     }
 }
 
 /// `readability:` in the site settings.
 struct SiteReadability {
     max_grade: Option<Spanned<f64>>,
+    max_smog: Option<Spanned<f64>>,
+    show: bool,
 }
 
 impl FromNode for SiteReadability {
     fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
         let f = r.fields(node, &schema::SITE_READABILITY)?;
         let max_grade = r.optional(&f, "max_grade");
+        let max_smog = r.optional(&f, "max_smog");
+        let show = r.defaulted(&f, "show");
         r.finish(f);
-        Some(SiteReadability { max_grade })
+        Some(SiteReadability {
+            max_grade,
+            max_smog,
+            show: show.unwrap_or(false),
+        })
+    }
+}
+
+impl FromNode for Publisher {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_PUBLISHER)?;
+        let name = r.required(&f, "name");
+        let url = r.optional(&f, "url");
+        let email = r.optional(&f, "email");
+        r.finish(f);
+        Some(Publisher {
+            name: name?,
+            url,
+            email,
+        })
+    }
+}
+
+impl FromNode for GetHelpSettings {
+    fn from_node(r: &mut Reader, node: &Node) -> Option<Self> {
+        let f = r.fields(node, &schema::SITE_GET_HELP)?;
+        let emergency_action = r.optional(&f, "emergency_action");
+        let require_for_topics = r.list(&f, "require_for_topics");
+        // As written (absent is the table's `false`), so a finding can name it.
+        let require_for_danger = r.optional(&f, "require_for_danger");
+        r.finish(f);
+        Some(GetHelpSettings {
+            emergency_action,
+            require_for_topics,
+            require_for_danger,
+        })
     }
 }
 
@@ -237,6 +364,11 @@ impl FromNode for EvidenceSettings {
                     one_of(r, &word, &schema::NUMBERS_IN_PROSE, &[false, true])
                 });
         let claim_words_in_answers = r.defaulted(&f, "claim_words_in_answers");
+        let warn_type_words: Vec<Spanned<String>> = r.list(&f, "warn_types");
+        let warn_types = warn_type_words
+            .iter()
+            .filter_map(|word| one_of(r, word, &SourceType::NAMES, &SourceType::ALL))
+            .collect();
         let qualifiers: Option<SiteQualifiers> = r.optional(&f, "qualifiers");
         r.finish(f);
         let (qualifiers_add, qualifiers_remove) =
@@ -246,6 +378,7 @@ impl FromNode for EvidenceSettings {
             qualifiers_remove,
             numbers_in_prose_are_errors: numbers_are_errors.unwrap_or(false),
             claim_words_in_answers: claim_words_in_answers.unwrap_or(false),
+            warn_types,
         })
     }
 }
@@ -280,7 +413,17 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
     let readability: Option<SiteReadability> = r.optional(&f, "readability");
     let limits: Option<SiteLimits> = r.optional(&f, "limits");
     let evidence: Option<EvidenceSettings> = r.optional(&f, "evidence");
+    let subject = r.optional(&f, "subject");
+    let publisher = r.optional(&f, "publisher");
+    let feedback = r.optional(&f, "feedback");
+    let get_help: Option<GetHelpSettings> = r.optional(&f, "get_help");
     r.finish(f);
+    let (review_max_age_days, require_clinical_review) = review
+        .map(|r| (r.max_age_days, r.require_clinical))
+        .unwrap_or_default();
+    let (readability_max_grade, readability_max_smog, readability_show) = readability
+        .map(|r| (r.max_grade, r.max_smog, r.show))
+        .unwrap_or_default();
     Some(Site {
         origin,
         title: title?,
@@ -291,10 +434,17 @@ pub fn site(r: &mut Reader, node: &Node, origin: Origin) -> Option<Site> {
             value: String::new(),
             span: Default::default(),
         }),
-        review_max_age_days: review.and_then(|r| r.max_age_days),
-        readability_max_grade: readability.and_then(|r| r.max_grade),
+        review_max_age_days,
+        require_clinical_review,
+        readability_max_grade,
+        readability_max_smog,
+        readability_show,
         limits: limits.map(|l| l.0).unwrap_or_default(),
         evidence: evidence.unwrap_or_default(),
+        get_help: get_help.unwrap_or_default(),
+        publisher,
+        feedback,
+        subject,
     })
 }
 
@@ -302,7 +452,13 @@ pub fn source(r: &mut Reader, node: &Node, origin: Origin) -> Option<Source> {
     let f = r.fields(node, &schema::SOURCE)?;
     let title = r.required(&f, "title");
     let archive = r.required(&f, "archive");
+    let source_type = r
+        .defaulted(&f, "type")
+        .and_then(|word: Spanned<String>| one_of(r, &word, &SourceType::NAMES, &SourceType::ALL));
     let publisher = r.optional(&f, "publisher");
+    let author = r.optional(&f, "author");
+    let conflicts = r.optional(&f, "conflicts");
+    let notes = r.optional(&f, "notes");
     let url = r.optional(&f, "url");
     let published = r.optional(&f, "published");
     let accessed = r.optional(&f, "accessed");
@@ -311,6 +467,10 @@ pub fn source(r: &mut Reader, node: &Node, origin: Origin) -> Option<Source> {
         origin,
         title: title?,
         publisher,
+        author,
+        source_type: source_type?,
+        conflicts,
+        notes,
         url,
         published,
         accessed,
@@ -346,7 +506,10 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let facts = r.list(&f, "facts");
     let related = r.list(&f, "related");
     let cautions = r.list(&f, "cautions");
+    let subject = r.optional(&f, "subject");
     let reviewed = r.required(&f, "reviewed");
+    let get_help = r.list(&f, "get_help");
+    let changes = r.list(&f, "changes");
     let cost = r.optional(&f, "cost");
     let comparison = r.optional(&f, "comparison");
     let timeline = r.optional(&f, "timeline");
@@ -363,7 +526,10 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
         facts,
         related,
         cautions,
+        subject,
         reviewed: reviewed?,
+        get_help,
+        changes,
         cost,
         comparison,
         timeline,
@@ -386,6 +552,7 @@ pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
         });
     let message = r.required(&f, "message");
     let quotes = r.list(&f, "quotes");
+    let get_help = r.list(&f, "get_help");
     let allow = r.list(&f, "allow");
     r.finish(f);
     Some(Caution {
@@ -394,6 +561,7 @@ pub fn caution(r: &mut Reader, node: &Node, origin: Origin) -> Option<Caution> {
         severity: severity?,
         message: message?,
         quotes,
+        get_help,
         allow,
     })
 }
@@ -421,5 +589,32 @@ pub fn page(r: &mut Reader, node: &Node, origin: Origin) -> Option<Page> {
         origin,
         title: title?,
         body: body?,
+    })
+}
+
+pub fn reviewer(r: &mut Reader, node: &Node, origin: Origin) -> Option<Reviewer> {
+    let f = r.fields(node, &schema::REVIEWER)?;
+    let name = r.required(&f, "name");
+    let role = r.required(&f, "role");
+    let kind = r.required(&f, "kind").and_then(|word: Spanned<String>| {
+        one_of(
+            r,
+            &word,
+            &ReviewerKind::NAMES,
+            &[ReviewerKind::Clinical, ReviewerKind::Editorial],
+        )
+    });
+    let team = r.defaulted(&f, "team");
+    let credentials = r.optional(&f, "credentials");
+    let registration = r.optional(&f, "registration");
+    r.finish(f);
+    Some(Reviewer {
+        origin,
+        name: name?,
+        role: role?,
+        credentials,
+        registration,
+        kind: kind?,
+        team: team.unwrap_or(false),
     })
 }

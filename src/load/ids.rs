@@ -72,6 +72,7 @@ fn kind_word(kind: Kind) -> &'static str {
         Kind::Caution => "caution",
         Kind::Glossary => "term",
         Kind::Page => "page",
+        Kind::Reviewer => "reviewer",
     }
 }
 

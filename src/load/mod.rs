@@ -347,6 +347,7 @@ enum Entity {
     Caution(crate::model::Caution),
     GlossaryTerm(crate::model::GlossaryTerm),
     Page(crate::model::Page),
+    Reviewer(crate::model::Reviewer),
 }
 
 impl Entity {
@@ -359,6 +360,7 @@ impl Entity {
             Entity::Caution(e) => &e.origin,
             Entity::GlossaryTerm(e) => &e.origin,
             Entity::Page(e) => &e.origin,
+            Entity::Reviewer(e) => &e.origin,
         };
         Some(&origin.id)
     }
@@ -372,6 +374,7 @@ impl Entity {
             Entity::Caution(e) => content.cautions.push(e),
             Entity::GlossaryTerm(e) => content.glossary.push(e),
             Entity::Page(e) => content.pages.push(e),
+            Entity::Reviewer(e) => content.reviewers.push(e),
         }
     }
 }
@@ -465,6 +468,7 @@ fn parse_file(
                     entities::glossary_term(&mut reader, &node, origin).map(Entity::GlossaryTerm)
                 }
                 "pages" => entities::page(&mut reader, &node, origin).map(Entity::Page),
+                "reviewers" => entities::reviewer(&mut reader, &node, origin).map(Entity::Reviewer),
                 _ => unreachable!("find_content_files only yields known kinds"),
             }
         }

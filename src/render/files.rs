@@ -50,7 +50,10 @@ pub(super) fn sitemap(graph: &Graph, jobs: &[Job]) -> String {
                 Job::Tags => (urls.section(Section::Tags), None),
                 Job::Glossary => (urls.section(Section::Glossary), None),
                 Job::Search => return None,
-                Job::Question(q) => (entity(&q.origin.id), Some(q.reviewed.on.value.to_string())),
+                Job::Question(q) => (entity(&q.origin.id), Some(last_updated(q).0.to_string())),
+                Job::Reviewer(r) => (entity(&r.origin.id), None),
+                Job::GetHelp => (urls.section(Section::GetHelp), None),
+                Job::Cautions => (urls.section(Section::Cautions), None),
                 Job::Topic(t) => (entity(&t.origin.id), None),
                 Job::Source(s, part) => (urls.source_part(&s.origin.id, *part), None),
                 Job::Caution(c) => (entity(&c.origin.id), None),
@@ -84,20 +87,35 @@ pub(super) fn robots(urls: &SiteUrls) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
 }
 
-/// An Atom feed of the questions, newest review first.
+/// When a question's page last changed: its latest review or the latest
+/// entry of its page history, whichever is later, with what changed then
+/// (when the history says).
+pub(super) fn last_updated(q: &Question) -> (jiff::civil::Date, Option<&str>) {
+    let change = q.changes.iter().max_by_key(|c| c.on.value);
+    match change {
+        Some(c) if c.on.value >= q.reviewed.on.value => (c.on.value, Some(c.what.value.trim())),
+        _ => (q.reviewed.on.value, None),
+    }
+}
+
+/// An Atom feed of the questions, the latest update (review or change) first.
 pub(super) fn atom_feed(graph: &Graph, site: &Site) -> String {
     let urls = &graph.urls;
-    let mut questions: Vec<&Question> = graph.content.questions.iter().collect();
-    questions.sort_by(|a, b| {
-        b.reviewed
-            .on
-            .value
-            .cmp(&a.reviewed.on.value)
+    let mut questions: Vec<(&Question, (jiff::civil::Date, Option<&str>))> = graph
+        .content
+        .questions
+        .iter()
+        .map(|q| (q, last_updated(q)))
+        .collect();
+    questions.sort_by(|(a, a_updated), (b, b_updated)| {
+        b_updated
+            .0
+            .cmp(&a_updated.0)
             .then_with(|| a.origin.id.cmp(&b.origin.id))
     });
     let updated = questions.first().map_or_else(
         || "1970-01-01".to_string(),
-        |q| q.reviewed.on.value.to_string(),
+        |(_, updated)| updated.0.to_string(),
     );
     let home = urls.base();
     let feed = urls.absolute(&urls.section(Section::Feed));
@@ -112,15 +130,19 @@ pub(super) fn atom_feed(graph: &Graph, site: &Site) -> String {
         updated,
         xml_text(&site.title),
     );
-    for q in questions.iter().take(50) {
+    for (q, (updated, change)) in questions.iter().take(50) {
         let url = urls.absolute(graph.url(&q.origin.id).unwrap_or_default());
+        let summary = match change {
+            Some(what) => format!("Updated: {what} {}", q.summary.value),
+            None => q.summary.value.clone(),
+        };
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
             xml_text(&q.question),
             xml_text(&url),
             xml_text(&url),
-            q.reviewed.on.value,
-            xml_text(&q.summary),
+            updated,
+            xml_text(&summary),
         ));
     }
     xml.push_str("</feed>\n");

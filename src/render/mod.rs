@@ -35,6 +35,7 @@ use files::{atom_feed, robots, search_documents, sitemap};
 use pages::PageRenderer;
 
 mod amounts;
+mod dates;
 mod files;
 mod pages;
 
@@ -53,6 +54,8 @@ pub struct Rendered {
 pub struct Scope {
     pub home: bool,
     pub glossary: bool,
+    /// The page collecting every care card.
+    pub get_help: bool,
     /// Ids of questions, topics, sources, cautions and pages whose pages to render.
     pub entities: HashSet<String>,
     pub tags: HashSet<String>,
@@ -62,7 +65,22 @@ pub struct Scope {
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// `cited serve`'s reload script URL, added to every page when set.
+    /// Set only for the preview, it also makes the build write the
+    /// preview's own files under [`PREVIEW_DIR`] (see
+    /// [`preview_archive_path`]); a published build has none of them.
     pub live_reload: Option<String>,
+}
+
+/// The folder of the output that holds the preview's own files: written only
+/// when [`RenderOptions::live_reload`] is set, and served by `cited serve`
+/// through its own routes only (no site file can be under it: ids never
+/// start with `_`).
+pub const PREVIEW_DIR: &str = "__cited";
+
+/// Where a preview build writes source `id`'s archive text, exactly as its
+/// quotes are matched against it, for the quote picker.
+pub fn preview_archive_path(id: &str) -> String {
+    format!("{PREVIEW_DIR}/sources/{id}.txt")
 }
 
 /// Renders the whole site into `staging`. Problems (a template that fails on
@@ -90,6 +108,10 @@ pub fn render(
         jobs.retain(|job| match job {
             Job::Home => scope.home,
             Job::Glossary => scope.glossary,
+            Job::GetHelp => scope.get_help,
+            // Lists cautions only: an edit to one rebuilds everything.
+            Job::Cautions => false,
+            Job::Reviewer(r) => scope.entities.contains(&r.origin.id),
             Job::Tags | Job::Search | Job::NotFound => false,
             Job::Question(q) => scope.entities.contains(&q.origin.id),
             Job::Topic(t) => scope.entities.contains(&t.origin.id),
@@ -132,8 +154,28 @@ pub fn render(
         extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
         None
     };
+    // The preview's archive texts. A scoped render follows an edit of
+    // questions only, so the texts already written are still current.
+    let preview_archives: Vec<(String, &[u8])> = match (&options.live_reload, scope) {
+        (Some(_), None) => graph
+            .content
+            .sources
+            .iter()
+            .filter_map(|s| {
+                let text = s.archive_text.as_deref()?;
+                Some((preview_archive_path(&s.origin.id), text.as_bytes()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let write_failures: Vec<Diagnostic> = extra
         .par_iter()
+        .map(|(path, bytes)| (path, bytes.as_slice()))
+        .chain(
+            preview_archives
+                .par_iter()
+                .map(|(path, text)| (path, *text)),
+        )
         .filter_map(|(path, bytes)| {
             staging
                 .put(path, bytes)
@@ -329,6 +371,8 @@ fn all_job_list<'a>(graph: &'a Graph) -> Vec<Job<'a>> {
         Job::Search,
         Job::NotFound,
     ]);
+    jobs.extend([Job::GetHelp, Job::Cautions]);
+    jobs.extend(graph.content.reviewers.iter().map(Job::Reviewer));
     jobs.extend(graph.content.cautions.iter().map(Job::Caution));
     jobs.extend(graph.content.pages.iter().map(Job::Page));
     jobs.extend(graph.content.questions.iter().map(Job::Question));
@@ -359,6 +403,11 @@ enum Job<'a> {
     Caution(&'a Caution),
     Page(&'a Page),
     Tag(&'a str),
+    Reviewer(&'a Reviewer),
+    /// Every care card: when to get help.
+    GetHelp,
+    /// Every caution, the most serious first.
+    Cautions,
 }
 
 /// A bit every page has, so that each template's first page is a sample.
@@ -379,6 +428,9 @@ impl Job<'_> {
             Job::Caution(_) => "caution.html",
             Job::Page(_) => "page.html",
             Job::Tag(_) => "tag.html",
+            Job::Reviewer(_) => "reviewer.html",
+            Job::GetHelp => "get-help.html",
+            Job::Cautions => "cautions.html",
         }
     }
 
@@ -411,6 +463,10 @@ impl Job<'_> {
                     quotes().any(|x| x.stance == Stance::Qualifies),
                     quotes().any(|x| x.stance == Stance::Contradicts),
                     quotes().any(|x| x.attribution.is_some()),
+                    !q.get_help.is_empty(),
+                    q.reviewed.clinical.is_some(),
+                    !q.changes.is_empty(),
+                    q.reviewed.by.single,
                 ])
             }
             Job::Source(s, part) => bits(&[
@@ -435,9 +491,23 @@ impl Job<'_> {
                 !c.quotes.is_empty(),
                 graph.caution_questions.contains_key(c.origin.id.as_str()),
                 has(&c.origin.id, &graph.backlinks),
+                !c.get_help.is_empty(),
+            ]),
+            Job::Reviewer(r) => bits(&[
+                graph.reviewer_questions.contains_key(r.origin.id.as_str()),
+                r.credentials.is_some(),
+                r.registration.is_some(),
+                r.team,
             ]),
             Job::Page(p) => bits(&[has(&p.origin.id, &graph.backlinks)]),
-            Job::Home | Job::Tags | Job::Glossary | Job::Search | Job::NotFound | Job::Tag(_) => 0,
+            Job::Home
+            | Job::Tags
+            | Job::Glossary
+            | Job::Search
+            | Job::NotFound
+            | Job::Tag(_)
+            | Job::GetHelp
+            | Job::Cautions => 0,
         }
     }
 }
@@ -453,6 +523,19 @@ struct SiteContext<'a> {
     /// The normalised `base_url`.
     base_url: &'a str,
     disclaimer_html: String,
+    /// Who publishes the site, for every page's footer.
+    publisher: Option<PublisherContext<'a>>,
+    /// Whether published pages show their reading level (`readability.show`).
+    show_reading_level: bool,
+}
+
+#[derive(Serialize)]
+struct PublisherContext<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+    /// A `mailto:` link to the publisher's address.
+    email: Option<&'a str>,
+    email_url: Option<String>,
 }
 
 /// The URLs of the site's own pages and files, for templates: a template
@@ -465,6 +548,8 @@ struct SectionUrls {
     search: String,
     search_index: String,
     feed: String,
+    get_help: String,
+    cautions: String,
 }
 
 #[derive(Serialize)]
@@ -492,6 +577,16 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
                 glossary_url: &glossary_url,
             },
         ),
+        publisher: site.publisher.as_ref().map(|p| PublisherContext {
+            name: &p.name,
+            url: p.url.as_ref().map(|u| u.value.as_str()),
+            email: p.email.as_ref().map(|e| e.value.as_str()),
+            email_url: p
+                .email
+                .as_ref()
+                .map(|e| format!("mailto:{}", e.value.trim())),
+        }),
+        show_reading_level: site.readability_show,
     };
     let sections = SectionUrls {
         home: urls.section(Section::Home),
@@ -500,6 +595,8 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
         search: urls.section(Section::Search),
         search_index: urls.section(Section::SearchIndex),
         feed: urls.section(Section::Feed),
+        get_help: urls.section(Section::GetHelp),
+        cautions: urls.section(Section::Cautions),
     };
     let entity_url = |id: &str| graph.url(id).unwrap_or_default().to_string();
     let topics: Vec<NavLink> = graph

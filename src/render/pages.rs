@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::check::review::{ReviewedBy, clinical_review, reviewed_by, reviewers_by_id};
 use crate::check::{due_date, readability, review_max_age_days};
 use crate::link::{Graph, Passage, by_title, collapse_white_space};
 use crate::markdown::{self, RenderContext};
@@ -18,6 +19,7 @@ use crate::model::*;
 use crate::urls::Section;
 
 use super::amounts::Amounts;
+use super::dates::Dates;
 use super::{HOME_QUESTIONS_PER_TOPIC, Job, json_for_html, resolve};
 
 #[derive(Serialize, Clone)]
@@ -59,6 +61,11 @@ struct QuoteContext {
     context_cut: bool,
     attribution: Option<String>,
     stance: &'static str,
+    /// What kind of source it is, in words: "Clinical guideline".
+    source_type: &'static str,
+    /// What the source does not say about itself, in words: "publisher and
+    /// date unknown"; empty when nothing is.
+    unknowns: String,
 }
 
 /// A piece of an archive's paragraph, quoted (`mark`) or not; templates
@@ -79,6 +86,9 @@ struct FactContext {
     supporting: Vec<QuoteContext>,
     qualifying: Vec<QuoteContext>,
     contradicting: Vec<QuoteContext>,
+    /// Every source is of a type the site does not accept alone: those
+    /// types, in words ("Commercial website"). Empty otherwise.
+    weak_sources: Vec<&'static str>,
 }
 
 /// Who a fact's quotes come from, so that a page never calls a source
@@ -106,14 +116,109 @@ struct CautionContext {
     url: String,
     severity: &'static str,
     message_html: String,
+    get_help: Vec<CareCardContext>,
 }
 
 #[derive(Serialize)]
 struct ReviewContext {
+    /// The day, `YYYY-MM-DD`, for `<time datetime>`.
     on: String,
+    /// The day in words, in the site's language.
+    on_words: String,
+    /// The reviewers' names, joined: for templates written before reviewer files.
     by: String,
+    /// Who reviewed it.
+    reviewers: Vec<ReviewerRef>,
+    /// A clinical review recorded apart (`reviewed.clinical`).
+    clinical: Option<ClinicalContext>,
+    /// Whether a clinician reviewed it (in `by` or apart).
+    clinically_reviewed: bool,
+    /// The site requires clinical review and this answer has none: the page
+    /// says so.
+    needs_clinical_review: bool,
     next_due: String,
+    next_due_words: String,
     overdue: bool,
+}
+
+#[derive(Serialize)]
+struct ClinicalContext {
+    on: String,
+    on_words: String,
+    reviewers: Vec<ReviewerRef>,
+}
+
+/// A reviewer as a question page names them.
+#[derive(Serialize, Clone)]
+struct ReviewerRef {
+    name: String,
+    /// Their role ("Consultant dermatologist"); none for a plain name.
+    role: Option<String>,
+    /// Their page; none for a plain name.
+    url: Option<String>,
+    /// "clinical" or "editorial"; none for a plain name.
+    kind: Option<&'static str>,
+    team: bool,
+}
+
+/// A care card as a page shows it.
+#[derive(Serialize)]
+struct CareCardContext {
+    /// "non-urgent", "urgent" or "emergency".
+    level: &'static str,
+    /// The level in words, as the NHS names it: "Urgent advice".
+    label: &'static str,
+    /// What to do: the editor's, or the level's own.
+    action: String,
+    when: Vec<String>,
+}
+
+/// A page's reading level, shown to editors (and to readers when the site
+/// asks): whole grades, of the site's own text and of the page with its quotes.
+#[derive(Serialize)]
+struct ReadingContext {
+    grade: i64,
+    smog: i64,
+    page_grade: i64,
+    page_smog: i64,
+}
+
+/// A reviewer's page.
+#[derive(Serialize)]
+struct ReviewerPage {
+    name: String,
+    role: String,
+    kind: &'static str,
+    team: bool,
+    credentials: Option<String>,
+    registration: Option<String>,
+    reviewed: Vec<ReviewedQuestion>,
+}
+
+#[derive(Serialize)]
+struct ReviewedQuestion {
+    title: String,
+    url: String,
+    on: String,
+    on_words: String,
+}
+
+/// The care cards of one question or caution, on the get-help page.
+#[derive(Serialize)]
+struct GetHelpSection {
+    title: String,
+    url: String,
+    cards: Vec<CareCardContext>,
+    /// For a question: whether a clinician reviewed it. `None` for a caution.
+    clinically_reviewed: Option<bool>,
+}
+
+/// A page's history entry.
+#[derive(Serialize)]
+struct ChangeContext {
+    on: String,
+    on_words: String,
+    what: String,
 }
 
 #[derive(Serialize)]
@@ -160,6 +265,7 @@ struct SourceSummary {
     url: String,
     publisher: Option<String>,
     external_url: Option<String>,
+    source_type: &'static str,
 }
 
 #[derive(Serialize)]
@@ -181,8 +287,16 @@ struct QuestionContext {
     timeline: Option<TimelineContext>,
     previous: Option<Link>,
     next: Option<Link>,
+    /// The Flesch-Kincaid grade, kept for templates written before `reading`.
     reading_grade: Option<f64>,
+    reading: Option<ReadingContext>,
     sources: Vec<SourceSummary>,
+    /// Care cards: the question's own, then its cautions'.
+    get_help: Vec<CareCardContext>,
+    /// Page history, newest first.
+    changes: Vec<ChangeContext>,
+    /// What the comparison table calls the subject.
+    subject: String,
 }
 
 #[derive(Serialize)]
@@ -198,11 +312,22 @@ struct TopicListing {
 
 #[derive(Serialize)]
 struct SourcePage {
+    /// For the preview's quote picker (`data-cited-source`).
+    id: String,
     title: String,
+    /// What kind of source it is, in words.
+    source_type: &'static str,
+    author: Option<String>,
+    conflicts: Option<String>,
+    notes: Option<String>,
+    /// What the source does not say about itself, in words.
+    unknowns: String,
     publisher: Option<String>,
     url: Option<String>,
     published: Option<String>,
+    published_words: Option<String>,
     accessed: Option<String>,
+    accessed_words: Option<String>,
     backlinks: Vec<Link>,
     /// The part of the quoted passages this page shows (1 on the source's
     /// own page).
@@ -254,6 +379,9 @@ struct PageMeta {
     /// Absolute URL, for the canonical link.
     canonical: String,
     kind: &'static str,
+    /// "Report a problem with this page": the site's `feedback` address
+    /// with this page's address in it.
+    feedback_url: Option<String>,
 }
 
 /// Builds every page's context; shared by all rendering threads.
@@ -264,6 +392,9 @@ pub(super) struct PageRenderer<'g> {
     max_age_days: i64,
     /// Each caution's message, rendered once rather than on every question carrying it.
     caution_html: HashMap<&'g str, String>,
+    reviewers: HashMap<&'g str, &'g Reviewer>,
+    /// Dates in words, in the site's language.
+    pub(super) dates: Dates,
     /// Each question's summary and answer as plain words, worked out once for
     /// the reading level, the structured data and the search index.
     pub(super) question_text: HashMap<&'g str, String>,
@@ -289,6 +420,8 @@ impl<'g> PageRenderer<'g> {
             caution_html: HashMap::new(),
             question_text: HashMap::new(),
             amounts: Amounts::new(&site.language),
+            dates: Dates::new(&site.language),
+            reviewers: reviewers_by_id(graph.content),
             sources: graph
                 .content
                 .sources
@@ -351,13 +484,177 @@ impl<'g> PageRenderer<'g> {
     }
 
     fn meta(&self, title: &str, description: &str, url: String, kind: &'static str) -> PageMeta {
+        let canonical = self.graph.urls.absolute(&url);
         PageMeta {
             title: title.to_string(),
             description: description.to_string(),
-            canonical: self.graph.urls.absolute(&url),
+            feedback_url: self
+                .site
+                .feedback
+                .as_ref()
+                .map(|template| crate::urls::feedback(template, &canonical)),
+            canonical,
             url,
             kind,
         }
+    }
+
+    /// A review's reviewers as the page names them.
+    fn reviewer_refs(&self, by: &Reviewers) -> Vec<ReviewerRef> {
+        reviewed_by(by, &self.reviewers)
+            .into_iter()
+            .map(|r| match r {
+                ReviewedBy::Reviewer(r) => self.reviewer_ref(r),
+                ReviewedBy::Name(name) => ReviewerRef {
+                    name: name.to_string(),
+                    role: None,
+                    url: None,
+                    kind: None,
+                    team: false,
+                },
+            })
+            .collect()
+    }
+
+    fn reviewer_ref(&self, r: &Reviewer) -> ReviewerRef {
+        ReviewerRef {
+            name: r.name.clone(),
+            role: Some(r.role.clone()),
+            url: Some(self.url_of(&r.origin.id)),
+            kind: Some(r.kind.name()),
+            team: r.team,
+        }
+    }
+
+    fn review(&self, q: &Question) -> ReviewContext {
+        let review = &q.reviewed;
+        let (due, _) = due_date(review, self.max_age_days);
+        let reviewers = self.reviewer_refs(&review.by);
+        let clinical = clinical_review(review, &self.reviewers);
+        let requires_clinical = self
+            .site
+            .require_clinical_review
+            .as_ref()
+            .is_some_and(|on| on.value);
+        ReviewContext {
+            on: review.on.value.to_string(),
+            on_words: self.dates.words(review.on.value),
+            by: reviewers
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reviewers,
+            clinical: review
+                .clinical
+                .as_ref()
+                .and(clinical.as_ref())
+                .map(|(on, by)| ClinicalContext {
+                    on: on.to_string(),
+                    on_words: self.dates.words(*on),
+                    reviewers: by.iter().map(|r| self.reviewer_ref(r)).collect(),
+                }),
+            clinically_reviewed: clinical.is_some(),
+            needs_clinical_review: requires_clinical && clinical.is_none(),
+            next_due: due.to_string(),
+            next_due_words: self.dates.words(due),
+            overdue: due < self.today,
+        }
+    }
+
+    /// Care cards as pages show them.
+    fn care_cards(&self, cards: &[CareCard]) -> Vec<CareCardContext> {
+        cards
+            .iter()
+            .map(|card| {
+                let level = card.level.value;
+                let (label, default_action) = match level {
+                    CareLevel::NonUrgent => {
+                        ("Non-urgent advice", "Contact your practitioner or GP")
+                    }
+                    CareLevel::Urgent => ("Urgent advice", "Get advice now"),
+                    CareLevel::Emergency => (
+                        "Immediate action required",
+                        self.site
+                            .get_help
+                            .emergency_action
+                            .as_deref()
+                            .unwrap_or(DEFAULT_EMERGENCY_ACTION),
+                    ),
+                };
+                CareCardContext {
+                    level: level.name(),
+                    label,
+                    action: card
+                        .action
+                        .as_ref()
+                        .map_or(default_action, |a| a.value.as_str())
+                        .trim()
+                        .to_string(),
+                    when: card
+                        .when
+                        .iter()
+                        .map(|w| w.value.trim().to_string())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The get-help page: per caution, then per question (in topic and
+    /// reading order), the care cards it carries, with whether a clinician
+    /// reviewed them.
+    fn get_help_sections(&self) -> Vec<GetHelpSection> {
+        let g = self.graph;
+        let mut sections: Vec<GetHelpSection> = Vec::new();
+        let mut cautions: Vec<&Caution> = g.content.cautions.iter().collect();
+        cautions.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| by_title(&a.title, &b.title))
+        });
+        for c in cautions.into_iter().filter(|c| !c.get_help.is_empty()) {
+            sections.push(GetHelpSection {
+                title: c.title.clone(),
+                url: self.url_of(&c.origin.id),
+                cards: self.care_cards(&c.get_help),
+                clinically_reviewed: None,
+            });
+        }
+        for topic in &g.topics {
+            let questions = g.topic_questions.get(topic.origin.id.as_str());
+            for q in questions.into_iter().flatten() {
+                if q.get_help.is_empty() {
+                    continue;
+                }
+                sections.push(GetHelpSection {
+                    title: q.question.value.clone(),
+                    url: self.url_of(&q.origin.id),
+                    cards: self.care_cards(&q.get_help),
+                    clinically_reviewed: Some(
+                        clinical_review(&q.reviewed, &self.reviewers).is_some(),
+                    ),
+                });
+            }
+        }
+        sections
+    }
+
+    /// A question's care cards: its own, then those of its cautions.
+    fn question_care_cards(&self, q: &Question) -> Vec<CareCardContext> {
+        let mut cards = self.care_cards(&q.get_help);
+        for id in &q.cautions {
+            if let Some(c) = self
+                .graph
+                .content
+                .cautions
+                .iter()
+                .find(|c| c.origin.id == id.value)
+            {
+                cards.extend(self.care_cards(&c.get_help));
+            }
+        }
+        cards
     }
 
     /// Output path and context of one page.
@@ -508,6 +805,69 @@ impl<'g> PageRenderer<'g> {
                 );
                 ("search/index.html".to_string(), meta)
             }
+            Job::Reviewer(r) => {
+                let id = r.origin.id.as_str();
+                let reviewed: Vec<ReviewedQuestion> = g
+                    .reviewer_questions
+                    .get(id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|q| {
+                        let clinical = q
+                            .reviewed
+                            .clinical
+                            .as_ref()
+                            .filter(|c| c.by.entries.iter().any(|e| e.value == id));
+                        let on = clinical.map_or(q.reviewed.on.value, |c| c.on.value);
+                        ReviewedQuestion {
+                            title: q.question.value.clone(),
+                            url: self.url_of(&q.origin.id),
+                            on: on.to_string(),
+                            on_words: self.dates.words(on),
+                        }
+                    })
+                    .collect();
+                context.insert(
+                    "reviewer",
+                    &ReviewerPage {
+                        name: r.name.clone(),
+                        role: r.role.clone(),
+                        kind: r.kind.name(),
+                        team: r.team,
+                        credentials: r.credentials.clone(),
+                        registration: r.registration.clone(),
+                        reviewed,
+                    },
+                );
+                context.insert("backlinks", &self.backlinks(id));
+                let description = format!("{}, {}: the answers they reviewed", r.name, r.role);
+                let meta = self.meta(&r.name, &description, self.url_of(id), "reviewer");
+                (format!("reviewers/{id}/index.html"), meta)
+            }
+            Job::GetHelp => {
+                context.insert("sections", &self.get_help_sections());
+                let meta = self.meta(
+                    "When to get help",
+                    "When and where to get help, gathered from every page of this site",
+                    urls.section(Section::GetHelp),
+                    "get-help",
+                );
+                ("get-help/index.html".to_string(), meta)
+            }
+            Job::Cautions => {
+                context.insert(
+                    "cautions",
+                    &self.caution_links(g.content.cautions.iter().collect()),
+                );
+                let meta = self.meta(
+                    "Safety notes",
+                    "Every safety note on this site, the most serious first",
+                    urls.section(Section::Cautions),
+                    "cautions",
+                );
+                ("cautions/index.html".to_string(), meta)
+            }
             Job::NotFound => {
                 let topics: Vec<_> = g
                     .topics
@@ -575,8 +935,14 @@ impl<'g> PageRenderer<'g> {
         }
     }
 
+    /// Cautions in the order a reader needs them: the most serious first,
+    /// then by title.
     fn caution_links(&self, mut cautions: Vec<&Caution>) -> Vec<CautionContext> {
-        cautions.sort_by(|a, b| by_title(&a.title, &b.title));
+        cautions.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| by_title(&a.title, &b.title))
+        });
         cautions.into_iter().map(|c| self.caution(c)).collect()
     }
 
@@ -591,6 +957,7 @@ impl<'g> PageRenderer<'g> {
                 .get(c.origin.id.as_str())
                 .cloned()
                 .unwrap_or_default(),
+            get_help: self.care_cards(&c.get_help),
         }
     }
 
@@ -601,10 +968,12 @@ impl<'g> PageRenderer<'g> {
         });
         let attribution = quote.attribution.clone();
         let stance = quote.stance.name();
-        let archive = self
-            .sources
-            .get(quote.source.value.as_str())
-            .and_then(|s| s.archive_text.as_deref());
+        let of_source = self.sources.get(quote.source.value.as_str());
+        let source_type = of_source
+            .map_or(SourceType::Unknown, |s| s.source_type)
+            .describe();
+        let unknowns = of_source.map(|s| unknowns(s, false)).unwrap_or_default();
+        let archive = of_source.and_then(|s| s.archive_text.as_deref());
         let (Some(passage), Some(archive)) =
             (self.graph.passage(&quote.source, &quote.text), archive)
         else {
@@ -621,6 +990,8 @@ impl<'g> PageRenderer<'g> {
                 context_cut: false,
                 attribution,
                 stance,
+                source_type,
+                unknowns,
             };
         };
         let found = &passage.found;
@@ -644,6 +1015,8 @@ impl<'g> PageRenderer<'g> {
             context_cut,
             attribution,
             stance,
+            source_type,
+            unknowns,
         }
     }
 
@@ -735,6 +1108,15 @@ impl<'g> PageRenderer<'g> {
                     "agree"
                 };
                 FactContext {
+                    weak_sources: crate::check::source_quality::weak_sources(
+                        Some(self.site),
+                        &self.sources,
+                        f,
+                    )
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(SourceType::describe)
+                    .collect(),
                     claim: f.claim.value.clone(),
                     status,
                     agreement: self.agreement(f),
@@ -750,7 +1132,6 @@ impl<'g> PageRenderer<'g> {
             .filter_map(|c| g.content.cautions.iter().find(|x| x.origin.id == c.value))
             .map(|c| self.caution(c))
             .collect();
-        let (due, _) = due_date(&q.reviewed, self.max_age_days);
         let quotes =
             |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
         let money = |v: &Option<Spanned<Number>>, currency: &str| {
@@ -768,6 +1149,7 @@ impl<'g> PageRenderer<'g> {
                 url: self.url_of(&s.origin.id),
                 publisher: s.publisher.clone(),
                 external_url: s.url.as_ref().map(|u| u.value.clone()),
+                source_type: s.source_type.describe(),
             })
             .collect();
         let plain = &self.question_text[id];
@@ -790,12 +1172,7 @@ impl<'g> PageRenderer<'g> {
             cautions,
             related: self.summaries(g.related.get(id).map(Vec::as_slice).unwrap_or(&[])),
             backlinks: self.backlinks(id),
-            review: ReviewContext {
-                on: q.reviewed.on.value.to_string(),
-                by: q.reviewed.by.clone(),
-                next_due: due.to_string(),
-                overdue: due < self.today,
-            },
+            review: self.review(q),
             cost: q.cost.as_ref().map(|c| CostContext {
                 currency: c.currency.value.clone(),
                 per: c.per.value.clone(),
@@ -833,8 +1210,54 @@ impl<'g> PageRenderer<'g> {
             previous: g.previous.get(id).and_then(|p| self.link(&p.origin.id)),
             next: g.next.get(id).and_then(|n| self.link(&n.origin.id)),
             reading_grade: readability::flesch_kincaid_grade(plain),
+            // Worked out only for sites that show it: editors see it in
+            // `cited check`, and a page need not pay for what it hides.
+            reading: self
+                .site
+                .readability_show
+                .then(|| self.reading(q))
+                .flatten(),
             sources,
+            get_help: self.question_care_cards(q),
+            changes: {
+                let mut changes: Vec<&Change> = q.changes.iter().collect();
+                changes.sort_by_key(|c| std::cmp::Reverse(c.on.value));
+                changes
+                    .into_iter()
+                    .map(|c| ChangeContext {
+                        on: c.on.value.to_string(),
+                        on_words: self.dates.words(c.on.value),
+                        what: c.what.value.trim().to_string(),
+                    })
+                    .collect()
+            },
+            subject: q
+                .subject
+                .as_deref()
+                .or(self.site.subject.as_deref())
+                .unwrap_or("This treatment")
+                .to_string(),
         }
+    }
+
+    /// The page's reading level as whole grades: of its own text (summary,
+    /// answer, claims) and of the whole page, its quotes too.
+    fn reading(&self, q: &Question) -> Option<ReadingContext> {
+        // The summary and answer as plain words are worked out once, in `new`.
+        let mut own = readability::Counts::of(&self.question_text[q.origin.id.as_str()]);
+        for fact in &q.facts {
+            own.add(readability::Counts::of(&fact.claim));
+        }
+        let mut whole = own;
+        for quote in crate::link::question_quotes(q) {
+            whole.add(readability::Counts::of(&quote.text));
+        }
+        Some(ReadingContext {
+            grade: readability::whole_grade(own.flesch_kincaid()?),
+            smog: readability::whole_grade(own.smog()?),
+            page_grade: readability::whole_grade(whole.flesch_kincaid()?),
+            page_smog: readability::whole_grade(whole.smog()?),
+        })
     }
 
     /// Part `part` of a source's page: its passages once each, in the
@@ -902,11 +1325,19 @@ impl<'g> PageRenderer<'g> {
             });
         }
         SourcePage {
+            id: id.to_string(),
             title: s.title.clone(),
+            source_type: s.source_type.describe(),
+            author: s.author.clone(),
+            conflicts: s.conflicts.clone(),
+            notes: s.notes.clone(),
+            unknowns: unknowns(s, true),
             publisher: s.publisher.clone(),
             url: s.url.as_ref().map(|u| u.value.clone()),
             published: s.published.as_ref().map(|d| d.value.to_string()),
+            published_words: s.published.as_ref().map(|d| self.dates.words(d.value)),
             accessed: s.accessed.as_ref().map(|d| d.value.to_string()),
+            accessed_words: s.accessed.as_ref().map(|d| self.dates.words(d.value)),
             backlinks: self.backlinks(id),
             part,
             own_page: self.url_of(id),
@@ -922,6 +1353,83 @@ impl<'g> PageRenderer<'g> {
         let urls = &self.graph.urls;
         let url = urls.absolute(&ctx.url);
         let answer = &self.question_text[q.origin.id.as_str()];
+        let mut page = serde_json::json!({
+            "@type": "MedicalWebPage",
+            "@id": url,
+            "url": url,
+            "name": q.question.value,
+            "description": q.summary.value,
+            "inLanguage": self.site.language.value,
+            "lastReviewed": ctx.review.on,
+            "medicalAudience": { "@type": "MedicalAudience", "audienceType": "Patient" },
+            "isPartOf": { "@type": "WebSite", "name": self.site.title, "url": urls.base() },
+        });
+        // Only reviewers with a file: a plain name says nothing of whether
+        // it is a person or what they do, so no claim is made of it.
+        let reviewers: Vec<serde_json::Value> = reviewed_by(&q.reviewed.by, &self.reviewers)
+            .into_iter()
+            .chain(
+                q.reviewed
+                    .clinical
+                    .iter()
+                    .flat_map(|c| reviewed_by(&c.by, &self.reviewers)),
+            )
+            .filter_map(|r| match r {
+                ReviewedBy::Reviewer(r) => Some(r),
+                ReviewedBy::Name(_) => None,
+            })
+            .fold(Vec::<&Reviewer>::new(), |mut seen, r| {
+                if !seen.iter().any(|s| std::ptr::eq(*s, r)) {
+                    seen.push(r);
+                }
+                seen
+            })
+            .into_iter()
+            .map(|r| match r.team {
+                true => serde_json::json!({ "@type": "Organization", "name": r.name }),
+                false => {
+                    serde_json::json!({ "@type": "Person", "name": r.name, "jobTitle": r.role })
+                }
+            })
+            .collect();
+        match reviewers.as_slice() {
+            [] => {}
+            [one] => page["reviewedBy"] = one.clone(),
+            _ => page["reviewedBy"] = serde_json::Value::Array(reviewers),
+        }
+        let citations: Vec<serde_json::Value> = crate::link::question_quotes(q)
+            .map(|x| x.source.value.as_str())
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .filter_map(|id| self.sources.get(id))
+            .map(|s| {
+                let mut work = serde_json::json!({ "@type": "CreativeWork", "name": s.title });
+                if let Some(publisher) = &s.publisher {
+                    work["publisher"] =
+                        serde_json::json!({ "@type": "Organization", "name": publisher });
+                }
+                if let Some(u) = &s.url {
+                    work["url"] = serde_json::json!(u.value);
+                }
+                if let Some(d) = &s.published {
+                    work["datePublished"] = serde_json::json!(d.value.to_string());
+                }
+                if let Some(author) = &s.author {
+                    work["author"] = serde_json::json!({ "@type": "Thing", "name": author });
+                }
+                work
+            })
+            .collect();
+        if !citations.is_empty() {
+            page["citation"] = serde_json::Value::Array(citations);
+        }
+        if let Some(publisher) = &self.site.publisher {
+            let mut org = serde_json::json!({ "@type": "Organization", "name": publisher.name });
+            if let Some(u) = &publisher.url {
+                org["url"] = serde_json::json!(u.value);
+            }
+            page["publisher"] = org;
+        }
         let data = serde_json::json!({
             "@context": "https://schema.org",
             "@graph": [
@@ -934,20 +1442,33 @@ impl<'g> PageRenderer<'g> {
                         "acceptedAnswer": { "@type": "Answer", "text": answer },
                     }],
                 },
-                {
-                    "@type": "MedicalWebPage",
-                    "@id": url,
-                    "url": url,
-                    "name": q.question.value,
-                    "description": q.summary.value,
-                    "inLanguage": self.site.language.value,
-                    "lastReviewed": ctx.review.on,
-                    "reviewedBy": { "@type": "Organization", "name": ctx.review.by },
-                    "isPartOf": { "@type": "WebSite", "name": self.site.title, "url": urls.base() },
-                },
+                page,
             ],
         });
         json_for_html(&data)
+    }
+}
+
+/// What an emergency care card says to do when the site sets nothing: no
+/// country's number, which cited cannot know.
+const DEFAULT_EMERGENCY_ACTION: &str = "Call the emergency services";
+
+/// What a source does not say about itself, in words ("publisher and date
+/// unknown"), so a reader is told rather than left to notice. With
+/// `author`, its author too (a source page says everything it lacks).
+fn unknowns(source: &Source, author: bool) -> String {
+    let missing: Vec<&str> = [
+        (author && source.author.is_none()).then_some("author"),
+        source.publisher.is_none().then_some("publisher"),
+        source.published.is_none().then_some("date"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match missing.as_slice() {
+        [] => String::new(),
+        [one] => format!("{one} unknown"),
+        [init @ .., last] => format!("{} and {last} unknown", init.join(", ")),
     }
 }
 

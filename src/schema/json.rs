@@ -11,6 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{FILE_KINDS, Field, FileKind, Presence, Shape, Type};
+use crate::model::Kind;
 
 /// Where `cited init` and `cited new` put the schemas, relative to the site
 /// root, and where the `$schema` lines of scaffolds point.
@@ -143,6 +144,18 @@ fn type_schema(ty: &Type, required: bool, definitions: &mut Map<String, Value>) 
         }),
         Type::Bool => json!({ "type": "boolean" }),
         Type::Choice(words) => json!({ "type": "string", "enum": words }),
+        // Reviewers may be written as one value: an id, or the plain name
+        // sites wrote before reviewer files (`check` warns about that one).
+        Type::List(Type::Id(Kind::Reviewer)) => json!({
+            "anyOf": [
+                {
+                    "type": "array",
+                    "items": type_schema(&Type::Id(Kind::Reviewer), true, definitions),
+                    "minItems": if required { 1 } else { 0 },
+                },
+                { "type": "string", "minLength": 1 },
+            ],
+        }),
         Type::List(item) => {
             let mut schema = json!({
                 "type": "array",

@@ -146,6 +146,12 @@ pub static FILE_KINDS: &[FileKind] = &[
         shape: &SOURCE,
     },
     FileKind {
+        folder: Some("reviewers"),
+        name: "reviewer",
+        kind: Some(Kind::Reviewer),
+        shape: &REVIEWER,
+    },
+    FileKind {
         folder: Some("topics"),
         name: "topic",
         kind: Some(Kind::Topic),
@@ -284,24 +290,121 @@ pub static SITE: Shape = Shape {
             doc: "How strictly the site's own words are held to its quotes.",
             example: "",
         },
+        Field {
+            name: "subject",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "What the site is about, as comparison tables name it (a question may name its own).",
+            example: "Microneedling",
+        },
+        Field {
+            name: "publisher",
+            ty: Type::Shape(&SITE_PUBLISHER),
+            presence: Presence::Optional,
+            doc: "Who publishes the site, and how to contact them; shown on every page.",
+            example: "",
+        },
+        Field {
+            name: "feedback",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "Where a reader reports a problem with a page: an `https:` or `mailto:` address, in which `{url}` stands for the page's address. Every page links to it.",
+            example: "mailto:editor@example.org?subject=Problem with {url}",
+        },
+        Field {
+            name: "get_help",
+            ty: Type::Shape(&SITE_GET_HELP),
+            presence: Presence::Optional,
+            doc: "Care cards (\"when to get help\"): their wording, and which questions must carry one.",
+            example: "",
+        },
     ],
     required_when: &[("require_disclaimer", "disclaimer")],
+};
+
+pub static SITE_PUBLISHER: Shape = Shape {
+    name: "site-publisher",
+    what: "`publisher`",
+    doc: "Who publishes the site. Shown in every page's footer and in the structured data.",
+    fields: &[
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "The publisher's name.",
+            example: "Example Health Trust",
+        },
+        Field {
+            name: "url",
+            ty: Type::Url,
+            presence: Presence::Optional,
+            doc: "The publisher's contact page.",
+            example: "https://example.org/contact",
+        },
+        Field {
+            name: "email",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "The publisher's contact email address.",
+            example: "editor@example.org",
+        },
+    ],
+    required_when: &[],
+};
+
+pub static SITE_GET_HELP: Shape = Shape {
+    name: "site-get-help",
+    what: "`get_help`",
+    doc: "Settings of care cards: the emergency action, and which questions must carry a care card.",
+    fields: &[
+        Field {
+            name: "emergency_action",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "What an emergency care card tells the reader to do, e.g. `Call 999` (by default: \"Call the emergency services\"). Cited sets no country's number.",
+            example: "Call 999",
+        },
+        Field {
+            name: "require_for_topics",
+            ty: Type::List(&Type::Id(Kind::Topic)),
+            presence: Presence::Optional,
+            doc: "Topics whose every question must carry a care card (its own, or one of its cautions').",
+            example: "[aftercare]",
+        },
+        Field {
+            name: "require_for_danger",
+            ty: Type::Bool,
+            presence: Presence::Default("false"),
+            doc: "Whether every question with a caution of severity `danger` must carry a care card.",
+            example: "true",
+        },
+    ],
+    required_when: &[],
 };
 
 pub static SITE_REVIEW: Shape = Shape {
     name: "site-review",
     what: "`review`",
     doc: "Review settings.",
-    fields: &[Field {
-        name: "max_age_days",
-        ty: Type::Integer {
-            min: 1,
-            max: MAX_REVIEW_MAX_AGE_DAYS,
+    fields: &[
+        Field {
+            name: "max_age_days",
+            ty: Type::Integer {
+                min: 1,
+                max: MAX_REVIEW_MAX_AGE_DAYS,
+            },
+            presence: Presence::Default("1095"),
+            doc: "An answer is due for review this many days after `reviewed.on`, unless it gives `reviewed.next`.",
+            example: "365",
         },
-        presence: Presence::Default("1095"),
-        doc: "An answer is due for review this many days after `reviewed.on`, unless it gives `reviewed.next`.",
-        example: "365",
-    }],
+        Field {
+            name: "require_clinical",
+            ty: Type::Bool,
+            presence: Presence::Default("false"),
+            doc: "Whether every question needs a clinical review: one without is a warning (an error when it carries a care card), and its page says it has not been reviewed by a clinician.",
+            example: "true",
+        },
+    ],
     required_when: &[],
 };
 
@@ -309,13 +412,29 @@ pub static SITE_READABILITY: Shape = Shape {
     name: "site-readability",
     what: "`readability`",
     doc: "Reading-level settings.",
-    fields: &[Field {
-        name: "max_grade",
-        ty: Type::Number,
-        presence: Presence::Optional,
-        doc: "The highest Flesch-Kincaid school grade a summary or answer may read at before a warning.",
-        example: "8",
-    }],
+    fields: &[
+        Field {
+            name: "max_grade",
+            ty: Type::Number,
+            presence: Presence::Optional,
+            doc: "The highest Flesch-Kincaid school grade a page may read at before a warning.",
+            example: "8",
+        },
+        Field {
+            name: "max_smog",
+            ty: Type::Number,
+            presence: Presence::Optional,
+            doc: "The highest SMOG grade (the measure health-literacy guidance prefers) a page may read at before a warning.",
+            example: "9",
+        },
+        Field {
+            name: "show",
+            ty: Type::Bool,
+            presence: Presence::Default("false"),
+            doc: "Whether published pages show their reading level; editors always see it in `cited check` and the preview.",
+            example: "false",
+        },
+    ],
     required_when: &[],
 };
 
@@ -360,6 +479,13 @@ pub static SITE_EVIDENCE: Shape = Shape {
             presence: Presence::Default("false"),
             doc: "Whether answers are checked for words no quote of the question has, as claims and summaries always are.",
             example: "true",
+        },
+        Field {
+            name: "warn_types",
+            ty: Type::List(&Type::Choice(&crate::model::SourceType::NAMES)),
+            presence: Presence::Optional,
+            doc: "Types of source the site does not accept on their own: a claim backed only by such sources is a warning, and its page says so next to the quotes.",
+            example: "[commercial, forum, unknown]",
         },
         Field {
             name: "qualifiers",
@@ -457,11 +583,39 @@ pub static SOURCE: Shape = Shape {
             example: "web-excerpts.txt",
         },
         Field {
+            name: "type",
+            ty: Type::Choice(&crate::model::SourceType::NAMES),
+            presence: Presence::Default("unknown"),
+            doc: "What kind of source it is; every quote from it says so.",
+            example: "guideline",
+        },
+        Field {
             name: "publisher",
             ty: Type::Text,
             presence: Presence::Optional,
-            doc: "Who published the source.",
+            doc: "Who published the source; when left out, pages say the publisher is unknown.",
             example: "Example Health Service",
+        },
+        Field {
+            name: "author",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "Who wrote it, when the source names them.",
+            example: "A. Writer",
+        },
+        Field {
+            name: "conflicts",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "Conflicts of interest: who paid for it, what its authors sell.",
+            example: "Written by a clinic that offers the treatment.",
+        },
+        Field {
+            name: "notes",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "Anything else a reader should know about the source.",
+            example: "Excerpts collected from several websites.",
         },
         Field {
             name: "url",
@@ -600,10 +754,31 @@ pub static QUESTION: Shape = Shape {
             example: "[infection-risk]",
         },
         Field {
+            name: "subject",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "What the question is about, as its comparison table names it; by default the site's `subject`.",
+            example: "Microneedling",
+        },
+        Field {
             name: "reviewed",
             ty: Type::Shape(&REVIEW),
             presence: Presence::Required,
             doc: "When the answer was last reviewed, and by whom.",
+            example: "",
+        },
+        Field {
+            name: "get_help",
+            ty: Type::List(&Type::Shape(&CARE_CARD)),
+            presence: Presence::Optional,
+            doc: "Care cards: when and where to get help, in the publisher's own words (not quotes).",
+            example: "",
+        },
+        Field {
+            name: "changes",
+            ty: Type::List(&Type::Shape(&CHANGE)),
+            presence: Presence::Optional,
+            doc: "The page's history: what changed, and when, in plain words; shown as \"Page history\" and in the feed.",
             example: "",
         },
         Field {
@@ -719,10 +894,10 @@ pub static REVIEW: Shape = Shape {
         },
         Field {
             name: "by",
-            ty: Type::Text,
+            ty: Type::List(&Type::Id(Kind::Reviewer)),
             presence: Presence::Required,
-            doc: "Who reviewed it.",
-            example: "Editorial team",
+            doc: "Who reviewed it: reviewer ids (files in `content/reviewers/`). A plain name such as `Editorial team` still builds, with a warning.",
+            example: "[editorial-team]",
         },
         Field {
             name: "next",
@@ -730,6 +905,140 @@ pub static REVIEW: Shape = Shape {
             presence: Presence::Optional,
             doc: "When it must be reviewed again; by default `on` plus the site's `review.max_age_days`.",
             example: "2027-11-24",
+        },
+        Field {
+            name: "clinical",
+            ty: Type::Shape(&CLINICAL_REVIEW),
+            presence: Presence::Optional,
+            doc: "A clinical review recorded apart, when it was on another day or by others than `by`. Without it, the review counts as clinical when a reviewer in `by` is clinical.",
+            example: "",
+        },
+    ],
+    required_when: &[],
+};
+
+pub static CLINICAL_REVIEW: Shape = Shape {
+    name: "clinical-review",
+    what: "`reviewed.clinical`",
+    doc: "The latest review by a clinician, recorded apart from the editorial one.",
+    fields: &[
+        Field {
+            name: "on",
+            ty: Type::Date,
+            presence: Presence::Required,
+            doc: "The day it was reviewed by a clinician.",
+            example: "2026-11-20",
+        },
+        Field {
+            name: "by",
+            ty: Type::List(&Type::Id(Kind::Reviewer)),
+            presence: Presence::Required,
+            doc: "The clinical reviewers' ids.",
+            example: "[jane-doe]",
+        },
+    ],
+    required_when: &[],
+};
+
+pub static REVIEWER: Shape = Shape {
+    name: "reviewer",
+    what: "a reviewer",
+    doc: "A person or a team who reviews answers. Each has a page listing what they reviewed; questions name them in `reviewed.by`.",
+    fields: &[
+        Field {
+            name: "name",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "The name as pages show it.",
+            example: "Editorial team",
+        },
+        Field {
+            name: "role",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "What they do, e.g. `Consultant dermatologist` or `Health editor`.",
+            example: "Health editors",
+        },
+        Field {
+            name: "kind",
+            ty: Type::Choice(&crate::model::ReviewerKind::NAMES),
+            presence: Presence::Required,
+            doc: "`clinical` for a clinician who reviews the medicine, `editorial` for a review of the writing and sourcing.",
+            example: "editorial",
+        },
+        Field {
+            name: "team",
+            ty: Type::Bool,
+            presence: Presence::Default("false"),
+            doc: "Whether this is a team rather than one person: a team is never presented as a person.",
+            example: "true",
+        },
+        Field {
+            name: "credentials",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "Qualifications, as the reviewer writes them.",
+            example: "MBBS, FRCP",
+        },
+        Field {
+            name: "registration",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "A professional register and number, so readers can check it.",
+            example: "GMC 1234567",
+        },
+    ],
+    required_when: &[],
+};
+
+pub static CARE_CARD: Shape = Shape {
+    name: "care-card",
+    what: "a care card",
+    doc: "When and where to get help, at one of three levels, as on the NHS website. The publisher's own guidance, not a quote: pages label it so.",
+    fields: &[
+        Field {
+            name: "level",
+            ty: Type::Choice(&crate::model::CareLevel::NAMES),
+            presence: Presence::Required,
+            doc: "`non-urgent` (contact your practitioner or GP), `urgent` (get advice now) or `emergency` (the site's emergency action).",
+            example: "urgent",
+        },
+        Field {
+            name: "when",
+            ty: Type::List(&Type::Text),
+            presence: Presence::Required,
+            doc: "The situations, each completing \"… if\".",
+            example: "[the redness spreads or gets worse, you have a high temperature]",
+        },
+        Field {
+            name: "action",
+            ty: Type::Text,
+            presence: Presence::Optional,
+            doc: "What to do, when the level's own wording does not fit.",
+            example: "Ask your practitioner for an appointment today",
+        },
+    ],
+    required_when: &[],
+};
+
+pub static CHANGE: Shape = Shape {
+    name: "change",
+    what: "a change",
+    doc: "One entry of a page's history.",
+    fields: &[
+        Field {
+            name: "on",
+            ty: Type::Date,
+            presence: Presence::Required,
+            doc: "The day it changed.",
+            example: "2026-11-24",
+        },
+        Field {
+            name: "what",
+            ty: Type::Text,
+            presence: Presence::Required,
+            doc: "What changed, in plain words.",
+            example: "Added when to get help.",
         },
     ],
     required_when: &[],
@@ -958,6 +1267,13 @@ pub static CAUTION: Shape = Shape {
             ty: Type::List(&Type::Shape(&QUOTE)),
             presence: Presence::Optional,
             doc: "The quotes behind the message.",
+            example: "",
+        },
+        Field {
+            name: "get_help",
+            ty: Type::List(&Type::Shape(&CARE_CARD)),
+            presence: Presence::Optional,
+            doc: "Care cards shown with the caution, on its page and on every question that carries it.",
             example: "",
         },
         Field {

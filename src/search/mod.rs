@@ -24,16 +24,11 @@
 
 mod build;
 mod lookup;
-mod synthetic;
 mod text;
 
 pub use build::build_index;
 pub use lookup::{QueryOutcome, query, query_traced};
 pub use text::{edit_distance, is_stop_word, stem, words};
-
-/// Made-up documents for measuring the index at scale; not part of a build.
-#[doc(hidden)]
-pub use synthetic::synthetic_documents;
 
 /// One thing a patient can find: a question, glossary term, caution or page.
 #[derive(Debug, Clone, PartialEq, Eq)]

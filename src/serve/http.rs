@@ -1,6 +1,7 @@
 //! The preview's HTTP side, on one port: the built site's files, the
-//! reload channel (server-sent events), the current diagnostics as JSON, and
-//! the overlay script.
+//! reload channel (server-sent events), the current diagnostics as JSON, the
+//! overlay and quote-picker scripts, and each source's archive text for the
+//! picker.
 //!
 //! Only files inside the output folder are ever served: `..` (plain or
 //! percent-encoded) is refused, and so is any path whose real location,
@@ -8,6 +9,11 @@
 //! of the site, for whatever reason (missing, a name too long, through a
 //! file), gets the site's own `404.html` with status 404; a URI over 8 KiB
 //! gets 414.
+//!
+//! Everything under `/__cited/` is this server's own: only its routes answer
+//! there, never the site's files, so the preview's world and the site's stay
+//! apart. The archive texts the preview build writes into the output's
+//! [`PREVIEW_DIR`] are served by their route alone, by source id.
 //!
 //! Only requests addressed to this machine are answered: the `Host` must be
 //! a loopback name or address, or the address the request arrived on (so a
@@ -43,10 +49,17 @@ use tower_http::timeout::RequestBodyTimeout;
 
 use super::LIVE_SCRIPT_URL;
 use super::rebuild::LiveState;
+use crate::render::{PREVIEW_DIR, preview_archive_path};
 
 const LIVE_SCRIPT: &str = include_str!("live.js");
 const LIVE_STYLE: &str = include_str!("live.css");
+const PICKER_SCRIPT: &str = include_str!("picker.js");
+const PICKER_STYLE: &str = include_str!("picker.css");
 const LIVE_STYLE_URL: &str = "/__cited/live.css";
+const PICKER_SCRIPT_URL: &str = "/__cited/picker.js";
+const PICKER_STYLE_URL: &str = "/__cited/picker.css";
+/// `{file}` is a source id and `.txt`; see [`archive_text`].
+const ARCHIVE_TEXT_ROUTE: &str = "/__cited/sources/{file}";
 const EVENTS_URL: &str = "/__cited/events";
 const DIAGNOSTICS_URL: &str = "/__cited/diagnostics";
 
@@ -98,6 +111,9 @@ pub async fn serve(listener: tokio::net::TcpListener, app: App, mut stop: onesho
     let router = Router::new()
         .route(LIVE_SCRIPT_URL, get(live_script))
         .route(LIVE_STYLE_URL, get(live_style))
+        .route(PICKER_SCRIPT_URL, get(picker_script))
+        .route(PICKER_STYLE_URL, get(picker_style))
+        .route(ARCHIVE_TEXT_ROUTE, get(archive_text))
         .route(EVENTS_URL, get(events))
         .route(DIAGNOSTICS_URL, get(diagnostics))
         .fallback(site_file)
@@ -215,6 +231,60 @@ async fn live_style() -> Response {
     own_file("text/css; charset=utf-8", LIVE_STYLE)
 }
 
+async fn picker_script() -> Response {
+    own_file("text/javascript; charset=utf-8", PICKER_SCRIPT)
+}
+
+async fn picker_style() -> Response {
+    own_file("text/css; charset=utf-8", PICKER_STYLE)
+}
+
+/// A source's archive text, exactly as its quotes are matched against it,
+/// for the quote picker: `<id>.txt`, from the last good build (the preview
+/// build writes it beside the pages, so it changes when they do).
+async fn archive_text(
+    State(app): State<App>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    if !app.state.borrow().has_site() {
+        return plain_text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The site has not built yet: fix the problems the preview shows.\n".into(),
+        );
+    }
+    let not_found = || {
+        plain_text(
+            StatusCode::NOT_FOUND,
+            "No source of the site has this id.\n".into(),
+        )
+    };
+    let Some(id) = file
+        .strip_suffix(".txt")
+        .filter(|id| crate::load::is_valid_id(id))
+    else {
+        return not_found();
+    };
+    let path = format!("/{}", preview_archive_path(id));
+    if !leads_inside(&app.site_dir, &path) {
+        return not_found();
+    }
+    match tokio::fs::read(app.site_dir.join(&path[1..])).await {
+        Ok(text) => {
+            let mut response = (
+                [
+                    (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-cache"),
+                ],
+                text,
+            )
+                .into_response();
+            with_security_headers(&mut response);
+            response
+        }
+        Err(_) => not_found(),
+    }
+}
+
 fn own_file(content_type: &'static str, body: &'static str) -> Response {
     let mut response = (
         [
@@ -321,12 +391,32 @@ fn not_found_page(site_dir: &Path) -> ServeFile {
     ServeFile::new(site_dir.join("404.html"))
 }
 
+/// Whether a URL path is a page or file of the site: it leads inside
+/// `site_dir` (see [`leads_inside`]) and not into the preview's own
+/// [`PREVIEW_DIR`], however spelt (`/%5F%5Fcited/`, `/./__cited/`), which
+/// only this server's routes answer.
+fn is_site_file(site_dir: &Path, url_path: &str) -> bool {
+    let Ok(decoded) = percent_encoding::percent_decode_str(url_path).decode_utf8() else {
+        return false;
+    };
+    // Also as a file system that ignores case or trailing dots would read it.
+    let preview_only = decoded
+        .split('/')
+        .find(|part| !matches!(*part, "" | "."))
+        .is_some_and(|first| {
+            first
+                .trim_end_matches(['.', ' '])
+                .eq_ignore_ascii_case(PREVIEW_DIR)
+        });
+    !preview_only && leads_inside(site_dir, url_path)
+}
+
 /// Whether a URL path, once decoded and with symlinks followed, leads to a
 /// file or folder (with its `index.html`) inside `site_dir`. Anything else
-/// is not a page of the site, whatever the reason the path leads nowhere: it
-/// does not exist, a name in it is longer than the file system allows, it
-/// goes through a file or round a loop of links, or it leaves the site.
-fn is_site_file(site_dir: &Path, url_path: &str) -> bool {
+/// leads nowhere, whatever the reason: it does not exist, a name in it is
+/// longer than the file system allows, it goes through a file or round a
+/// loop of links, or it leaves the site.
+fn leads_inside(site_dir: &Path, url_path: &str) -> bool {
     let Ok(decoded) = percent_encoding::percent_decode_str(url_path).decode_utf8() else {
         return false;
     };
@@ -445,6 +535,27 @@ mod tests {
             "/..%2fsecret.txt",
             "/..%5csecret.txt",
             "/%ff",
+        ] {
+            assert!(!is_site_file(&site, path), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_previews_own_folder_is_no_site_file_however_spelt() {
+        let (_temp, site) = site();
+        std::fs::create_dir_all(site.join("__cited/sources")).unwrap();
+        std::fs::write(site.join("__cited/sources/a.txt"), "text").unwrap();
+        assert!(leads_inside(&site, "/__cited/sources/a.txt"));
+        for path in [
+            "/__cited/sources/a.txt",
+            "/__cited/",
+            "/__cited",
+            "//__cited/sources/a.txt",
+            "/./__cited/sources/a.txt",
+            "/%5F%5Fcited/sources/a.txt",
+            "/%5f%5fcited/sources/a.txt",
+            "/__CITED/sources/a.txt",
+            "/__cited./sources/a.txt",
         ] {
             assert!(!is_site_file(&site, path), "{path}");
         }

@@ -2,6 +2,7 @@
 // (never written to public/). It listens on the reload channel, reloads the
 // page after every good build, and shows the current problems (file, line,
 // column, message, help) in an overlay that goes away once they are fixed.
+// On a source's page it also loads the quote picker (picker.js).
 //
 // The pages' Content-Security-Policy allows no inline script or style, so
 // this script builds the overlay with DOM calls (textContent only: messages
@@ -222,6 +223,14 @@
       item.append(help);
     }
     return item;
+  }
+
+  // On a source's page, the preview build leaves a hook for the quote
+  // picker, which lives in a script of its own.
+  if (document.querySelector("[data-cited-source]")) {
+    const picker = element("script");
+    picker.src = "/__cited/picker.js";
+    document.head.append(picker);
   }
 
   // file:line:column, as terminals and editors print it.

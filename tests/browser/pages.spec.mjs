@@ -159,6 +159,8 @@ async function checkPrint(page, kind) {
         sources: visibleText('.sources li'),
         sourcesHeading: visibleText('#sources-heading'),
         reviewDates: visibleText('.review time'),
+        reviewDatetimes: [...document.querySelectorAll('.review time')].filter(shown)
+          .map((element) => element.getAttribute('datetime')),
         reviewHeading: visibleText('#review-heading'),
         quoteSources: document.querySelectorAll('.quote figcaption').length,
         quoteSourcesShown: visibleText('.quote figcaption').length,
@@ -174,7 +176,9 @@ async function checkPrint(page, kind) {
     if (kind.startsWith('question')) {
       assert.ok(report.sourcesHeading.length === 1 && report.sources.length > 0, 'the sources print');
       assert.ok(report.reviewHeading.length === 1 && report.reviewDates.length >= 2, 'the review dates print');
-      for (const date of report.reviewDates) assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
+      // Dates in words, each with the date itself in `datetime`.
+      for (const date of report.reviewDates) assert.match(date, /\b\d{4}\b/);
+      for (const date of report.reviewDatetimes) assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
     }
     if (kind === 'source') {
       const details = await page.locator('.source-meta dd').count();

@@ -46,3 +46,12 @@ fi
 # Not `exec`: the trap above must still remove the built site afterwards.
 cd "$repo"
 node --test --test-concurrency=1 tests/browser/*.spec.mjs
+# 5. The pages spec again on the test fixture, whose content has what the
+# bundled site does not yet: reviewers' pages and care cards.
+if [ -z "${SKIP_FIXTURE:-}" ]; then
+  fixture_out="$(mktemp -d "${TMPDIR:-/tmp}/cited-browser-fixture.XXXXXX")"
+  "$repo/target/release/cited" build --root "$repo/tests/fixtures/valid" --out "$fixture_out/site" >&2
+  SITE_DIR="$fixture_out/site" node --test --test-concurrency=1 tests/browser/pages.spec.mjs \
+    || { rm -rf "$fixture_out"; exit 1; }
+  rm -rf "$fixture_out"
+fi

@@ -6,9 +6,13 @@
 //   node tests/browser/screenshots.mjs            (builds the site, like the specs)
 //   SITE_DIR=<built site> node tests/browser/screenshots.mjs
 //
-// Writes docs/screenshots/{home,question}-{phone,desktop}.png.
+// Writes docs/screenshots/{home,question}-{phone,desktop}.png, and
+// care-card-{phone,desktop}.png: the "When to get help" section of a question
+// of the test fixture (the bundled site has no care card yet).
 
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtSite, openPage, pageKinds, REPO, startSuite } from './lib/site.mjs';
 
@@ -39,4 +43,28 @@ try {
   }
 } finally {
   await suite.close();
+}
+
+// A care card, from the test fixture's build.
+const fixtureOut = mkdtempSync(join(tmpdir(), 'cited-shots-'));
+const fixture = { dir: join(fixtureOut, 'site'), cleanup() { rmSync(fixtureOut, { recursive: true, force: true }); } };
+execFileSync(process.env.CITED_BIN || join(REPO, 'target', 'release', 'cited'),
+  ['build', '--root', join(REPO, 'tests', 'fixtures', 'valid'), '--out', fixture.dir],
+  { stdio: ['ignore', 'ignore', 'inherit'] });
+const fixtureSuite = await startSuite(fixture);
+const careCard = pageKinds(fixture.dir).find((entry) => entry.kind === 'question with a care card').path;
+try {
+  for (const shot of SHOTS) {
+    const { context, page, problems } = await openPage(fixtureSuite.browser, fixtureSuite.origin, {
+      viewport: shot.viewport, deviceScaleFactor: shot.scale,
+    });
+    await page.goto(`${fixtureSuite.root}${careCard}`, { waitUntil: 'networkidle' });
+    const file = join(OUT, `care-card-${shot.name}.png`);
+    await page.locator('section.get-help').screenshot({ path: file });
+    console.log(`${file} (${careCard})${problems.length ? `; problems: ${problems.join('; ')}` : ''}`);
+    await context.close();
+  }
+} finally {
+  await fixtureSuite.close();
+  fixture.cleanup();
 }

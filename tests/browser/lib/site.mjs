@@ -224,6 +224,23 @@ export function pageKinds(siteDir) {
       || hits.find((entry) => prefer && entry.html.includes(prefer)) || hits[0];
     return `/questions/${best.name}/`;
   };
+  // A question page whose HTML contains `needle`, if there is one.
+  const questionIf = (needle) => {
+    const folder = join(siteDir, 'questions');
+    const name = readdirSync(folder).sort()
+      .find((entry) => existsSync(join(folder, entry, 'index.html'))
+        && readFileSync(join(folder, entry, 'index.html'), 'utf8').includes(needle));
+    return name ? `/questions/${name}/` : null;
+  };
+  // Pages a site has only when its content has them: reviewers' pages, a
+  // care card (the bundled site has none yet; run.sh also runs the pages
+  // spec on the test fixture, which has both).
+  const optional = [];
+  if (existsSync(join(siteDir, 'reviewers'))) {
+    optional.push({ kind: 'reviewer', path: first('reviewers'), marker: '.kind-reviewer' });
+  }
+  const careCard = questionIf('class="care-card ');
+  if (careCard) optional.push({ kind: 'question with a care card', path: careCard, marker: '.care-card' });
   const plainPage = () => {
     const name = readdirSync(siteDir).sort().find((entry) => existsSync(join(siteDir, entry, 'index.html'))
       && readFileSync(join(siteDir, entry, 'index.html'), 'utf8').includes('<body class="kind-page"'));
@@ -248,6 +265,9 @@ export function pageKinds(siteDir) {
     { kind: 'source', path: first('sources'), marker: '.kind-source' },
     { kind: 'caution', path: first('cautions'), marker: '.kind-caution' },
     { kind: 'glossary', path: '/glossary/', marker: '.kind-glossary' },
+    { kind: 'get help', path: '/get-help/', marker: '.kind-get-help' },
+    { kind: 'safety notes', path: '/cautions/', marker: '.kind-cautions' },
+    ...optional,
     { kind: 'plain page', path: existsSync(join(siteDir, 'about', 'index.html')) ? '/about/' : plainPage(), marker: '.plain-page' },
     { kind: 'search', path: '/search/', marker: '#search-query' },
     { kind: 'search with results', path: `/search/?q=${encodeURIComponent(searchWord())}`, marker: '#search-results li a' },

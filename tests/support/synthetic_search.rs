@@ -1,11 +1,14 @@
-//! Synthetic documents for measuring the index at scale (the size test and
-//! `examples/search_bench.rs`). Not used by a build.
+//! Synthetic search documents for measuring the index at scale: shared by
+//! `tests/search_index.rs` (its size and agreement tests) and
+//! `examples/search_bench.rs` through `#[path]`, so the generator is no part
+//! of the library. It must stay deterministic (the same seed, the same
+//! documents) and must not be used by a build.
 //!
 //! Words follow a Zipf distribution over a made-up vocabulary, as words in
 //! real prose do, so posting lists and shard sizes look like a real site's;
 //! a few real patient words are mixed in so typical queries have answers.
 
-use super::SearchDocument;
+use cited::search::SearchDocument;
 
 /// Real words every synthetic site contains now and then.
 const PATIENT_WORDS: &[&str] = &[
