@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 /// them.
 const CHANGE_DEADLINE: Duration = Duration::from_secs(15);
 
-const QUESTION_FILE: &str = "content/questions/are-at-home-derma-rollers-safe.yaml";
-const QUESTION_URL: &str = "/questions/are-at-home-derma-rollers-safe/";
+const QUESTION_FILE: &str = "content/questions/do-derma-rollers-have-side-effects.yaml";
+const QUESTION_URL: &str = "/questions/do-derma-rollers-have-side-effects/";
 const OTHER_URL: &str = "/questions/are-serious-side-effects-rare/";
 
 /// Text that makes a (debug) build panic, standing for any bug in cited.
@@ -450,10 +450,10 @@ fn saving_in_several_writes_gives_at_worst_a_transient_diagnostic() {
     site.write(QUESTION_FILE, &good[..cut]);
     std::thread::sleep(Duration::from_millis(300));
     site.write(QUESTION_FILE, &good[..cut]);
-    let temporary = site.path("content/questions/.are-at-home-derma-rollers-safe.yaml.tmp");
+    let temporary = site.path("content/questions/.do-derma-rollers-have-side-effects.yaml.tmp");
     std::fs::write(
         &temporary,
-        good.replace("derma rollers at home", "home rollers, marker RNM,"),
+        good.replace("It does not say who", "It (marker RNM) does not say who"),
     )
     .unwrap();
     std::fs::rename(&temporary, site.path(QUESTION_FILE)).unwrap();
