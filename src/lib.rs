@@ -19,6 +19,7 @@
 pub mod archive;
 pub mod check;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -74,6 +75,9 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// Findings of the evidence checks that editors' `allow` entries silenced.
     pub silenced: usize,
+    /// Nothing changed since the last build into the same output: it was
+    /// left as it was, and these are that build's figures and problems.
+    pub unchanged: bool,
 }
 
 impl Report {
@@ -101,9 +105,31 @@ pub fn check(root: &Path, today: Date) -> Report {
 }
 
 /// Builds the site: load → check → link → render → write. On any error the
-/// previous output is left exactly as it was.
+/// previous output is left exactly as it was. When nothing changed since
+/// the last build into the same output (see [`fingerprint`]), leaves it as
+/// it is and reports that build again, with [`Report::unchanged`] set.
 pub fn build(options: &BuildOptions) -> Report {
-    Session::default().build(options)
+    let started = Instant::now();
+    let inputs = fingerprint::Inputs::of(options);
+    let fingerprinted = started.elapsed();
+    if let Some(mut report) = inputs.as_ref().and_then(|i| i.previous_build(options)) {
+        write::sweep_abandoned(&options.out);
+        report.timings = vec![
+            ("inputs", fingerprinted),
+            ("compare", started.elapsed() - fingerprinted),
+        ];
+        report.elapsed = started.elapsed();
+        return report;
+    }
+    let mut report = Session::default().build(options);
+    let recording = Instant::now();
+    if let Some(inputs) = &inputs {
+        inputs.record(options, &report);
+    }
+    report.timings.insert(0, ("inputs", fingerprinted));
+    report.timings.push(("record", recording.elapsed()));
+    report.elapsed = started.elapsed();
+    report
 }
 
 /// The build pipeline, for one-off builds and for the preview's [`Session`],
@@ -283,6 +309,7 @@ impl Run {
             elapsed: self.started.elapsed(),
             timings: self.timings,
             silenced: self.silenced,
+            unchanged: false,
         }
     }
 }

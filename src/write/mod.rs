@@ -84,12 +84,8 @@ impl Staging {
             .parent()
             .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
         std::fs::create_dir_all(parent)?;
-        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-        let prefix = format!(".{name}.cited-");
-        locked_folder::sweep(parent, &prefix, |abandoned| {
-            restore_previous_output(abandoned, &out)
-        });
-        let folder = LockedFolder::create(parent, &prefix)?;
+        sweep_abandoned(&out);
+        let folder = LockedFolder::create(parent, &staging_prefix(&out))?;
         let site = folder.path().join("site");
         std::fs::create_dir(&site)?;
         std::fs::write(site.join(MARKER), MARKER_TEXT)?;
@@ -112,6 +108,28 @@ impl Staging {
     pub fn commit(self) -> io::Result<()> {
         swap_into_place(&self.site, &self.out, self.folder.path())
     }
+}
+
+/// Removes the staging folders beside `out` of builds that were killed
+/// before they finished (putting back a previous output one of them holds).
+/// A build does it when it starts writing; one that finds nothing changed
+/// does it too.
+pub fn sweep_abandoned(out: &Path) {
+    let Ok(out) = absolute(out) else {
+        return;
+    };
+    let Some(parent) = out.parent() else {
+        return;
+    };
+    locked_folder::sweep(parent, &staging_prefix(&out), |abandoned| {
+        restore_previous_output(abandoned, &out)
+    });
+}
+
+/// The start of the names of the staging folders for `out`.
+fn staging_prefix(out: &Path) -> String {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+    format!(".{name}.cited-")
 }
 
 /// A build killed between the two renames of the fallback swap (see
