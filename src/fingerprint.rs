@@ -35,7 +35,7 @@
 //! FIFO; it must not check, render or write anything but its record.
 
 use std::collections::BTreeSet;
-use std::io::{self, Read as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -427,21 +427,16 @@ const LARGEST_INPUT: u64 = 1024 * crate::model::MB;
 /// The SHA-256 of a regular file, read without following a link and
 /// without waiting on a FIFO.
 fn file_digest(path: &Path) -> Option<[u8; 32]> {
-    let mut file = open_regular(path)?;
-    if file.metadata().ok()?.len() > LARGEST_INPUT {
+    let file = open_regular(path)?;
+    let len = file.metadata().ok()?.len();
+    if len > LARGEST_INPUT {
         return None;
     }
-    let mut digest = Sha256::new();
-    let mut buffer = vec![0; 64 * 1024];
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => digest.update(&buffer[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    Some(digest.finalize().into())
+    // Read whole (content files are small): a fresh zeroed buffer per file
+    // cost more than the hashing.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(LARGEST_INPUT + 1).read_to_end(&mut bytes).ok()?;
+    Some(Sha256::digest(&bytes).into())
 }
 
 fn open_regular(path: &Path) -> Option<std::fs::File> {
@@ -481,15 +476,17 @@ fn output_state(out: &Path) -> Option<OutputState> {
             continue;
         }
         let path = entry.path().strip_prefix(out).ok()?;
-        let meta = entry.metadata().ok()?;
         digest.update(path.as_os_str().as_encoded_bytes());
         digest.update([0]);
-        digest.update(meta.mode().to_le_bytes());
-        // A folder's size is the file system's business (it may stay large
-        // after its entries are removed): only a file's is its content's.
-        if meta.is_file() {
-            digest.update(meta.len().to_le_bytes());
+        // A folder is known by its name (its entries are listed anyway; its
+        // size is the file system's business): no need to ask for more.
+        if entry.file_type().is_dir() {
+            digest.update([b'd']);
+            continue;
         }
+        let meta = entry.metadata().ok()?;
+        digest.update(meta.mode().to_le_bytes());
+        digest.update(meta.len().to_le_bytes());
         last_change = last_change.max(change_time(&meta));
     }
     Some(OutputState {

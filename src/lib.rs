@@ -78,6 +78,9 @@ pub struct Report {
     /// Nothing changed since the last build into the same output: it was
     /// left as it was, and these are that build's figures and problems.
     pub unchanged: bool,
+    /// The removal of the output this build replaced, still under way:
+    /// dropping the report waits for it.
+    pub(crate) removal: write::Removal,
 }
 
 impl Report {
@@ -122,12 +125,17 @@ pub fn build(options: &BuildOptions) -> Report {
         return report;
     }
     let mut report = Session::default().build(options);
+    // The record is written while the replaced output is being removed.
+    let removal = std::mem::take(&mut report.removal);
     let recording = Instant::now();
     if let Some(inputs) = &inputs {
         inputs.record(options, &report);
     }
     report.timings.insert(0, ("inputs", fingerprinted));
     report.timings.push(("record", recording.elapsed()));
+    let removing = Instant::now();
+    drop(removal);
+    report.timings.push(("cleanup", removing.elapsed()));
     report.elapsed = started.elapsed();
     report
 }
@@ -199,10 +207,11 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         return run.finish(loaded.files); // `target` is dropped: nothing changes.
     }
     match target.commit() {
-        Ok(files) => {
+        Ok((files, removal)) => {
             run.stage("write");
             run.pages = rendered.pages;
             run.files_written = files;
+            run.removal = removal;
             drop(graph);
             let files = loaded.files.clone();
             session.remember(
@@ -279,6 +288,7 @@ struct Run {
     pages: usize,
     files_written: usize,
     silenced: usize,
+    removal: write::Removal,
 }
 
 impl Run {
@@ -291,6 +301,7 @@ impl Run {
             pages: 0,
             files_written: 0,
             silenced: 0,
+            removal: write::Removal::default(),
         }
     }
 
@@ -310,6 +321,7 @@ impl Run {
             timings: self.timings,
             silenced: self.silenced,
             unchanged: false,
+            removal: self.removal,
         }
     }
 }

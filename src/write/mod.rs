@@ -7,7 +7,9 @@
 //! Files are written into a staging folder beside the output; only when the
 //! whole build succeeded is it swapped in, with one `renameat2(RENAME_EXCHANGE)`
 //! where the file system allows it. A failed build drops the staging folder
-//! and leaves the previous output exactly as it was. The staging folder is a
+//! and leaves the previous output exactly as it was. The previous output,
+//! once swapped out, is removed on a thread of its own while the build
+//! finishes ([`Removal`]). The staging folder is a
 //! [`LockedFolder`], so one left by a killed build is removed by the next
 //! build ([`locked_folder::sweep`]), and one in use by a build running at the
 //! same time is not. Every output carries the [`MARKER`] file.
@@ -48,15 +50,16 @@ impl Target {
         }
     }
 
-    /// Puts what was written in place; returns how many files that was.
-    /// Dropping a target instead changes nothing.
-    pub fn commit(self) -> io::Result<usize> {
+    /// Puts what was written in place; returns how many files that was,
+    /// and the removal of what it replaced, under way. Dropping a target
+    /// instead changes nothing.
+    pub fn commit(self) -> io::Result<(usize, Removal)> {
         match self {
             Target::Staged(staging) => {
                 let files = staging.files_written();
-                staging.commit().map(|()| files)
+                staging.commit().map(|removal| (files, removal))
             }
-            Target::InPlace(in_place) => in_place.commit(),
+            Target::InPlace(in_place) => in_place.commit().map(|files| (files, Removal::default())),
         }
     }
 }
@@ -103,10 +106,18 @@ impl Staging {
     }
 
     /// Makes the staged site the output. The old output, if any, is removed
-    /// only after the new one is in place. Whatever is left of the staging
-    /// folder is removed when it drops.
-    pub fn commit(self) -> io::Result<()> {
-        swap_into_place(&self.site, &self.out, self.folder.path())
+    /// only after the new one is in place, on a thread of its own, so that
+    /// the build goes on meanwhile: the returned [`Removal`] waits for it
+    /// when dropped. Until then the staging folder holding it stays locked.
+    pub fn commit(self) -> io::Result<Removal> {
+        let displaced = swap_into_place(&self.site, &self.out, self.folder.path())?;
+        let folder = self.folder;
+        Ok(Removal(Some(std::thread::spawn(move || {
+            if let Some(old) = displaced {
+                let _ = remove_tree(&old);
+            }
+            drop(folder); // Removes what is left, then lets go of the lock.
+        }))))
     }
 }
 
@@ -130,6 +141,20 @@ pub fn sweep_abandoned(out: &Path) {
 fn staging_prefix(out: &Path) -> String {
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
     format!(".{name}.cited-")
+}
+
+/// The removal of a previous output, on a thread of its own. Dropping it
+/// waits until the removal is done, so that nothing a build displaced
+/// outlives the build's report.
+#[derive(Debug, Default)]
+pub struct Removal(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Removal {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// A build killed between the two renames of the fallback swap (see
@@ -203,10 +228,13 @@ impl Output for InPlace {
 }
 
 /// Puts `staged` in the place of `out`; `spare` is a folder on the same file
-/// system for the previous output to pass through.
-fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<()> {
+/// system for the previous output to pass through. Returns where the
+/// previous output now is (inside `spare`), for the caller to remove.
+fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<Option<PathBuf>> {
     match std::fs::symlink_metadata(out) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::rename(staged, out),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::rename(staged, out).map(|()| None)
+        }
         Err(e) => Err(e),
         Ok(meta) if !meta.is_dir() => Err(io::Error::other(format!(
             "{} exists and is not a folder; refusing to replace it",
@@ -223,10 +251,10 @@ fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<()> {
                     let _ = std::fs::rename(&old, out);
                     return Err(e);
                 }
-                return remove_tree(&old);
+                return Ok(Some(old));
             }
             // `staged` now holds the previous output.
-            remove_tree(staged)
+            Ok(Some(staged.to_path_buf()))
         }
     }
 }
