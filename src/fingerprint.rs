@@ -106,7 +106,7 @@ impl Inputs {
                 "today={}\nlive_reload={:?}\n",
                 options.today, options.render.live_reload,
             ),
-            entries: input_entries(&root)?,
+            entries: input_entries(&root, true)?,
             root,
         })
     }
@@ -133,7 +133,7 @@ impl Inputs {
         // An input changed since the record was written: no need to read
         // them all to know. (One changed while that build ran is found by
         // its bytes.)
-        if (self.entries.iter()).any(|e| change_time(&e.meta) > recorded_at) {
+        if (self.entries.iter()).any(|e| e.changed.is_none_or(|at| at > recorded_at)) {
             return None;
         }
         if record.inputs != self.digest(|_| None)? {
@@ -167,7 +167,7 @@ impl Inputs {
         if report.has_errors() || report.files_written == 0 {
             return;
         }
-        let same_names = input_entries(&self.root).is_some_and(|after| {
+        let same_names = input_entries(&self.root, false).is_some_and(|after| {
             after.len() == self.entries.len()
                 && (after.iter().zip(&self.entries))
                     .all(|(a, b)| a.path == b.path && a.kind == b.kind && a.target == b.target)
@@ -355,7 +355,8 @@ struct Entry {
     kind: EntryKind,
     /// For a link, where it points.
     target: Option<PathBuf>,
-    meta: std::fs::Metadata,
+    /// When it last changed, if asked for.
+    changed: Option<(i64, i64)>,
 }
 
 impl Entry {
@@ -377,8 +378,9 @@ impl Entry {
 }
 
 /// Every entry under the input folders, in a fixed order, with paths
-/// relative to the site. A missing folder is an entry too (its absence).
-fn input_entries(root: &Path) -> Option<Vec<Entry>> {
+/// relative to the site (a missing folder has none), and when each last
+/// changed if `with_times`.
+fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
     let mut entries = Vec::new();
     for folder in INPUT_FOLDERS {
         let top = root.join(folder);
@@ -390,12 +392,15 @@ fn input_entries(root: &Path) -> Option<Vec<Entry>> {
         for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
             let entry = entry.ok()?;
             let path = entry.path().strip_prefix(root).ok()?.to_path_buf();
-            let meta = if entry.depth() == 0 {
-                std::fs::metadata(entry.path()).ok()?
+            let (file_type, changed) = if entry.depth() == 0 {
+                let meta = std::fs::metadata(entry.path()).ok()?;
+                (meta.file_type(), Some(change_time(&meta)))
+            } else if with_times {
+                let meta = entry.metadata().ok()?;
+                (meta.file_type(), Some(change_time(&meta)))
             } else {
-                entry.metadata().ok()?
+                (entry.file_type(), None)
             };
-            let file_type = meta.file_type();
             let (kind, target) = if file_type.is_symlink() {
                 (
                     EntryKind::Link,
@@ -412,7 +417,7 @@ fn input_entries(root: &Path) -> Option<Vec<Entry>> {
                 path,
                 kind,
                 target,
-                meta,
+                changed,
             });
         }
     }
