@@ -124,7 +124,7 @@ pub fn build(options: &BuildOptions) -> Report {
         report.elapsed = started.elapsed();
         return report;
     }
-    let mut report = Session::default().build(options);
+    let mut report = Session::one_off().build(options);
     // The record is written while the replaced output is being removed.
     let removal = std::mem::take(&mut report.removal);
     let recording = Instant::now();
