@@ -46,6 +46,10 @@ use sha2::{Digest as _, Sha256};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, SourceFiles, Span};
 use crate::{BuildOptions, Report};
 
+/// The largest record written: a site's problems are in it, and one with
+/// tens of thousands of them would cost more to record than to build.
+const RECORD_LIMIT: u64 = 8 * crate::model::MB;
+
 /// Where the record of the builds into `out` is: `.<name>.cited.record`
 /// beside it (where its staging folders are made too).
 pub fn record_path(out: &Path) -> Option<PathBuf> {
@@ -123,9 +127,7 @@ impl Inputs {
         let file = open_regular(&record_path(out)?)?;
         let recorded_at = change_time(&file.metadata().ok()?);
         let mut text = Vec::new();
-        file.take(64 * crate::model::MB)
-            .read_to_end(&mut text)
-            .ok()?;
+        file.take(RECORD_LIMIT + 1).read_to_end(&mut text).ok()?;
         let record: Record = serde_json::from_slice(&text).ok()?;
         if record.binary != self.binary || record.settings != self.settings {
             return None;
@@ -196,7 +198,7 @@ impl Inputs {
         };
         // Never replace a file of that name that is not a record.
         if std::fs::symlink_metadata(&path).is_ok()
-            && read_regular(&path, 64 * crate::model::MB)
+            && read_regular(&path, RECORD_LIMIT + 1)
                 .and_then(|text| serde_json::from_slice::<Record>(&text).ok())
                 .is_none()
         {
@@ -215,6 +217,9 @@ impl Inputs {
         let Ok(json) = serde_json::to_vec(&record) else {
             return;
         };
+        if json.len() as u64 > RECORD_LIMIT {
+            return; // A build with that many problems is built again.
+        }
         // Written beside and renamed into place, so a record is whole or
         // absent; created as the pages are (not private to its owner).
         let mut temp = path.clone().into_os_string();
