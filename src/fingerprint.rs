@@ -6,17 +6,17 @@
 //! `templates/`: names, kinds, link targets and bytes), the binary that
 //! built it, and the settings that reach the pages (the day the build runs,
 //! the live-reload script); not on where the site or the output is. A good
-//! build writes a record beside its output ([`record_path`]), last: a
-//! digest of each of those
-//! (of the inputs, the bytes the build itself read, so an edit while it ran
-//! is never taken for what it built),
-//! a digest of the output's file names and sizes, and the problems it
-//! reported, to show again. The output is taken to be as that build left
-//! it when it has the same names and sizes and no entry of it changed
-//! after the record was written (its change time, which no program can set
-//! back, is not later than the record's): a page edited, deleted or added
-//! by hand is noticed. When all of that holds, the output is the one the
-//! build would write, and it is left as it is.
+//! build writes a record beside its output ([`record_path`]), last: a digest
+//! of each of those (of the inputs, the bytes the build itself read, so an
+//! edit while it ran is never taken for what it built), a digest of the
+//! output's file names and sizes, and the problems it reported, to show
+//! again. The output is taken to be as that build left it when it is the
+//! same folder (device and inode: a build running at the same time that
+//! swapped in its own output is noticed), has the same names and sizes, and
+//! no entry of it changed after the record was written (its change time,
+//! which no program can set back, is not later than the record's): a page
+//! edited, deleted or added by hand is noticed. When all of that holds, the
+//! output is the one the build would write, and it is left as it is.
 //!
 //! To tell, the next build lists the inputs; if any changed after the
 //! record was written (by its change time), it builds at once; otherwise it
@@ -72,6 +72,9 @@ struct Record {
     inputs: String,
     /// The digest of the output's names, kinds and sizes.
     output: String,
+    /// The output's folder (device and inode): another build that swaps in
+    /// its output meanwhile replaces it.
+    folder: (u64, u64),
     pages: usize,
     files: usize,
     silenced: usize,
@@ -141,6 +144,9 @@ impl Inputs {
         if record.inputs != self.digest(|_| None)? {
             return None;
         }
+        if crate::write::folder_id(out) != Some(record.folder) {
+            return None;
+        }
         let output = output_state(out)?;
         if record.output != output.digest || output.last_change > recorded_at {
             return None;
@@ -190,6 +196,14 @@ impl Inputs {
             return;
         };
         let out = &options.out;
+        // The output must still be the one this build swapped in (not one
+        // a build running at the same time put there since).
+        let Some(folder) = report.output_folder else {
+            return;
+        };
+        if crate::write::folder_id(out) != Some(folder) {
+            return;
+        }
         let Some(output) = output_state(out) else {
             return;
         };
@@ -209,6 +223,7 @@ impl Inputs {
             settings: self.settings.clone(),
             inputs,
             output: output.digest,
+            folder,
             pages: report.pages,
             files: report.files_written,
             silenced: report.silenced,

@@ -81,6 +81,8 @@ pub struct Report {
     /// The removal of the output this build replaced, still under way:
     /// dropping the report waits for it.
     pub(crate) removal: write::Removal,
+    /// The folder a whole new output was swapped in as.
+    pub(crate) output_folder: Option<write::FolderId>,
 }
 
 impl Report {
@@ -207,11 +209,12 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         return run.finish(loaded.files); // `target` is dropped: nothing changes.
     }
     match target.commit() {
-        Ok((files, removal)) => {
+        Ok(committed) => {
             run.stage("write");
             run.pages = rendered.pages;
-            run.files_written = files;
-            run.removal = removal;
+            run.files_written = committed.files;
+            run.removal = committed.removal;
+            run.output_folder = committed.folder;
             drop(graph);
             let files = loaded.files.clone();
             session.remember(
@@ -289,6 +292,7 @@ struct Run {
     files_written: usize,
     silenced: usize,
     removal: write::Removal,
+    output_folder: Option<write::FolderId>,
 }
 
 impl Run {
@@ -302,6 +306,7 @@ impl Run {
             files_written: 0,
             silenced: 0,
             removal: write::Removal::default(),
+            output_folder: None,
         }
     }
 
@@ -322,6 +327,7 @@ impl Run {
             silenced: self.silenced,
             unchanged: false,
             removal: self.removal,
+            output_folder: self.output_folder,
         }
     }
 }

@@ -50,18 +50,48 @@ impl Target {
         }
     }
 
-    /// Puts what was written in place; returns how many files that was,
-    /// and the removal of what it replaced, under way. Dropping a target
-    /// instead changes nothing.
-    pub fn commit(self) -> io::Result<(usize, Removal)> {
+    /// Puts what was written in place. Dropping a target instead changes
+    /// nothing.
+    pub fn commit(self) -> io::Result<Committed> {
         match self {
             Target::Staged(staging) => {
                 let files = staging.files_written();
-                staging.commit().map(|removal| (files, removal))
+                let folder = folder_id(&staging.site);
+                staging.commit().map(|removal| Committed {
+                    files,
+                    removal,
+                    folder,
+                })
             }
-            Target::InPlace(in_place) => in_place.commit().map(|files| (files, Removal::default())),
+            Target::InPlace(in_place) => in_place.commit().map(|files| Committed {
+                files,
+                removal: Removal::default(),
+                folder: None,
+            }),
         }
     }
+}
+
+/// What a commit did.
+pub struct Committed {
+    /// How many files were written.
+    pub files: usize,
+    /// The removal of what it replaced, under way.
+    pub removal: Removal,
+    /// For a whole new output: its folder's identity (see [`folder_id`]),
+    /// which tells it from an output another build swapped in since.
+    pub folder: Option<FolderId>,
+}
+
+/// A folder's device and inode: the same for as long as it exists, through
+/// renames, and never shared with another folder meanwhile.
+pub type FolderId = (u64, u64);
+
+/// The identity of the folder at `path` (following a link to it).
+pub fn folder_id(path: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_dir().then(|| (meta.dev(), meta.ino()))
 }
 
 /// A build's output while it is being written: the folder `site/` inside a
