@@ -19,6 +19,7 @@
 pub mod archive;
 pub mod check;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod link;
 pub mod load;
 pub mod markdown;
@@ -74,6 +75,14 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// Findings of the evidence checks that editors' `allow` entries silenced.
     pub silenced: usize,
+    /// Nothing changed since the last build into the same output: it was
+    /// left as it was, and these are that build's figures and problems.
+    pub unchanged: bool,
+    /// The removal of the output this build replaced, still under way:
+    /// dropping the report waits for it.
+    pub(crate) removal: write::Removal,
+    /// The folder a whole new output was swapped in as.
+    pub(crate) output_folder: Option<write::FolderId>,
 }
 
 impl Report {
@@ -101,9 +110,36 @@ pub fn check(root: &Path, today: Date) -> Report {
 }
 
 /// Builds the site: load → check → link → render → write. On any error the
-/// previous output is left exactly as it was.
+/// previous output is left exactly as it was. When nothing changed since
+/// the last build into the same output (see [`fingerprint`]), leaves it as
+/// it is and reports that build again, with [`Report::unchanged`] set.
 pub fn build(options: &BuildOptions) -> Report {
-    Session::default().build(options)
+    let started = Instant::now();
+    let inputs = fingerprint::Inputs::of(options);
+    let fingerprinted = started.elapsed();
+    if let Some(mut report) = inputs.as_ref().and_then(|i| i.previous_build(options)) {
+        write::sweep_abandoned(&options.out);
+        report.timings = vec![
+            ("inputs", fingerprinted),
+            ("compare", started.elapsed() - fingerprinted),
+        ];
+        report.elapsed = started.elapsed();
+        return report;
+    }
+    let mut report = Session::one_off().build(options);
+    // The record is written while the replaced output is being removed.
+    let removal = std::mem::take(&mut report.removal);
+    let recording = Instant::now();
+    if let Some(inputs) = &inputs {
+        inputs.record(options, &report);
+    }
+    report.timings.insert(0, ("inputs", fingerprinted));
+    report.timings.push(("record", recording.elapsed()));
+    let removing = Instant::now();
+    drop(removal);
+    report.timings.push(("cleanup", removing.elapsed()));
+    report.elapsed = started.elapsed();
+    report
 }
 
 /// The build pipeline, for one-off builds and for the preview's [`Session`],
@@ -173,10 +209,12 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         return run.finish(loaded.files); // `target` is dropped: nothing changes.
     }
     match target.commit() {
-        Ok(files) => {
+        Ok(committed) => {
             run.stage("write");
             run.pages = rendered.pages;
-            run.files_written = files;
+            run.files_written = committed.files;
+            run.removal = committed.removal;
+            run.output_folder = committed.folder;
             drop(graph);
             let files = loaded.files.clone();
             session.remember(
@@ -253,6 +291,8 @@ struct Run {
     pages: usize,
     files_written: usize,
     silenced: usize,
+    removal: write::Removal,
+    output_folder: Option<write::FolderId>,
 }
 
 impl Run {
@@ -265,6 +305,8 @@ impl Run {
             pages: 0,
             files_written: 0,
             silenced: 0,
+            removal: write::Removal::default(),
+            output_folder: None,
         }
     }
 
@@ -283,6 +325,9 @@ impl Run {
             elapsed: self.started.elapsed(),
             timings: self.timings,
             silenced: self.silenced,
+            unchanged: false,
+            removal: self.removal,
+            output_folder: self.output_folder,
         }
     }
 }

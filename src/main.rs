@@ -161,15 +161,27 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::FAILURE;
             }
-            eprintln!(
-                "Built {} pages ({} files) into {} in {:.2} s · {}{}",
-                report.pages,
-                report.files_written,
-                out.display(),
-                report.elapsed.as_secs_f64(),
-                report.diagnostics.summary(),
-                silenced(&report),
-            );
+            if report.unchanged {
+                eprintln!(
+                    "Nothing changed since the last build: {} is up to date and was left as it was ({} pages, {} files; compared in {:.2} s) · {}{}",
+                    out.display(),
+                    report.pages,
+                    report.files_written,
+                    report.elapsed.as_secs_f64(),
+                    report.diagnostics.summary(),
+                    silenced(&report),
+                );
+            } else {
+                eprintln!(
+                    "Built {} pages ({} files) into {} in {:.2} s · {}{}",
+                    report.pages,
+                    report.files_written,
+                    out.display(),
+                    report.elapsed.as_secs_f64(),
+                    report.diagnostics.summary(),
+                    silenced(&report),
+                );
+            }
             if timings {
                 for (stage, took) in &report.timings {
                     eprintln!("  {stage:<7} {:>8.1} ms", took.as_secs_f64() * 1000.0);

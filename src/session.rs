@@ -50,6 +50,9 @@ pub struct Session {
     /// The search index of the last scoped build, being written in the
     /// background; the next build waits for it.
     search_writer: Option<std::thread::JoinHandle<()>>,
+    /// Whether there will be no next build (`cited build`): then nothing
+    /// is kept for one (see [`Session::one_off`]).
+    one_off: bool,
 }
 
 impl Drop for Session {
@@ -74,6 +77,15 @@ struct PreviousBuild {
 type SourceParts = std::collections::HashMap<String, Vec<usize>>;
 
 impl Session {
+    /// A session for a single build, as `cited build` makes: it keeps no
+    /// parsed files for a next build (a copy of every file's parse, the
+    /// whole content model, for nothing).
+    pub(crate) fn one_off() -> Session {
+        let mut session = Session::default();
+        session.one_off = true;
+        session
+    }
+
     /// Builds the site, reusing what the previous build of this session can
     /// lend (see [`Session`]).
     ///
@@ -107,7 +119,11 @@ impl Session {
     /// site did not build (a fix, and any edits made meanwhile to other
     /// files) is all still to be done by the next good one.
     pub(crate) fn load(&mut self, root: &Path, diagnostics: &mut Diagnostics) -> load::Loaded {
-        let mut loaded = load::load_cached(root, &mut self.cache, diagnostics);
+        let mut loaded = if self.one_off {
+            load::load(root, diagnostics)
+        } else {
+            load::load_cached(root, &mut self.cache, diagnostics)
+        };
         self.changed_since_last_build.append(&mut loaded.changed);
         self.changed_since_last_build.sort();
         self.changed_since_last_build.dedup();

@@ -7,7 +7,9 @@
 //! Files are written into a staging folder beside the output; only when the
 //! whole build succeeded is it swapped in, with one `renameat2(RENAME_EXCHANGE)`
 //! where the file system allows it. A failed build drops the staging folder
-//! and leaves the previous output exactly as it was. The staging folder is a
+//! and leaves the previous output exactly as it was. The previous output,
+//! once swapped out, is removed on a thread of its own while the build
+//! finishes ([`Removal`]). The staging folder is a
 //! [`LockedFolder`], so one left by a killed build is removed by the next
 //! build ([`locked_folder::sweep`]), and one in use by a build running at the
 //! same time is not. Every output carries the [`MARKER`] file.
@@ -48,17 +50,48 @@ impl Target {
         }
     }
 
-    /// Puts what was written in place; returns how many files that was.
-    /// Dropping a target instead changes nothing.
-    pub fn commit(self) -> io::Result<usize> {
+    /// Puts what was written in place. Dropping a target instead changes
+    /// nothing.
+    pub fn commit(self) -> io::Result<Committed> {
         match self {
             Target::Staged(staging) => {
                 let files = staging.files_written();
-                staging.commit().map(|()| files)
+                let folder = folder_id(&staging.site);
+                staging.commit().map(|removal| Committed {
+                    files,
+                    removal,
+                    folder,
+                })
             }
-            Target::InPlace(in_place) => in_place.commit(),
+            Target::InPlace(in_place) => in_place.commit().map(|files| Committed {
+                files,
+                removal: Removal::default(),
+                folder: None,
+            }),
         }
     }
+}
+
+/// What a commit did.
+pub struct Committed {
+    /// How many files were written.
+    pub files: usize,
+    /// The removal of what it replaced, under way.
+    pub removal: Removal,
+    /// For a whole new output: its folder's identity (see [`folder_id`]),
+    /// which tells it from an output another build swapped in since.
+    pub folder: Option<FolderId>,
+}
+
+/// A folder's device and inode: the same for as long as it exists, through
+/// renames, and never shared with another folder meanwhile.
+pub type FolderId = (u64, u64);
+
+/// The identity of the folder at `path` (following a link to it).
+pub fn folder_id(path: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_dir().then(|| (meta.dev(), meta.ino()))
 }
 
 /// A build's output while it is being written: the folder `site/` inside a
@@ -84,12 +117,8 @@ impl Staging {
             .parent()
             .ok_or_else(|| io::Error::other("the output folder has no parent folder"))?;
         std::fs::create_dir_all(parent)?;
-        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-        let prefix = format!(".{name}.cited-");
-        locked_folder::sweep(parent, &prefix, |abandoned| {
-            restore_previous_output(abandoned, &out)
-        });
-        let folder = LockedFolder::create(parent, &prefix)?;
+        sweep_abandoned(&out);
+        let folder = LockedFolder::create(parent, &staging_prefix(&out))?;
         let site = folder.path().join("site");
         std::fs::create_dir(&site)?;
         std::fs::write(site.join(MARKER), MARKER_TEXT)?;
@@ -107,10 +136,54 @@ impl Staging {
     }
 
     /// Makes the staged site the output. The old output, if any, is removed
-    /// only after the new one is in place. Whatever is left of the staging
-    /// folder is removed when it drops.
-    pub fn commit(self) -> io::Result<()> {
-        swap_into_place(&self.site, &self.out, self.folder.path())
+    /// only after the new one is in place, on a thread of its own, so that
+    /// the build goes on meanwhile: the returned [`Removal`] waits for it
+    /// when dropped. Until then the staging folder holding it stays locked.
+    pub fn commit(self) -> io::Result<Removal> {
+        let displaced = swap_into_place(&self.site, &self.out, self.folder.path())?;
+        let folder = self.folder;
+        Ok(Removal(Some(std::thread::spawn(move || {
+            if let Some(old) = displaced {
+                let _ = remove_tree(&old);
+            }
+            drop(folder); // Removes what is left, then lets go of the lock.
+        }))))
+    }
+}
+
+/// Removes the staging folders beside `out` of builds that were killed
+/// before they finished (putting back a previous output one of them holds).
+/// A build does it when it starts writing; one that finds nothing changed
+/// does it too.
+pub fn sweep_abandoned(out: &Path) {
+    let Ok(out) = absolute(out) else {
+        return;
+    };
+    let Some(parent) = out.parent() else {
+        return;
+    };
+    locked_folder::sweep(parent, &staging_prefix(&out), |abandoned| {
+        restore_previous_output(abandoned, &out)
+    });
+}
+
+/// The start of the names of the staging folders for `out`.
+fn staging_prefix(out: &Path) -> String {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+    format!(".{name}.cited-")
+}
+
+/// The removal of a previous output, on a thread of its own. Dropping it
+/// waits until the removal is done, so that nothing a build displaced
+/// outlives the build's report.
+#[derive(Debug, Default)]
+pub struct Removal(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Removal {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -185,10 +258,13 @@ impl Output for InPlace {
 }
 
 /// Puts `staged` in the place of `out`; `spare` is a folder on the same file
-/// system for the previous output to pass through.
-fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<()> {
+/// system for the previous output to pass through. Returns where the
+/// previous output now is (inside `spare`), for the caller to remove.
+fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<Option<PathBuf>> {
     match std::fs::symlink_metadata(out) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::rename(staged, out),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::rename(staged, out).map(|()| None)
+        }
         Err(e) => Err(e),
         Ok(meta) if !meta.is_dir() => Err(io::Error::other(format!(
             "{} exists and is not a folder; refusing to replace it",
@@ -205,10 +281,10 @@ fn swap_into_place(staged: &Path, out: &Path, spare: &Path) -> io::Result<()> {
                     let _ = std::fs::rename(&old, out);
                     return Err(e);
                 }
-                return remove_tree(&old);
+                return Ok(Some(old));
             }
             // `staged` now holds the previous output.
-            remove_tree(staged)
+            Ok(Some(staged.to_path_buf()))
         }
     }
 }

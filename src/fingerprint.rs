@@ -1,0 +1,532 @@
+//! The record a build leaves beside its output, so that the next `cited
+//! build` into the same output can tell that nothing changed and skip the
+//! work.
+//!
+//! A build's output depends on its inputs (every file under `content/` and
+//! `templates/`: names, kinds, link targets and bytes), the binary that
+//! built it, and the settings that reach the pages (the day the build runs,
+//! the live-reload script); not on where the site or the output is. A good
+//! build writes a record beside its output ([`record_path`]), last: a digest
+//! of each of those (of the inputs, the bytes the build itself read, so an
+//! edit while it ran is never taken for what it built), a digest of the
+//! output's file names and sizes, and the problems it reported, to show
+//! again. The output is taken to be as that build left it when it is the
+//! same folder (device and inode: a build running at the same time that
+//! swapped in its own output is noticed), has the same names and sizes, and
+//! no entry of it changed after the record was written (its change time,
+//! which no program can set back, is not later than the record's): a page
+//! edited, deleted or added by hand is noticed. When all of that holds, the
+//! output is the one the build would write, and it is left as it is.
+//!
+//! To tell, the next build lists the inputs; if any changed after the
+//! record was written (by its change time), it builds at once; otherwise it
+//! reads them all and compares their digest.
+//!
+//! The record is beside the output, not in it: the output stays exactly
+//! what the pages make it (equal to a preview session's, and to a build on
+//! another machine), and the record is not published with it. It is
+//! replaced only if it is a record (a file of that name that is not is
+//! left alone, and the build is not recorded).
+//!
+//! Anything unexpected (a file that cannot be read, a record that does not
+//! parse, an input changed while the build ran) only means a full build:
+//! this module never decides that a build may be skipped on a doubt. It
+//! reads inputs without following links out of them and never blocks on a
+//! FIFO; it must not check, render or write anything but its record.
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, SourceFiles, Span};
+use crate::{BuildOptions, Report};
+
+/// The largest record written: a site's problems are in it, and one with
+/// tens of thousands of them would cost more to record than to build.
+const RECORD_LIMIT: u64 = 8 * crate::model::MB;
+
+/// Where the record of the builds into `out` is: `.<name>.cited.record`
+/// beside it (where its staging folders are made too).
+pub fn record_path(out: &Path) -> Option<PathBuf> {
+    let out = std::path::absolute(out).ok()?;
+    let name = out.file_name()?.to_str()?;
+    Some(out.parent()?.join(format!(".{name}.cited.record")))
+}
+
+/// The folders of a site a build reads.
+const INPUT_FOLDERS: [&str; 2] = ["content", "templates"];
+
+/// What a good build wrote down about itself.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    /// Which binary built it: cited's version and its executable's identity.
+    binary: String,
+    /// The settings that reach the output.
+    settings: String,
+    /// The digest of every input file.
+    inputs: String,
+    /// The digest of the output's names, kinds and sizes.
+    output: String,
+    /// The output's folder (device and inode): another build that swaps in
+    /// its output meanwhile replaces it.
+    folder: (u64, u64),
+    pages: usize,
+    files: usize,
+    silenced: usize,
+    diagnostics: Vec<Problem>,
+}
+
+/// A diagnostic as the record keeps it.
+#[derive(Serialize, Deserialize)]
+struct Problem {
+    error: bool,
+    code: String,
+    file: PathBuf,
+    span: Option<[usize; 6]>,
+    message: String,
+    help: Option<String>,
+}
+
+/// The inputs of a build about to run, as they were before it read them.
+pub struct Inputs {
+    root: PathBuf,
+    binary: String,
+    settings: String,
+    /// Every entry under the input folders, with its metadata.
+    entries: Vec<Entry>,
+}
+
+impl Inputs {
+    /// The inputs of a build with `options` (their names and metadata, not
+    /// yet their bytes); `None` when any cannot be listed (the build then
+    /// runs, and reports it).
+    pub fn of(options: &BuildOptions) -> Option<Inputs> {
+        let root = std::path::absolute(&options.root).ok()?;
+        Some(Inputs {
+            binary: binary_identity()?,
+            settings: format!(
+                "today={}\nlive_reload={:?}\n",
+                options.today, options.render.live_reload,
+            ),
+            entries: input_entries(&root, true)?,
+            root,
+        })
+    }
+
+    /// If `out` holds the output of a build with these inputs, and is still
+    /// as that build wrote it: a report of that build (its problems shown
+    /// again), with [`Report::unchanged`] set.
+    pub fn previous_build(&self, options: &BuildOptions) -> Option<Report> {
+        let out = &options.out;
+        let marker = std::fs::symlink_metadata(out.join(crate::write::MARKER)).ok()?;
+        if !marker.is_file() {
+            return None;
+        }
+        let file = open_regular(&record_path(out)?)?;
+        let recorded_at = change_time(&file.metadata().ok()?);
+        let mut text = Vec::new();
+        file.take(RECORD_LIMIT + 1).read_to_end(&mut text).ok()?;
+        let record: Record = serde_json::from_slice(&text).ok()?;
+        if record.binary != self.binary || record.settings != self.settings {
+            return None;
+        }
+        // An input changed since the record was written: no need to read
+        // them all to know. (One changed while that build ran is found by
+        // its bytes.)
+        if (self.entries.iter()).any(|e| e.changed.is_none_or(|at| at > recorded_at)) {
+            return None;
+        }
+        if record.inputs != self.digest(|_| None)? {
+            return None;
+        }
+        if crate::write::folder_id(out) != Some(record.folder) {
+            return None;
+        }
+        let output = output_state(out)?;
+        if record.output != output.digest || output.last_change > recorded_at {
+            return None;
+        }
+        let mut diagnostics = Diagnostics::default();
+        for problem in &record.diagnostics {
+            diagnostics.push(problem.diagnostic()?);
+        }
+        Some(Report {
+            files: self.source_files(&diagnostics),
+            diagnostics,
+            pages: record.pages,
+            files_written: record.files,
+            silenced: record.silenced,
+            unchanged: true,
+            ..Report::default()
+        })
+    }
+
+    /// Writes the record of a good build into its output, with the digest
+    /// of the bytes the build read (the text it kept of each content file
+    /// and template; the other inputs are read again). Does nothing when
+    /// the build failed, or an input was added, removed or replaced by a
+    /// link while it ran.
+    pub fn record(&self, options: &BuildOptions, report: &Report) {
+        if report.has_errors() || report.files_written == 0 {
+            return;
+        }
+        let same_names = input_entries(&self.root, false).is_some_and(|after| {
+            after.len() == self.entries.len()
+                && (after.iter().zip(&self.entries))
+                    .all(|(a, b)| a.path == b.path && a.kind == b.kind && a.target == b.target)
+        });
+        if !same_names {
+            return;
+        }
+        let read_by_the_build = |path: &Path| {
+            let is_text = path.starts_with("templates") && !path.starts_with("templates/assets")
+                || path.starts_with("content")
+                    && matches!(
+                        path.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml")
+                    );
+            is_text.then(|| report.files.get(path)).flatten()
+        };
+        let Some(inputs) = self.digest(read_by_the_build) else {
+            return;
+        };
+        let out = &options.out;
+        // The output must still be the one this build swapped in (not one
+        // a build running at the same time put there since).
+        let Some(folder) = report.output_folder else {
+            return;
+        };
+        if crate::write::folder_id(out) != Some(folder) {
+            return;
+        }
+        let Some(output) = output_state(out) else {
+            return;
+        };
+        let Some(path) = record_path(out) else {
+            return;
+        };
+        // Never replace a file of that name that is not a record.
+        if std::fs::symlink_metadata(&path).is_ok()
+            && read_regular(&path, RECORD_LIMIT + 1)
+                .and_then(|text| serde_json::from_slice::<Record>(&text).ok())
+                .is_none()
+        {
+            return;
+        }
+        let record = Record {
+            binary: self.binary.clone(),
+            settings: self.settings.clone(),
+            inputs,
+            output: output.digest,
+            folder,
+            pages: report.pages,
+            files: report.files_written,
+            silenced: report.silenced,
+            diagnostics: report.diagnostics.iter().map(Problem::of).collect(),
+        };
+        let Ok(json) = serde_json::to_vec(&record) else {
+            return;
+        };
+        if json.len() as u64 > RECORD_LIMIT {
+            return; // A build with that many problems is built again.
+        }
+        // Written beside and renamed into place, so a record is whole or
+        // absent; created as the pages are (not private to its owner).
+        let mut temp = path.clone().into_os_string();
+        temp.push(format!(".{}", std::process::id()));
+        let temp = PathBuf::from(temp);
+        let written = std::fs::write(&temp, &json).and_then(|()| std::fs::rename(&temp, &path));
+        if written.is_err() {
+            // Without a record the next build is a full one: nothing is lost.
+            let _ = std::fs::remove_file(&temp);
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
+    /// The digest of the inputs: each entry's kind, name and link target,
+    /// and each file's bytes, from `known` (the text a build read) or else
+    /// read now.
+    fn digest(&self, known: impl Fn(&Path) -> Option<Arc<str>> + Sync) -> Option<String> {
+        let file_digests: Vec<Option<[u8; 32]>> = (self.entries.par_iter())
+            .map(|entry| {
+                if entry.kind != EntryKind::File {
+                    return Some(None);
+                }
+                let digest = match known(&entry.path) {
+                    Some(text) => Sha256::digest(text.as_bytes()).into(),
+                    None => file_digest(&self.root.join(&entry.path))?,
+                };
+                Some(Some(digest))
+            })
+            .collect::<Option<_>>()?;
+        let mut digest = Sha256::new();
+        for (entry, file) in self.entries.iter().zip(&file_digests) {
+            entry.hash_name(&mut digest);
+            if let Some(file) = file {
+                digest.update(file);
+            }
+        }
+        Some(hex(&digest.finalize()))
+    }
+
+    /// The text of the input files the diagnostics point into (and no
+    /// other file: a record names only files under the input folders).
+    fn source_files(&self, diagnostics: &Diagnostics) -> SourceFiles {
+        let mut files = SourceFiles::default();
+        let inputs: BTreeSet<&PathBuf> = (self.entries.iter())
+            .filter(|e| e.kind == EntryKind::File)
+            .map(|e| &e.path)
+            .collect();
+        let wanted: BTreeSet<&PathBuf> = diagnostics
+            .iter()
+            .map(|d| &d.file)
+            .filter(|f| inputs.contains(*f))
+            .collect();
+        for file in wanted {
+            if let Some(text) = read_regular(&self.root.join(file), LARGEST_INPUT)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+            {
+                files.insert(file.clone(), Arc::from(text));
+            }
+        }
+        files
+    }
+}
+
+impl Problem {
+    fn of(d: &Diagnostic) -> Problem {
+        Problem {
+            error: d.severity == Severity::Error,
+            code: d.code.name().to_string(),
+            file: d.file.clone(),
+            span: d
+                .span
+                .map(|s| [s.line, s.column, s.end_line, s.end_column, s.start, s.end]),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+
+    fn diagnostic(&self) -> Option<Diagnostic> {
+        let code = Code::from_name(&self.code)?;
+        let span = self
+            .span
+            .map(|[line, column, end_line, end_column, start, end]| Span {
+                line,
+                column,
+                end_line,
+                end_column,
+                start,
+                end,
+            });
+        let diagnostic = if self.error {
+            Diagnostic::error(code, self.file.clone(), span)
+        } else {
+            Diagnostic::warning(code, self.file.clone(), span)
+        };
+        let diagnostic = diagnostic.message(self.message.clone());
+        Some(match &self.help {
+            Some(help) => diagnostic.help(help.clone()),
+            None => diagnostic,
+        })
+    }
+}
+
+/// This binary: cited's version, and a digest of where its executable is,
+/// its size and its modification time (another build of the same version
+/// is another binary; the record shows neither path nor time).
+fn binary_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut digest = Sha256::new();
+    digest.update(exe.as_os_str().as_encoded_bytes());
+    digest.update(meta.len().to_le_bytes());
+    digest.update(modified.as_nanos().to_le_bytes());
+    Some(format!(
+        "cited {} {}",
+        env!("CARGO_PKG_VERSION"),
+        hex(&digest.finalize())
+    ))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Folder,
+    /// A symlink, by where it points (it is not followed).
+    Link,
+    /// A FIFO, device or socket: by its kind only (it is never opened).
+    Other,
+}
+
+/// One entry under an input folder.
+struct Entry {
+    path: PathBuf,
+    kind: EntryKind,
+    /// For a link, where it points.
+    target: Option<PathBuf>,
+    /// When it last changed, if asked for.
+    changed: Option<(i64, i64)>,
+}
+
+impl Entry {
+    fn hash_name(&self, digest: &mut Sha256) {
+        let kind = match self.kind {
+            EntryKind::File => b'f',
+            EntryKind::Folder => b'd',
+            EntryKind::Link => b'l',
+            EntryKind::Other => b'o',
+        };
+        digest.update([kind]);
+        digest.update(self.path.as_os_str().as_encoded_bytes());
+        digest.update([0]);
+        if let Some(target) = &self.target {
+            digest.update(target.as_os_str().as_encoded_bytes());
+            digest.update([0]);
+        }
+    }
+}
+
+/// Every entry under the input folders, in a fixed order, with paths
+/// relative to the site (a missing folder has none), and when each last
+/// changed if `with_times`.
+fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for folder in INPUT_FOLDERS {
+        let top = root.join(folder);
+        if std::fs::symlink_metadata(&top).is_err() {
+            continue;
+        }
+        // The folder itself may be a link (the build follows it); nothing
+        // under it is followed.
+        for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
+            let entry = entry.ok()?;
+            let path = entry.path().strip_prefix(root).ok()?.to_path_buf();
+            let (file_type, changed) = if entry.depth() == 0 {
+                let meta = std::fs::metadata(entry.path()).ok()?;
+                (meta.file_type(), Some(change_time(&meta)))
+            } else if with_times {
+                let meta = entry.metadata().ok()?;
+                (meta.file_type(), Some(change_time(&meta)))
+            } else {
+                (entry.file_type(), None)
+            };
+            let (kind, target) = if file_type.is_symlink() {
+                (
+                    EntryKind::Link,
+                    Some(std::fs::read_link(entry.path()).ok()?),
+                )
+            } else if file_type.is_dir() {
+                (EntryKind::Folder, None)
+            } else if file_type.is_file() {
+                (EntryKind::File, None)
+            } else {
+                (EntryKind::Other, None)
+            };
+            entries.push(Entry {
+                path,
+                kind,
+                target,
+                changed,
+            });
+        }
+    }
+    Some(entries)
+}
+
+/// The largest input file this module reads: far above what the site's
+/// limits let a build read (a larger file fails the build, which reports
+/// it), so a stray huge file costs no time here.
+const LARGEST_INPUT: u64 = 1024 * crate::model::MB;
+
+/// The SHA-256 of a regular file, read without following a link and
+/// without waiting on a FIFO.
+fn file_digest(path: &Path) -> Option<[u8; 32]> {
+    let file = open_regular(path)?;
+    let len = file.metadata().ok()?.len();
+    if len > LARGEST_INPUT {
+        return None;
+    }
+    // Read whole (content files are small): a fresh zeroed buffer per file
+    // cost more than the hashing.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(LARGEST_INPUT + 1).read_to_end(&mut bytes).ok()?;
+    Some(Sha256::digest(&bytes).into())
+}
+
+fn open_regular(path: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+        .ok()?;
+    file.metadata().ok()?.is_file().then_some(file)
+}
+
+fn read_regular(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    let file = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// An output as it is now.
+struct OutputState {
+    /// The digest of its entries' names, kinds and sizes (not their bytes,
+    /// which would take as long to read as to write).
+    digest: String,
+    /// The latest change time of any entry.
+    last_change: (i64, i64),
+}
+
+fn output_state(out: &Path) -> Option<OutputState> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut digest = Sha256::new();
+    let mut last_change = (i64::MIN, 0);
+    for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path().strip_prefix(out).ok()?;
+        digest.update(path.as_os_str().as_encoded_bytes());
+        digest.update([0]);
+        // A folder is known by its name (its entries are listed anyway; its
+        // size is the file system's business): no need to ask for more.
+        if entry.file_type().is_dir() {
+            digest.update([b'd']);
+            continue;
+        }
+        let meta = entry.metadata().ok()?;
+        digest.update(meta.mode().to_le_bytes());
+        digest.update(meta.len().to_le_bytes());
+        last_change = last_change.max(change_time(&meta));
+    }
+    Some(OutputState {
+        digest: hex(&digest.finalize()),
+        last_change,
+    })
+}
+
+/// When a file last changed in any way (its bytes, name or mode): set by
+/// the system, which no program can set back.
+fn change_time(meta: &std::fs::Metadata) -> (i64, i64) {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.ctime(), meta.ctime_nsec())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
