@@ -1071,3 +1071,54 @@ fn a_missing_field_does_not_hide_the_files_other_problems() {
         report.diagnostics.iter().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn headings_say_source_or_sources_as_the_page_has_one_or_several() {
+    // Every question of the fixture quotes one source; this one quotes two.
+    let stale = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid/content/questions/does-bread-go-stale.yaml"),
+    )
+    .unwrap();
+    let two_sources = stale.replacen(
+        "facts:\n",
+        "facts:\n  - claim: Hot ovens can cause burns.\n    quotes:\n      - source: oven-guide\n        text: Hot ovens can cause burns, so always use oven gloves.\n",
+        1,
+    );
+    assert_ne!(two_sources, stale);
+    let site = site_with(&[("content/questions/does-bread-go-stale.yaml", &two_sources)]);
+    let out = site.path().join("out");
+    assert!(!build(site.path(), &out).has_errors());
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(out.join("questions")).unwrap() {
+        let page = entry.unwrap().path().join("index.html");
+        let html = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+        let sources = texts(&html, ".sources li").len();
+        if sources == 0 {
+            continue;
+        }
+        let one = sources == 1;
+        seen.insert(one);
+        let expected = if one { "Source" } else { "Sources" };
+        assert_eq!(
+            texts(&html, "#sources-heading"),
+            [expected],
+            "{}",
+            page.display()
+        );
+        let facts = texts(&html, "#facts-heading");
+        if !facts.is_empty() {
+            let expected = if one {
+                "What the source says"
+            } else {
+                "What the sources say"
+            };
+            assert_eq!(facts, [expected], "{}", page.display());
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        2,
+        "the fixture has pages of one and of several sources"
+    );
+}
