@@ -109,6 +109,14 @@ pub fn check(root: &Path, today: Date) -> Report {
     run.finish(loaded.files)
 }
 
+/// How each question's page reads (`cited check --reading-levels`): the
+/// load and check stages' measure, listed for editors.
+pub fn reading_levels(root: &Path, today: Date) -> check::ReadingLevels {
+    let mut ignored = Diagnostics::default();
+    let loaded = load::load(root, &mut ignored);
+    check::reading_levels(&loaded.content, &loaded.files, today)
+}
+
 /// Builds the site: load → check → link → render → write. On any error the
 /// previous output is left exactly as it was. When nothing changed since
 /// the last build into the same output (see [`fingerprint`]), leaves it as

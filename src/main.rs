@@ -53,6 +53,11 @@ enum Command {
         /// How to print problems
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also list how every question's page reads (Flesch-Kincaid and
+        /// SMOG grades, of its own text and with its quotes), hardest first,
+        /// against the site's targets
+        #[arg(long)]
+        reading_levels: bool,
     },
     /// Build, serve on 127.0.0.1, and rebuild and reload on every change
     Serve(cited_serve_args::ServeArgs),
@@ -189,8 +194,17 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Check { format } => {
+        Command::Check {
+            format,
+            reading_levels,
+        } => {
             let report = cited::check(&cli.root, today);
+            if reading_levels {
+                print!(
+                    "{}",
+                    reading_table(&cited::reading_levels(&cli.root, today))
+                );
+            }
             match format {
                 Format::Json => println!("{}", report.diagnostics.to_json()),
                 Format::Github => {
@@ -358,4 +372,45 @@ fn today() -> Date {
         .and_then(|secs| jiff::Timestamp::from_second(secs).ok());
     let now = from_epoch.unwrap_or_else(jiff::Timestamp::now);
     now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
+}
+
+/// The reading levels as a plain table on standard output, one page a row,
+/// hardest first; rows above the site's target say so in words.
+fn reading_table(levels: &cited::check::ReadingLevels) -> String {
+    use std::fmt::Write as _;
+    let target = |name: &str, max: Option<f64>| max.map(|m| format!("{name} {m}"));
+    let targets: Vec<String> = [
+        target("grade", levels.max_grade),
+        target("SMOG", levels.max_smog),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut out = format!(
+        "Reading levels ({} pages; site's target: {})\n",
+        levels.pages.len(),
+        if targets.is_empty() {
+            "none set".to_string()
+        } else {
+            targets.join(", ")
+        }
+    );
+    out.push_str("grade  SMOG  with quotes  file\n");
+    for page in &levels.pages {
+        let _ = writeln!(
+            out,
+            "{:>5}  {:>4}  {:>5} / {:<4} {}{}",
+            page.grade,
+            page.smog,
+            page.page_grade,
+            page.page_smog,
+            cited::diagnostics::display_path(&page.file),
+            if page.above_target {
+                "  above target"
+            } else {
+                ""
+            }
+        );
+    }
+    out
 }

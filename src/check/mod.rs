@@ -155,6 +155,25 @@ fn question(
     evidence::question(ctx, q, near_duplicate, out)
 }
 
+/// How every question's page reads, with the site's targets, for editors
+/// (`cited check --reading-levels`); published pages never show it unless
+/// the site asks (`readability.show`).
+pub struct ReadingLevels {
+    pub pages: Vec<wording::PageReading>,
+    pub max_grade: Option<f64>,
+    pub max_smog: Option<f64>,
+}
+
+/// Measures every question's page as the reading-level rule does.
+pub fn reading_levels(content: &Content, files: &SourceFiles, today: Date) -> ReadingLevels {
+    let ctx = Context::new(content, files, today);
+    ReadingLevels {
+        pages: wording::reading_levels(&ctx),
+        max_grade: ctx.settings.max_grade,
+        max_smog: ctx.settings.max_smog,
+    }
+}
+
 /// What every rule may read: the content, the entity index, the quotes'
 /// verdicts and the site's settings, all worked out once.
 pub struct Context<'a> {

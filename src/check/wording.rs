@@ -75,6 +75,50 @@ pub fn reading_level(ctx: &Context, file: &Path, q: &Question, out: &mut Diagnos
     );
 }
 
+/// How one question's page reads, for editors (`cited check
+/// --reading-levels`): whole grades of its own text and of the page with
+/// its quotes, and whether its own text is above the site's targets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageReading {
+    pub file: std::path::PathBuf,
+    pub question: String,
+    pub grade: i64,
+    pub smog: i64,
+    pub page_grade: i64,
+    pub page_smog: i64,
+    pub above_target: bool,
+}
+
+/// Every question's [`PageReading`], hardest first (then by file), measured
+/// exactly as [`reading_level`] measures it. Pages without a sentence to
+/// measure are left out.
+pub fn reading_levels(ctx: &Context) -> Vec<PageReading> {
+    let title_of = |id: &str| ctx.entities.get(id).map(|(_, title)| title.to_string());
+    let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
+    let mut pages: Vec<PageReading> = ctx
+        .content
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let own = page_counts(q, &title_of, false);
+            let whole = page_counts(q, &title_of, true);
+            let (grade, smog) = (own.flesch_kincaid()?, own.smog()?);
+            Some(PageReading {
+                file: q.origin.file.clone(),
+                question: q.question.to_string(),
+                grade: readability::whole_grade(grade),
+                smog: readability::whole_grade(smog),
+                page_grade: readability::whole_grade(whole.flesch_kincaid()?),
+                page_smog: readability::whole_grade(whole.smog()?),
+                above_target: max_grade.is_some_and(|max| grade > max)
+                    || max_smog.is_some_and(|max| smog > max),
+            })
+        })
+        .collect();
+    pages.sort_by(|a, b| (b.grade, b.smog, &a.file).cmp(&(a.grade, a.smog, &b.file)));
+    pages
+}
+
 /// The words of a question's page: its summary, answer and claims (the
 /// site's own text), and with `quotes`, the words of its quotes too.
 pub fn page_counts(
