@@ -93,6 +93,23 @@ impl Report {
 
 /// Runs every check; writes nothing.
 pub fn check(root: &Path, today: Date) -> Report {
+    check_then(root, today, |_, _| ()).0
+}
+
+/// [`check`], and how each question's page reads (`cited check
+/// --reading-levels`), measured on the same load.
+pub fn check_with_reading_levels(root: &Path, today: Date) -> (Report, check::ReadingLevels) {
+    check_then(root, today, |content, files| {
+        check::reading_levels(content, files, today)
+    })
+}
+
+/// Loads and checks, then runs `then` on what was loaded.
+fn check_then<T>(
+    root: &Path,
+    today: Date,
+    then: impl FnOnce(&model::Content, &SourceFiles) -> T,
+) -> (Report, T) {
     let mut run = Run::start();
     let mut loaded = load::load(root, &mut run.diagnostics);
     run.stage("load");
@@ -105,16 +122,9 @@ pub fn check(root: &Path, today: Date) -> Report {
         &mut run.diagnostics,
         &mut run.silenced,
     );
+    let extra = then(&loaded.content, &loaded.files);
     run.stage("check");
-    run.finish(loaded.files)
-}
-
-/// How each question's page reads (`cited check --reading-levels`): the
-/// load and check stages' measure, listed for editors.
-pub fn reading_levels(root: &Path, today: Date) -> check::ReadingLevels {
-    let mut ignored = Diagnostics::default();
-    let loaded = load::load(root, &mut ignored);
-    check::reading_levels(&loaded.content, &loaded.files, today)
+    (run.finish(loaded.files), extra)
 }
 
 /// Builds the site: load → check → link → render → write. On any error the

@@ -198,13 +198,13 @@ fn main() -> ExitCode {
             format,
             reading_levels,
         } => {
-            let report = cited::check(&cli.root, today);
-            if reading_levels {
-                print!(
-                    "{}",
-                    reading_table(&cited::reading_levels(&cli.root, today))
-                );
-            }
+            let report = if reading_levels {
+                let (report, levels) = cited::check_with_reading_levels(&cli.root, today);
+                print!("{}", reading_table(&levels));
+                report
+            } else {
+                cited::check(&cli.root, today)
+            };
             match format {
                 Format::Json => println!("{}", report.diagnostics.to_json()),
                 Format::Github => {
