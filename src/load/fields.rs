@@ -683,7 +683,7 @@ impl FromNode for String {
     fn from_node(reader: &mut Reader, node: &Node) -> Option<Self> {
         match &node.value {
             Value::String(s) => {
-                if let Some(c) = s.chars().find(|&c| is_forbidden_control(c)) {
+                if let Some(c) = forbidden_control(s) {
                     reader.error(
                         Code::ControlCharacter,
                         node.span,
@@ -706,10 +706,23 @@ impl FromNode for String {
     }
 }
 
-/// Control characters that have no place in text: everything in C0, DEL
-/// and C1 except tab and line feed (YAML turns line ends into `\n`).
-fn is_forbidden_control(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
+/// The first control character in `text` that has no place in text:
+/// anything in C0, DEL and C1 except tab and line feed (YAML turns line
+/// ends into `\n`).
+fn forbidden_control(text: &str) -> Option<char> {
+    // Every string of every file passes here: look at bytes first. C0 and
+    // DEL are single bytes; C1 (U+0080 to U+009F) is 0xC2 then a byte below
+    // 0xA0, so without a byte under 0x20, 0x7F or 0xC2 there is none.
+    // (A fold without early exit, with `&` and `|`, so that the compiler
+    // can check many bytes at a time.)
+    let suspect = (text.bytes()).fold(false, |found, b| {
+        found | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7F) | (b == 0xC2)
+    });
+    if !suspect {
+        return None;
+    }
+    text.chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
 }
 
 impl FromNode for bool {
@@ -1200,6 +1213,22 @@ fn shorten(example: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_control_characters_in_c0_del_and_c1_but_not_tab_newline_or_latin_1() {
+        for (text, found) in [
+            ("plain text, with é, ü, \u{a0} and ß\n\tand a tab", None),
+            ("a bell \u{7} here", Some('\u{7}')),
+            ("an escape \u{1b}[0m", Some('\u{1b}')),
+            ("a carriage return\r", Some('\r')),
+            ("delete \u{7f}", Some('\u{7f}')),
+            ("next line \u{85} in C1", Some('\u{85}')),
+            ("the last of C1 \u{9f}", Some('\u{9f}')),
+            ("\u{a0}\u{bf}\u{c0} start of Latin-1 after C1", None),
+        ] {
+            assert_eq!(forbidden_control(text), found, "{text:?}");
+        }
+    }
 
     #[test]
     fn tells_a_date_format_from_a_day_that_does_not_exist() {

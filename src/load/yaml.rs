@@ -131,7 +131,7 @@ pub fn parse_as(text: &str, shape: Option<&'static Shape>) -> Result<Node, Synta
             }
             Event::Scalar(value, style, _, tag) => {
                 let node = Node {
-                    value: scalar(&value, style, tag.as_deref()),
+                    value: scalar(value, style, tag.as_deref()),
                     span: lines.span(start, end),
                 };
                 builder.add(node).map_err(|e| e.at(&lines, start, end))?;
@@ -314,11 +314,15 @@ fn key_as_text(source: &str, mut node: Node) -> Node {
 /// A scalar's value. Quoted and block scalars are text; a plain scalar is
 /// null, a boolean (only `true`/`false`: `yes`, `no`, `on` stay text), a
 /// number, or text, as in YAML 1.2's core schema. `!!str` forces text.
-fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+///
+/// Text the parser had to build (escapes, folded lines) is taken over, not
+/// copied: every string of every file passes here.
+fn scalar(value: std::borrow::Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     let forced_text = tag.is_some_and(|t| t.is_yaml_core_schema_tag("str"));
     if style != ScalarStyle::Plain || forced_text {
-        return Value::String(text.to_string());
+        return Value::String(value.into_owned());
     }
+    let text = value.as_ref();
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -339,7 +343,7 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     if looks_numeric && let Ok(f) = text.parse::<f64>() {
         return Value::Float(f);
     }
-    Value::String(text.to_string())
+    Value::String(value.into_owned())
 }
 
 #[cfg(test)]
