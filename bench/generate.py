@@ -15,8 +15,9 @@ Every question has 3 facts (each with one quote: a verbatim 10-25 word
 substring of an archive that starts at a sentence and holds at least one
 whole sentence), 3 related questions, 2 tags from a pool of ~200, and a
 `reviewed` block naming its reviewers by id (`by: [id]`; a named editor,
-with the team on one in ten, or the team alone on one in ten). One question in 20 has a cost block, one in 20 a
-comparison block and one in 20 a timeline; one in 10 carries a caution.
+with the team on one in ten, or the team alone on one in ten). One
+question in 20 has a cost block, one in 20 a comparison block and one in
+20 a timeline; one in 10 carries a caution.
 
 The site says only what its quotes say, as a real one should, so that
 `cited check`'s evidence rules find nothing to report and the benchmark
@@ -589,7 +590,8 @@ def generate(n: int, out: str, seed: int) -> None:
 
     # ---- reviewers
     editors = []
-    firsts, lasts = meta.sample(FIRST_NAMES, len(FIRST_NAMES)), meta.sample(SURNAMES, len(SURNAMES))
+    firsts = meta.sample(FIRST_NAMES, len(FIRST_NAMES))
+    lasts = meta.sample(SURNAMES, len(SURNAMES))
     # distinct first names while there are enough, distinct people always
     names = [f"{firsts[k % len(firsts)]} {lasts[(k + k // len(firsts)) % len(lasts)]}"
              for k in range(max(2, -(-n // QUESTIONS_PER_EDITOR)))]

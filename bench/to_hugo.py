@@ -23,6 +23,11 @@ What maps to what (bench/README.md says what is equivalent and what is not):
   glossary  -> content/glossary/ID.md, not rendered alone, listed whole on
                /glossary/ as in cited
   page      -> content/ID.md (/about/ etc.)
+  reviewer  -> term page content/reviewers/ID/_index.md: its answers with
+               their review dates; questions name theirs (taxonomy
+               `reviewers`, in the order `reviewed.by` gives)
+
+Fields generate.py does not write are refused (FIELDS), not dropped.
 
 Links: cited's `[[id]]` becomes `[](/questions/id)` (or the path of that
 kind); the theme's link render hook resolves it with site.GetPage, fails the
@@ -115,6 +120,7 @@ def only_known_fields(value, shape, where: str) -> None:
     elif isinstance(value, (dict, list)) and not (
             isinstance(value, list) and all(isinstance(x, str) for x in value)):
         raise SubsetError(f"{where}: expected a value, not a block")
+
 
 # How cited names a source's type (SourceType::describe in src/model.rs).
 SOURCE_TYPE_WORDS = {
