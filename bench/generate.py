@@ -6,14 +6,18 @@
 Writes OUT_DIR/content/... (see docs/content-format.md):
 
   site.yaml, ~20 topics, ~10 sources (each with a .txt archive of a few
-  thousand words of English-like prose), N questions, ~50 glossary terms,
-  5 cautions and 3 pages.
+  thousand words of English-like prose, its type and for half an author),
+  N questions, ~50 glossary terms, 5 cautions, 3 pages and the reviewers:
+  an editorial team and one named editorial reviewer per 1,000 questions
+  (two at least; invented people, no credentials).
 
 Every question has 3 facts (each with one quote: a verbatim 10-25 word
 substring of an archive that starts at a sentence and holds at least one
 whole sentence), 3 related questions, 2 tags from a pool of ~200, and a
-`reviewed` block. One question in 20 has a cost block, one in 20 a
-comparison block and one in 20 a timeline; one in 10 carries a caution.
+`reviewed` block naming its reviewers by id (`by: [id]`; a named editor,
+with the team on one in ten, or the team alone on one in ten). One
+question in 20 has a cost block, one in 20 a comparison block and one in
+20 a timeline; one in 10 carries a caution.
 
 The site says only what its quotes say, as a real one should, so that
 `cited check`'s evidence rules find nothing to report and the benchmark
@@ -32,7 +36,8 @@ Output is deterministic for a given (N, seed): the same bytes every time.
 Standard library only (Python 3.11). `--check` re-verifies the written site's
 internal consistency (quotes are substrings of their archives, claims are
 sentences of their quotes, questions distinct, ids unique, references
-resolve) and exits non-zero on any problem.
+resolve, every review names reviewers by id and every reviewer reviews)
+and exits non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -204,6 +209,39 @@ PAGES = [
 ]
 
 TODAY = dt.date(2026, 11, 20)
+
+# Reviewers (content/reviewers/): an editorial team and named editorial
+# reviewers, as a careful editor's site names them (`by: [id]`, never a bare
+# name). The people are invented, as everything here is: editors of the
+# writing and sourcing, with no credentials or registration and no clinical
+# review claimed. One named reviewer per QUESTIONS_PER_EDITOR questions (two
+# at least), so that a reviewer's page lists about as many answers at 1k as
+# at 100k, as a real editor's would.
+TEAM = ("editorial-team", "Editorial team", "editors of this site")
+QUESTIONS_PER_EDITOR = 1000
+FIRST_NAMES = [
+    "Ada", "Ben", "Cara", "Dev", "Elin", "Femi", "Gus", "Hana", "Ivo", "Jade",
+    "Kofi", "Lena", "Milo", "Nia", "Omar", "Pia", "Ravi", "Sara", "Theo", "Uma",
+]
+SURNAMES = [
+    "Park", "Osei", "Lund", "Rao", "Moss", "Vidal", "Kerr", "Ito", "Novak",
+    "Quinn", "Adeyemi", "Berg", "Costa", "Doyle", "Eze", "Fox", "Gill",
+    "Haas", "Iqbal", "Jensen",
+]
+EDITOR_ROLES = ["Health editor", "Senior health editor", "Sourcing editor",
+                "Content editor"]
+
+# Each publisher's source type (docs/content-format.md), as an editor
+# records it: only kinds a health site may rest a claim on alone, so no
+# weak-evidence note whatever `evidence.warn_types` says.
+SOURCE_TYPES = {
+    "Skin Health Review": "systematic-review", "Clinic Notes Weekly": "news",
+    "The Derm Letter": "professional-body", "Patient Voices Forum": "news",
+    "Open Care Journal": "study", "Beauty Science Digest": "news",
+    "City Skin Clinic": "professional-body", "National Health Pages": "government",
+    "Practice Bulletin": "guideline", "Home Care Guide": "government",
+    "Research Roundup": "systematic-review", "Consumer Price Watch": "news",
+}
 
 
 def slug(s: str) -> str:
@@ -399,6 +437,11 @@ class Archive:
 # Site
 # --------------------------------------------------------------------------
 
+def person_name(r: random.Random) -> str:
+    """An invented name (a source's author)."""
+    return f"{r.choice(FIRST_NAMES)} {r.choice(SURNAMES)}"
+
+
 def date_between(r: random.Random, a: dt.date, b: dt.date) -> dt.date:
     return a + dt.timedelta(days=r.randint(0, (b - a).days))
 
@@ -426,7 +469,8 @@ def generate(n: int, out: str, seed: int) -> None:
     os.makedirs(out, exist_ok=True)
     with open(marker, "w") as f:
         f.write("written by bench/generate.py; content/ may be replaced\n")
-    for d in ["sources", "topics", "questions", "cautions", "glossary", "pages"]:
+    for d in ["sources", "topics", "questions", "cautions", "glossary", "pages",
+              "reviewers"]:
         os.makedirs(os.path.join(content, d))
 
     def write(rel: str, text: str) -> None:
@@ -435,6 +479,9 @@ def generate(n: int, out: str, seed: int) -> None:
             f.write(text)
 
     prose = Prose(r)
+    # Draws of their own for what was added later (source types and authors,
+    # reviewers), so the rest of the site is what it was for the same seed.
+    meta = random.Random(f"metadata-{seed}")
 
     # ---- site
     write("site.yaml", (
@@ -464,7 +511,9 @@ def generate(n: int, out: str, seed: int) -> None:
             f"publisher: {ystr(pubs[i])}\n"
             f"url: https://{slug(pubs[i])}.example.com/articles/{i + 1}\n"
             f"published: {published.isoformat()}\n"
-            f"accessed: {accessed.isoformat()}\n"))
+            f"accessed: {accessed.isoformat()}\n"
+            f"type: {SOURCE_TYPES[pubs[i]]}\n"
+            + (f"author: {ystr(person_name(meta))}\n" if meta.random() < 0.5 else "")))
         archives.append(Archive(sid, text, costs, times))
     cost_archives = [a for a in archives if a.costs]
     time_archives = [a for a in archives if a.times]
@@ -539,6 +588,36 @@ def generate(n: int, out: str, seed: int) -> None:
         write(f"pages/{pid}.yaml", f"title: {ystr(title)}\n"
               "body: " + block(body, 2))
 
+    # ---- reviewers
+    editors = []
+    firsts = meta.sample(FIRST_NAMES, len(FIRST_NAMES))
+    lasts = meta.sample(SURNAMES, len(SURNAMES))
+    # distinct first names while there are enough, distinct people always
+    names = [f"{firsts[k % len(firsts)]} {lasts[(k + k // len(firsts)) % len(lasts)]}"
+             for k in range(max(2, -(-n // QUESTIONS_PER_EDITOR)))]
+    assert len(set(names)) == len(names), "more editors than names: add names"
+    for k, name in enumerate(names):
+        rid = slug(name)
+        editors.append(rid)
+        write(f"reviewers/{rid}.yaml", (
+            f"name: {ystr(name)}\n"
+            f"role: {ystr(EDITOR_ROLES[k % len(EDITOR_ROLES)])}\n"
+            "kind: editorial\n"))
+    write(f"reviewers/{TEAM[0]}.yaml", (
+        f"name: {ystr(TEAM[1])}\n"
+        f"role: {ystr(TEAM[2])}\n"
+        "kind: editorial\n"
+        "team: true\n"))
+
+    def reviewers_of() -> list[str]:
+        """Who signs a review: one named editor, with the team on one in
+        ten, or the team alone on one in ten."""
+        x = meta.random()
+        if x < 0.1:
+            return [TEAM[0]]
+        editor = meta.choice(editors)
+        return [editor, TEAM[0]] if x < 0.2 else [editor]
+
     # ---- questions
     topic_summary: dict[str, tuple[str, str]] = {}  # a topic's first question
     for i, (qid, qt) in enumerate(zip(qids, qtexts)):
@@ -584,7 +663,8 @@ def generate(n: int, out: str, seed: int) -> None:
         if i % 10 == 6:
             y.append(f"cautions: [{r.choice(cautions)}]\n")
         on = date_between(r, dt.date(2025, 6, 1), TODAY)
-        y.append(f"reviewed:\n  on: {on.isoformat()}\n  by: Editorial team\n")
+        y.append(f"reviewed:\n  on: {on.isoformat()}\n"
+                 f"  by: [{', '.join(reviewers_of())}]\n")
         if i % 4 == 0:
             nxt = on + dt.timedelta(days=r.randint(1825, 3650))  # never overdue
             y.append(f"  next: {nxt.isoformat()}\n")
@@ -644,7 +724,8 @@ def check(out: str) -> list[str]:
     content = os.path.join(out, "content")
     errs: list[str] = []
     ids: dict[str, str] = {}
-    kinds = ["sources", "topics", "questions", "cautions", "glossary", "pages"]
+    kinds = ["sources", "topics", "questions", "cautions", "glossary", "pages",
+             "reviewers"]
     files: dict[str, dict[str, str]] = {}
     for k in kinds:
         files[k] = {}
@@ -666,6 +747,7 @@ def check(out: str) -> list[str]:
             archives[sid] = norm(f.read())
     nq = 0
     words = []
+    reviewed: dict[str, int] = {}  # reviewer -> answers it signed
     questions_seen: dict[str, str] = {}
     for k in kinds:
         for i, y in files[k].items():
@@ -709,7 +791,31 @@ def check(out: str) -> list[str]:
                     dt.date.fromisoformat(m.group(2))
                 except ValueError:
                     errs.append(f"{where}: bad date {m.group(2)}")
+            if k == "reviewers":
+                for req in ["name", "role"]:
+                    if not re.search(rf'^{req}: ".+"$', y, re.M):
+                        errs.append(f"{where}: missing {req}")
+                # invented people: never a clinician, a credential or a number
+                if not re.search(r"^kind: editorial$", y, re.M):
+                    errs.append(f"{where}: not an editorial reviewer")
+                if re.search(r"^(credentials|registration):", y, re.M):
+                    errs.append(f"{where}: credentials for an invented person")
+            if k == "sources":
+                m = re.search(r"^type: (\S+)$", y, re.M)
+                if not m or m.group(1) not in SOURCE_TYPES.values():
+                    errs.append(f"{where}: no type, or one not in SOURCE_TYPES")
             if k == "questions":
+                # reviewers by id, never a bare name (cited's reviewer-name-only)
+                m = re.search(r"^  by: \[(.*)\]$", y, re.M)
+                by = m.group(1).split(", ") if m else []
+                if not by:
+                    errs.append(f"{where}: reviewed.by is not a list of reviewer ids")
+                for x in by:
+                    reviewed[x] = reviewed.get(x, 0) + 1
+                    if ids.get(x) != "reviewers":
+                        errs.append(f"{where}: reviewed by {x!r}, not a reviewer's id")
+                if len(set(by)) != len(by):
+                    errs.append(f"{where}: a reviewer named twice")
                 m = re.search(r'^question: (".*")$', y, re.M)
                 if m:
                     qt = json.loads(m.group(1))
@@ -759,7 +865,13 @@ def check(out: str) -> list[str]:
     if len(files["questions"]) and words:
         print(f"check: {len(ids)} entities, {len(files['questions'])} "
               f"questions, {nq} quotes, answers {min(words)}-{max(words)} "
-              f"words (mean {sum(words) / len(words):.0f})", file=sys.stderr)
+              f"words (mean {sum(words) / len(words):.0f}), "
+              f"{len(files['reviewers'])} reviewers signing "
+              f"{min(reviewed.values(), default=0)}-{max(reviewed.values(), default=0)} "
+              "answers each", file=sys.stderr)
+    for rid in files["reviewers"]:
+        if rid not in reviewed:
+            errs.append(f"reviewers/{rid}.yaml: reviews no answer")
     return errs
 
 

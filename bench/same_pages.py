@@ -7,7 +7,9 @@ For every `index.html` cited wrote, reads the same path in Hugo's output and
 compares what a reader gets from the page's <main>: its visible words, in
 order, and the set of links (href, with how many times each). Prints one
 line: how many pages are the same, how many differ, how many Hugo lacks,
-and the first N differences. cited's reading level (a check with no Hugo
+and the first N differences; then the same per kind of page (the first
+folder of its path: questions, reviewers, sources...), so that a kind of
+page Hugo lacks altogether, or one that drifts, shows by name. cited's reading level (a check with no Hugo
 counterpart) and its search page are left out of the comparison, and said
 so. Exits 1 if any page differs or is missing, so that a change to the
 converter or the theme that drifts from cited's output is seen.
@@ -27,7 +29,7 @@ from html.parser import HTMLParser
 
 # What cited shows that the Hugo site cannot: readability is one of cited's
 # checks (see bench/README.md).
-CITED_ONLY_TEXT = re.compile(r"Reading level About school grade [0-9.]+ ")
+CITED_ONLY_TEXT = re.compile(r"Reading level: about school grade [0-9.]+\. ")
 CITED_ONLY_PAGES = {"search/index.html"}
 
 
@@ -80,12 +82,16 @@ def main() -> int:
             pages.append(os.path.relpath(os.path.join(folder, "index.html"), a.cited_out))
     pages.sort()
     same, differ, missing, shown = 0, 0, 0, 0
+    # kind of page -> [same, differ, missing]
+    kinds: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0, 0])
     for rel in pages:
         if rel in CITED_ONLY_PAGES:
             continue
+        kind = kinds[rel.split(os.sep)[0] if os.sep in rel else "home"]
         theirs = os.path.join(a.hugo_out, rel)
         if not os.path.exists(theirs):
             missing += 1
+            kind[2] += 1
             if shown < a.show:
                 print(f"  missing in Hugo's output: {rel}")
                 shown += 1
@@ -94,8 +100,10 @@ def main() -> int:
         our_words = CITED_ONLY_TEXT.sub("", " ".join(ours.words) + " ").split()
         if our_words == hugo.words and ours.links == hugo.links:
             same += 1
+            kind[0] += 1
             continue
         differ += 1
+        kind[1] += 1
         if shown < a.show:
             shown += 1
             print(f"  differs: {rel}")
@@ -109,6 +117,8 @@ def main() -> int:
     print(f"pages with the same words and links in <main>: {same} of {same + differ + missing}"
           f" ({differ} differ, {missing} missing in Hugo's; not compared: cited's search page"
           " and reading level)")
+    print("  by kind (same of all): " + ", ".join(
+        f"{name} {k[0]} of {sum(k)}" for name, k in sorted(kinds.items(), key=lambda x: -sum(x[1]))))
     return 0 if differ == 0 and missing == 0 else 1
 
 

@@ -23,6 +23,11 @@ What maps to what (bench/README.md says what is equivalent and what is not):
   glossary  -> content/glossary/ID.md, not rendered alone, listed whole on
                /glossary/ as in cited
   page      -> content/ID.md (/about/ etc.)
+  reviewer  -> term page content/reviewers/ID/_index.md: its answers with
+               their review dates; questions name theirs (taxonomy
+               `reviewers`, in the order `reviewed.by` gives)
+
+Fields generate.py does not write are refused (FIELDS), not dropped.
 
 Links: cited's `[[id]]` becomes `[](/questions/id)` (or the path of that
 kind); the theme's link render hook resolves it with site.GetPage, fails the
@@ -63,7 +68,70 @@ KIND_PATHS = {
     "cautions": "/cautions/",
     "glossary": "/glossary/",
     "pages": "/",
+    "reviewers": "/reviewers/",
 }
+
+# The fields generate.py writes, per kind of file: all that this script
+# converts. A field outside them (a care card, a clinical review, a page
+# history...) changes what cited's pages show, and the Hugo copy would
+# silently lack it: refused instead, so the two sites never drift unseen.
+# A dict is a mapping's fields, a one-item list a sequence of that shape,
+# None any scalar or flow sequence.
+_QUOTES = [{"source": None, "text": None, "attribution": None, "stance": None}]
+FIELDS = {
+    "site": {"title": None, "base_url": None, "language": None, "description": None,
+             "disclaimer": None, "review": {"max_age_days": None},
+             "readability": {"max_grade": None}},
+    "sources": {"title": None, "archive": None, "publisher": None, "url": None,
+                "published": None, "accessed": None, "type": None, "author": None},
+    "topics": {"title": None, "order": None, "intro": None},
+    "questions": {
+        "question": None, "topic": None, "tags": None, "summary": None, "answer": None,
+        "facts": [{"claim": None, "quotes": _QUOTES}], "related": None, "cautions": None,
+        "reviewed": {"on": None, "by": None, "next": None},
+        "cost": {"currency": None, "per": None, "typical": None, "low": None, "high": None,
+                 "basis": None, "factors": None, "quotes": _QUOTES},
+        "comparison": {"with": None, "rows": [{"aspect": None, "ours": None, "theirs": None}],
+                       "quotes": _QUOTES},
+        "timeline": {"steps": [{"when": None, "what": None}], "quotes": _QUOTES},
+    },
+    "cautions": {"title": None, "severity": None, "message": None, "quotes": _QUOTES},
+    "glossary": {"term": None, "aliases": None, "definition": None},
+    "pages": {"title": None, "body": None},
+    "reviewers": {"name": None, "role": None, "kind": None, "team": None},
+}
+
+
+def only_known_fields(value, shape, where: str) -> None:
+    """Refuses a field this script does not convert (see FIELDS)."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            raise SubsetError(f"{where}: expected a mapping")
+        for key, inner in value.items():
+            if key not in shape:
+                raise SubsetError(f"{where}: field `{key}` is not one generate.py writes, "
+                                  "and to_hugo.py does not convert it")
+            only_known_fields(inner, shape[key], f"{where}.{key}")
+    elif isinstance(shape, list):
+        if not isinstance(value, list):
+            raise SubsetError(f"{where}: expected a list")
+        for i, item in enumerate(value):
+            only_known_fields(item, shape[0], f"{where}[{i}]")
+    elif isinstance(value, (dict, list)) and not (
+            isinstance(value, list) and all(isinstance(x, str) for x in value)):
+        raise SubsetError(f"{where}: expected a value, not a block")
+
+
+# How cited names a source's type (SourceType::describe in src/model.rs).
+SOURCE_TYPE_WORDS = {
+    "guideline": "Clinical guideline", "systematic-review": "Systematic review",
+    "study": "Research study", "professional-body": "Professional body",
+    "government": "Government or health service", "news": "News article",
+    "commercial": "Commercial website", "patient-reviews": "Patient reviews",
+    "forum": "Online forum", "unknown": "Source of unknown type",
+}
+# cited's severities, the most serious first (its listings' order)
+SEVERITY_RANK = {"danger": 0, "warning": 1, "info": 2}
 
 
 class SubsetError(Exception):
@@ -247,6 +315,7 @@ class Site:
         if not os.path.isfile(os.path.join(content, "site.yaml")):
             raise SubsetError(f"{root} has no content/site.yaml: not a cited site")
         self.site = read_yaml(os.path.join(content, "site.yaml"))
+        only_known_fields(self.site, FIELDS["site"], "site.yaml")
         self.kinds: dict[str, dict[str, dict]] = {}
         for kind in KIND_PATHS:
             folder = os.path.join(content, kind)
@@ -254,7 +323,9 @@ class Site:
             if os.path.isdir(folder):
                 for name in sorted(os.listdir(folder)):
                     if name.endswith(".yaml"):
-                        entries[name[:-5]] = read_yaml(os.path.join(folder, name))
+                        entry = read_yaml(os.path.join(folder, name))
+                        only_known_fields(entry, FIELDS[kind], f"{kind}/{name}")
+                        entries[name[:-5]] = entry
             self.kinds[kind] = entries
         self.archives: dict[str, Archive] = {}
         for sid, src in self.kinds["sources"].items():
@@ -268,10 +339,18 @@ class Site:
                 if eid in self.kind_of:
                     raise SubsetError(f"id {eid} is both a {self.kind_of[eid]} and a {kind}")
                 self.kind_of[eid] = kind
+        for qid, q in self.kinds["questions"].items():
+            by = (q.get("reviewed") or {}).get("by")
+            # by id, as generate.py writes it; a bare name (cited's
+            # reviewer-name-only warning) has no reviewer page to link
+            if not isinstance(by, list) or not by or any(
+                    self.kind_of.get(r) != "reviewers" for r in by):
+                raise SubsetError(f"questions/{qid}.yaml: reviewed.by must list reviewer ids, "
+                                  f"not {by!r}")
 
     def title(self, eid: str) -> str:
         e = self.kinds[self.kind_of[eid]][eid]
-        return e.get("question") or e.get("title") or e.get("term") or eid
+        return e.get("question") or e.get("title") or e.get("term") or e.get("name") or eid
 
     def path(self, eid: str) -> str:
         return KIND_PATHS[self.kind_of[eid]] + eid
@@ -676,6 +755,34 @@ class Converter:
         order = sorted(entries, key=lambda e: (*by_title_key(entries[e][field]), e))
         return {e: rank for rank, e in enumerate(order, start=1)}
 
+    def caution_ranks(self) -> dict[str, int]:
+        """Cautions in cited's listing order, as page weights: the most
+        serious first, then by title."""
+        cs = self.s.kinds["cautions"]
+        order = sorted(cs, key=lambda c: (SEVERITY_RANK[cs[c].get("severity", "info")],
+                                          *by_title_key(cs[c]["title"]), c))
+        return {c: rank for rank, c in enumerate(order, start=1)}
+
+    @staticmethod
+    def type_words(sid: str, src: dict) -> str:
+        kind = src.get("type", "unknown")
+        if kind not in SOURCE_TYPE_WORDS:
+            raise SubsetError(f"sources/{sid}.yaml: unknown type {kind!r}")
+        return SOURCE_TYPE_WORDS[kind]
+
+    @staticmethod
+    def unknowns(src: dict, author: bool) -> str:
+        """What a source does not say about itself, in cited's words
+        (src/render/pages.rs, `unknowns`)."""
+        missing = [word for word, absent in [("author", author and not src.get("author")),
+                                              ("publisher", not src.get("publisher")),
+                                              ("date", not src.get("published"))] if absent]
+        if not missing:
+            return ""
+        if len(missing) == 1:
+            return f"{missing[0]} unknown"
+        return f"{', '.join(missing[:-1])} and {missing[-1]} unknown"
+
     def related(self) -> dict[str, list[str]]:
         """Each question's own list first, then the questions listing it."""
         qs = self.s.kinds["questions"]
@@ -718,7 +825,7 @@ class Converter:
         backlinks = self.backlinks()
         question_rank = {q: rank for rank, q in enumerate(self.questions_in_reading_order(), start=1)}
         glossary_rank = self.ranks("glossary", "term")
-        caution_rank = self.ranks("cautions", "title")
+        caution_rank = self.caution_ranks()
         paths = lambda ids: [s.path(i) for i in ids]  # noqa: E731
         files = 0
         self.passages()
@@ -763,6 +870,7 @@ class Converter:
             'tag = "tags"',
             'source = "sources"',
             'caution = "cautions"',
+            'reviewer = "reviewers"',
             "",
             "# cited writes one feed (the 50 newest reviews), no feed per listing",
             "[outputs]",
@@ -786,8 +894,20 @@ class Converter:
         put("tags/_index.md", {"title": "All tags"})
         # listings cited does not have: not written (their pages still list)
         for kind, title in [("questions", "Questions"), ("topics", "Topics"),
-                            ("sources", "Sources"), ("cautions", "Safety notes")]:
+                            ("sources", "Sources"), ("reviewers", "Reviewers")]:
             put(f"{kind}/_index.md", {"title": title, "build": {"render": "never"}})
+        # cited's /cautions/ lists every caution (the theme's cautions/taxonomy.html)
+        put("cautions/_index.md", {"title": "Safety notes"})
+        # and /get-help/ every care card: generate.py writes none (FIELDS)
+        put("get-help.md", {"title": "When to get help", "layout": "get-help",
+                            "build": {"list": "never"}})
+
+        for rid, r in s.kinds["reviewers"].items():
+            put(f"reviewers/{rid}/_index.md",
+                {"title": r["name"],
+                 "params": {"role": r["role"], "kind": r["kind"],
+                            "team": r.get("team") == "true",
+                            "backlinks": paths(backlinks.get(rid, []))}})
 
         for tid, t in s.kinds["topics"].items():
             put(f"topics/{tid}/_index.md",
@@ -802,7 +922,10 @@ class Converter:
                 {"title": src["title"],
                  "params": {k: src[k] for k in ("publisher", "author", "url", "published",
                                                 "accessed", "type") if k in src}
-                 | {"backlinks": paths(backlinks.get(sid, []))}
+                 | {"typeWords": self.type_words(sid, src),
+                    # in quote captions; the source's page names each unknown itself
+                    "unknowns": self.unknowns(src, author=False),
+                    "backlinks": paths(backlinks.get(sid, []))}
                  | self.source_part(sid, 1)})
             parts = sorted({p["part"] for p in self.source_passages.get(sid, [])} - {1})
             for part in parts:
@@ -866,6 +989,7 @@ class Converter:
                  "tags": q.get("tags") or [],
                  "sources": sorted(quoted),
                  "cautions": q.get("cautions") or [],
+                 "reviewers": reviewed["by"],
                  "params": params},
                 self.markdown(q.get("answer", ""), f"questions/{qid}.yaml", glossary=True))
         return files

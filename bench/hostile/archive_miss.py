@@ -64,7 +64,7 @@ def make(site: pathlib.Path) -> list[str]:
         f"        text: {MISSING_QUOTE}\n"
         "reviewed:\n"
         "  on: 2026-01-15\n"
-        "  by: Editorial team\n",
+        "  by: [kitchen-editors]\n",
         encoding="utf-8",
     )
     return ["check"]
