@@ -286,7 +286,9 @@ pub struct Question {
     pub get_help: Vec<CareCard>,
     /// Page history, as the editor wrote it.
     pub changes: Vec<Change>,
-    pub cost: Option<Cost>,
+    /// Boxed: few questions have one, and held inline it would make every
+    /// question a third larger (500 of 1,500 bytes).
+    pub cost: Option<Box<Cost>>,
     pub comparison: Option<Comparison>,
     pub timeline: Option<Timeline>,
     /// Evidence findings an editor has judged fine in the summary, the

@@ -510,7 +510,7 @@ pub fn question(r: &mut Reader, node: &Node, origin: Origin) -> Option<Question>
     let reviewed = r.required(&f, "reviewed");
     let get_help = r.list(&f, "get_help");
     let changes = r.list(&f, "changes");
-    let cost = r.optional(&f, "cost");
+    let cost = r.optional(&f, "cost").map(Box::new);
     let comparison = r.optional(&f, "comparison");
     let timeline = r.optional(&f, "timeline");
     let allow = r.list(&f, "allow");

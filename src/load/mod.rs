@@ -249,6 +249,12 @@ fn assemble(
     let mut files = SourceFiles::default();
     let mut content = Content::default();
 
+    // Sized once: a list that doubles as it grows holds up to twice the
+    // questions, and both its old and new buffers while it moves.
+    let questions = (parsed.iter())
+        .filter(|f| matches!(f.entity, Some(Entity::Question(_))))
+        .count();
+    content.questions.reserve_exact(questions);
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for file in parsed {
         diagnostics.extend(file.diagnostics);
@@ -335,15 +341,17 @@ struct ParsedFile {
     diagnostics: Diagnostics,
 }
 
-// Each entity is moved once, from its parser thread into `Content`; boxing
-// the large variants would only add an allocation per file.
+// Each entity is moved once, from its parser thread into `Content`. A
+// question is boxed until then: the list of parsed files would otherwise
+// take the size of the largest entity per file, for every file of a large
+// site at once, on top of the questions' own list.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Entity {
     Site(crate::model::Site),
     Source(crate::model::Source),
     Topic(crate::model::Topic),
-    Question(crate::model::Question),
+    Question(Box<crate::model::Question>),
     Caution(crate::model::Caution),
     GlossaryTerm(crate::model::GlossaryTerm),
     Page(crate::model::Page),
@@ -370,7 +378,7 @@ impl Entity {
             Entity::Site(e) => content.site = Some(e),
             Entity::Source(e) => content.sources.push(e),
             Entity::Topic(e) => content.topics.push(e),
-            Entity::Question(e) => content.questions.push(e),
+            Entity::Question(e) => content.questions.push(*e),
             Entity::Caution(e) => content.cautions.push(e),
             Entity::GlossaryTerm(e) => content.glossary.push(e),
             Entity::Page(e) => content.pages.push(e),
@@ -462,7 +470,8 @@ fn parse_file(
                 "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
                 "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
                 "topics" => entities::topic(&mut reader, &node, origin).map(Entity::Topic),
-                "questions" => entities::question(&mut reader, &node, origin).map(Entity::Question),
+                "questions" => entities::question(&mut reader, &node, origin)
+                    .map(|q| Entity::Question(Box::new(q))),
                 "cautions" => entities::caution(&mut reader, &node, origin).map(Entity::Caution),
                 "glossary" => {
                     entities::glossary_term(&mut reader, &node, origin).map(Entity::GlossaryTerm)
