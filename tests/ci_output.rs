@@ -6,19 +6,6 @@ use std::process::Command;
 
 mod common;
 
-fn site_with(file: &str, from: &str, to: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid"),
-        dir.path(),
-    );
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no `{from}`");
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-    dir
-}
-
 fn github(site: &Path) -> (Vec<String>, i32) {
     let output = Command::new(env!("CARGO_BIN_EXE_cited"))
         .args(["check", "--format", "github"])
@@ -48,11 +35,11 @@ fn parse(line: &str) -> (&str, Vec<(&str, &str)>, &str) {
 
 #[test]
 fn each_problem_is_one_command_on_its_line() {
-    let site = site_with(
+    let site = common::fixture_with_edits(&[(
         "content/questions/how-long-to-rise.yaml",
         "topic: basics",
         "topic: basic",
-    );
+    )]);
     let (lines, code) = github(site.path());
     assert_eq!(code, 1);
     assert_eq!(lines.len(), 1, "{lines:#?}");
@@ -101,7 +88,7 @@ fn separators_in_values_are_escaped() {
 
 #[test]
 fn a_clean_site_prints_nothing() {
-    let site = site_with("content/site.yaml", "title:", "title:");
+    let site = common::fixture_with_files(&[]);
     let (lines, code) = github(site.path());
     assert_eq!(code, 0);
     assert!(lines.is_empty(), "{lines:#?}");

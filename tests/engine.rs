@@ -3,7 +3,7 @@
 //! its diagnostic at the right file and line without writing anything.
 
 mod common;
-use common::copy_dir;
+use common::fixture_with_files as site_with;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,24 +15,7 @@ use scraper::{Html, Selector};
 const TODAY: Date = date(2026, 2, 1);
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
-}
-
-/// A copy of the valid fixture with some files replaced (or added); a file
-/// whose text is empty is deleted.
-fn site_with(changes: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
-    for (path, text) in changes {
-        let full = dir.path().join(path);
-        if text.is_empty() {
-            std::fs::remove_file(&full).unwrap();
-        } else {
-            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
-        }
-    }
-    dir
+    common::valid_fixture()
 }
 
 fn build(root: &Path, out: &Path) -> Report {

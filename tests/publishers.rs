@@ -8,31 +8,13 @@
 
 mod common;
 use common::copy_dir;
-
-use std::path::{Path, PathBuf};
+use common::fixture_with_edits as site_with;
 
 use cited::{BuildOptions, Report, Severity, render::RenderOptions};
 use jiff::civil::{Date, date};
 use scraper::{Html, Selector};
 
 const TODAY: Date = date(2026, 2, 1);
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
-}
-
-/// A copy of the valid fixture with each `(file, from, to)` replacement made.
-fn site_with(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), dir.path());
-    for (file, from, to) in edits {
-        let path = dir.path().join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(text.contains(from), "{file} has no `{from}`");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    }
-    dir
-}
 
 struct Built {
     _site: tempfile::TempDir,

@@ -8,6 +8,7 @@
 //! shows, and amounts formatted for the site's language and currency.
 
 mod common;
+use common::fixture_with_files as site_with;
 
 use std::path::{Path, PathBuf};
 
@@ -63,18 +64,6 @@ reviewed:
   on: 2026-01-15
   by: Editorial team
 ";
-
-/// A copy of the valid fixture with files replaced or added.
-fn site_with(changes: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&manifest_dir().join("tests/fixtures/valid"), dir.path());
-    for (path, text) in changes {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    dir
-}
 
 fn talk_site() -> tempfile::TempDir {
     site_with(&[

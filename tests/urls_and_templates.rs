@@ -10,6 +10,7 @@
 //!   its line and the number of pages it broke, by `check` as by `build`.
 
 mod common;
+use common::fixture_with_files as site_with;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,18 +24,6 @@ const TODAY: Date = date(2026, 2, 1);
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the valid fixture with some files replaced or added.
-fn site_with(changes: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&manifest_dir().join("tests/fixtures/valid"), dir.path());
-    for (path, text) in changes {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
-    dir
 }
 
 fn build(root: &Path, out: &Path) -> Report {

@@ -15,3 +15,45 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The valid fixture site that most tests start from.
+#[allow(dead_code)] // Not every test file that shares this module uses each helper.
+pub fn valid_fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+/// A copy of the valid fixture site with whole files written over it, as
+/// `(path, text)` relative to the site (folders made as needed); an empty
+/// text removes the file instead.
+#[allow(dead_code)]
+pub fn fixture_with_files(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&valid_fixture(), dir.path());
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        if text.is_empty() {
+            std::fs::remove_file(&full).unwrap();
+        } else {
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+    }
+    dir
+}
+
+/// A copy of the valid fixture site with text replaced in its files, as
+/// `(path, from, to)`: the first `from` in the file becomes `to`. Fails the
+/// test if the file has no `from`, so a fixture that changes under a test
+/// cannot make the edit silently do nothing.
+#[allow(dead_code)]
+pub fn fixture_with_edits(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&valid_fixture(), dir.path());
+    for (file, from, to) in edits {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(text.contains(from), "{file} has no `{from}`");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    dir
+}
