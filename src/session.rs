@@ -4,8 +4,8 @@
 //!
 //! The build itself is the pipeline in `lib.rs`; a session only keeps what
 //! the last build learned (parsed files, the content, the output) and works
-//! out the [`render::Scope`] of a change. It must not check or render
-//! anything itself, and whatever it skips must leave the output exactly as
+//! out the [`render::Scope`] of a change (and lends the check stage its
+//! [`check::Cache`]). It must not check or render anything itself, and whatever it skips must leave the output exactly as
 //! a fresh build would (`tests/session.rs` compares them byte for byte
 //! after random sequences of edits of every kind).
 
@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::{
-    BuildOptions, Code, Diagnostic, Diagnostics, link, load, markdown, model, render, search, write,
+    BuildOptions, Code, Diagnostic, Diagnostics, check, link, load, markdown, model, render,
+    search, write,
 };
 
 /// Successive builds of one site into one output, as `cited serve` makes
@@ -37,10 +38,14 @@ use crate::{
 ///
 /// Any other change (a topic, tags, links, a new, deleted or renamed file, a
 /// template, the site settings, any file but a question) rebuilds
-/// everything. Checks always run on the whole site.
+/// everything. Checks run on the whole site, but a question's findings and
+/// each quote's verdict are reused from the last check while nothing they
+/// were worked out from changed (see [`check::Cache`]).
 #[derive(Default)]
 pub struct Session {
     cache: load::ParseCache,
+    /// What the last check found, reused where an edit cannot change it.
+    check_cache: check::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
@@ -130,6 +135,11 @@ impl Session {
         loaded.changed = self.changed_since_last_build.clone();
         panic_if_asked(&loaded);
         loaded
+    }
+
+    /// The check stage's cache, for builds that have a next one.
+    pub(crate) fn check_cache(&mut self) -> Option<&mut check::Cache> {
+        (!self.one_off).then_some(&mut self.check_cache)
     }
 
     /// Keeps what a successful build produced, for the next one to compare against.
