@@ -160,7 +160,7 @@ impl Session {
             self.search_writer.submit(options.out.clone(), documents);
         }
         self.changed_since_last_build.clear();
-        self.previous = Some(PreviousBuild {
+        let replaced = self.previous.replace(PreviousBuild {
             content,
             out: options.out.clone(),
             today: options.today,
@@ -168,6 +168,12 @@ impl Session {
             theme_fingerprint,
             source_parts: std::mem::take(&mut self.building_parts),
         });
+        // Freeing a large site's model takes a while (tens of thousands of
+        // allocations): not on the way to the reload.
+        if let Some(replaced) = replaced {
+            // If no thread can be started, it is freed here after all.
+            let _ = std::thread::Builder::new().spawn(move || drop(replaced));
+        }
     }
 
     /// Waits until the search index of the last build is written.

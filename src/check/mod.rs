@@ -399,23 +399,36 @@ fn verdicts<'a>(
         })
         .collect();
     if let Some(kept) = kept {
-        kept.clear();
+        // Verdicts already kept for the same archive stay (one on a quote no
+        // longer written is still right for that archive, and is there if
+        // the quote comes back); new ones are added; a source whose
+        // archive changed, or that is gone, starts again.
+        let sources: HashMap<&str, &Source> = (content.sources.iter())
+            .map(|s| (s.origin.id.as_str(), s))
+            .collect();
+        kept.retain(|id, kept| {
+            sources
+                .get(id.as_str())
+                .and_then(|s| s.archive_text.as_deref())
+                .is_some_and(|archive| kept.archive == archive)
+        });
         for s in &content.sources {
-            let (Some(archive), Some(Some(by_text))) =
+            let (Some(archive), Some(Some(now))) =
                 (&s.archive_text, verdicts.get(s.origin.id.as_str()))
             else {
                 continue;
             };
-            let by_text = (by_text.iter())
-                .map(|(text, verdict)| (text.to_string(), verdict.clone()))
-                .collect();
-            kept.insert(
-                s.origin.id.clone(),
-                cache::SourceVerdicts {
+            let kept = kept
+                .entry(s.origin.id.clone())
+                .or_insert_with(|| cache::SourceVerdicts {
                     archive: archive.clone(),
-                    by_text,
-                },
-            );
+                    by_text: HashMap::new(),
+                });
+            for (text, verdict) in now {
+                if !kept.by_text.contains_key(*text) {
+                    kept.by_text.insert(text.to_string(), verdict.clone());
+                }
+            }
         }
     }
     verdicts
