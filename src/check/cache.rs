@@ -101,8 +101,8 @@ struct QuestionFindings {
     /// The question's file as it was read.
     text: Arc<str>,
     near_duplicate: Option<NearDuplicateKey>,
-    /// The entities its answer links to, with their kind and title then
-    /// (`None`: no such entity), which its reading level is measured with.
+    /// The ids whose titles its checks read (see [`linked`]), with their
+    /// kind and title then (`None`: no such entity).
     linked: Vec<(String, Option<(Kind, String)>)>,
     diagnostics: Diagnostics,
     allowances: Allowances,
@@ -128,12 +128,18 @@ impl NearDuplicateKey {
     }
 }
 
-/// What a question's answer links to, as the checks see it now.
+/// The titles the checks of `q` read: those its answer shows for its links
+/// (its reading level is measured on that text). Found by turning the
+/// answer into text exactly as the reading-level rule does, noting every
+/// id it asks the title of, so none is missed.
 fn linked(ctx: &Context, q: &Question) -> Vec<(String, Option<(Kind, String)>)> {
-    let mut ids: Vec<String> = crate::markdown::internal_links(&q.answer)
-        .into_iter()
-        .map(|link| link.id)
-        .collect();
+    let asked = std::cell::RefCell::new(Vec::new());
+    let title_of = |id: &str| {
+        asked.borrow_mut().push(id.to_string());
+        ctx.entities.get(id).map(|(_, title)| title.to_string())
+    };
+    crate::markdown::to_plain_text(&q.answer, &title_of);
+    let mut ids = asked.into_inner();
     ids.sort_unstable();
     ids.dedup();
     ids.into_iter()
