@@ -119,6 +119,7 @@ fn check_then<T>(
         &mut loaded.files,
         today,
         Templates::RenderSamples,
+        None,
         &mut run.diagnostics,
         &mut run.silenced,
     );
@@ -172,6 +173,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         &mut loaded.files,
         options.today,
         Templates::LoadOnly,
+        session.check_cache(),
         &mut run.diagnostics,
         &mut run.silenced,
     );
@@ -269,20 +271,26 @@ enum Templates {
 /// (so a template that does not parse is reported by `check` too, its text
 /// kept to show the line at fault) and, for `check`, tried on sample pages
 /// when the content is sound. Also returns where check found each quote,
-/// for the link stage.
+/// for the link stage. With `cache` (the preview's), what the previous
+/// check found is reused wherever an edit cannot have changed it.
+#[allow(clippy::too_many_arguments)]
 fn check_all<'a>(
     root: &Path,
     content: &'a model::Content,
     files: &'a mut SourceFiles,
     today: Date,
     templates: Templates,
+    cache: Option<&mut check::Cache>,
     diagnostics: &mut Diagnostics,
     silenced: &mut usize,
 ) -> (Option<theme::Theme>, check::quotes::Located<'a>) {
     // The theme first: loading it adds the templates' text to `files`,
     // which the check then borrows for as long as its result lives.
     let theme = theme::load(root, files, diagnostics);
-    let checked = check::check(content, files, today, diagnostics);
+    let checked = match cache {
+        Some(cache) => check::check_incremental(content, files, today, cache, diagnostics),
+        None => check::check(content, files, today, diagnostics),
+    };
     *silenced = checked.silenced;
     let located = checked.located;
     let Some(mut theme) = theme else {

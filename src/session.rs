@@ -4,8 +4,8 @@
 //!
 //! The build itself is the pipeline in `lib.rs`; a session only keeps what
 //! the last build learned (parsed files, the content, the output) and works
-//! out the [`render::Scope`] of a change. It must not check or render
-//! anything itself, and whatever it skips must leave the output exactly as
+//! out the [`render::Scope`] of a change (and lends the check stage its
+//! [`check::Cache`]). It must not check or render anything itself, and whatever it skips must leave the output exactly as
 //! a fresh build would (`tests/session.rs` compares them byte for byte
 //! after random sequences of edits of every kind).
 
@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::{
-    BuildOptions, Code, Diagnostic, Diagnostics, link, load, markdown, model, render, search, write,
+    BuildOptions, Code, Diagnostic, Diagnostics, check, link, load, markdown, model, render,
+    search, write,
 };
 
 /// Successive builds of one site into one output, as `cited serve` makes
@@ -37,19 +38,24 @@ use crate::{
 ///
 /// Any other change (a topic, tags, links, a new, deleted or renamed file, a
 /// template, the site settings, any file but a question) rebuilds
-/// everything. Checks always run on the whole site.
+/// everything. Checks run on the whole site, but a question's findings and
+/// each quote's verdict are reused from the last check while nothing they
+/// were worked out from changed (see [`check::Cache`]).
 #[derive(Default)]
 pub struct Session {
     cache: load::ParseCache,
+    /// What the last check found, reused where an edit cannot change it.
+    check_cache: check::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
     /// The parts of each source's page in the build under way, kept for the
     /// next build to compare with once this one succeeds.
     building_parts: SourceParts,
-    /// The search index of the last scoped build, being written in the
-    /// background; the next build waits for it.
-    search_writer: Option<std::thread::JoinHandle<()>>,
+    /// Writes the search index of the latest scoped build in the
+    /// background; the next build does not wait for it (see
+    /// [`IndexWriter`]).
+    search_writer: IndexWriter,
     /// Whether there will be no next build (`cited build`): then nothing
     /// is kept for one (see [`Session::one_off`]).
     one_off: bool,
@@ -96,7 +102,12 @@ impl Session {
     /// as it was; after one anywhere, the fresh session's next build replaces
     /// the whole output.)
     pub fn build(&mut self, options: &BuildOptions) -> crate::Report {
-        self.wait_for_search_index();
+        if self.search_writer.take_failure() {
+            // It panicked, maybe halfway through writing the index: the
+            // output is no longer what the previous build made, so this
+            // build must make all of it.
+            self.previous = None;
+        }
         let started = std::time::Instant::now();
         match panic::catch_unwind(AssertUnwindSafe(|| crate::run_build(self, options))) {
             Ok(report) => report,
@@ -132,6 +143,11 @@ impl Session {
         loaded
     }
 
+    /// The check stage's cache, for builds that have a next one.
+    pub(crate) fn check_cache(&mut self) -> Option<&mut check::Cache> {
+        (!self.one_off).then_some(&mut self.check_cache)
+    }
+
     /// Keeps what a successful build produced, for the next one to compare against.
     pub(crate) fn remember(
         &mut self,
@@ -141,13 +157,10 @@ impl Session {
         deferred_search: Option<Vec<search::SearchDocument>>,
     ) {
         if let Some(documents) = deferred_search {
-            let out = options.out.clone();
-            self.search_writer = Some(std::thread::spawn(move || {
-                write_search_index(&out, &documents)
-            }));
+            self.search_writer.submit(options.out.clone(), documents);
         }
         self.changed_since_last_build.clear();
-        self.previous = Some(PreviousBuild {
+        let replaced = self.previous.replace(PreviousBuild {
             content,
             out: options.out.clone(),
             today: options.today,
@@ -155,23 +168,42 @@ impl Session {
             theme_fingerprint,
             source_parts: std::mem::take(&mut self.building_parts),
         });
+        // Freeing a large site's model takes a while (tens of thousands of
+        // allocations): not on the way to the reload.
+        if let Some(replaced) = replaced {
+            // If no thread can be started, it is freed here after all.
+            let _ = std::thread::Builder::new().spawn(move || drop(replaced));
+        }
     }
 
-    /// Waits until the search index of the previous build is written.
+    /// Waits until the search index of the last build is written.
     pub fn wait_for_search_index(&mut self) {
-        if let Some(writer) = self.search_writer.take()
-            && writer.join().is_err()
-        {
-            // It panicked, maybe halfway through writing the index: the
-            // output is no longer what the previous build made, so the next
-            // build must make all of it.
-            self.previous = None;
+        self.search_writer.wait();
+        if self.search_writer.take_failure() {
+            self.previous = None; // See [`Session::build`].
         }
     }
 
     /// The pages an edit can affect, when the edit is confined to questions
-    /// (see [`Session`]); `None` means build everything.
+    /// (see [`Session`]); `None` means build everything. A build of
+    /// everything replaces the whole output, so it first waits for the
+    /// index of the last build to be written: that must not land in the
+    /// new output.
     pub(crate) fn scope_of_change(
+        &mut self,
+        loaded: &load::Loaded,
+        graph: &link::Graph,
+        options: &BuildOptions,
+        theme_fingerprint: u64,
+    ) -> Option<render::Scope> {
+        let scope = self.scope_of_change_inner(loaded, graph, options, theme_fingerprint);
+        if scope.is_none() {
+            self.wait_for_search_index();
+        }
+        scope
+    }
+
+    fn scope_of_change_inner(
         &mut self,
         loaded: &load::Loaded,
         graph: &link::Graph,
@@ -361,6 +393,123 @@ fn add_pages_showing_markdown_of(id: &str, graph: &link::Graph, scope: &mut rend
             scope.entities.insert(id.to_string());
         }
     }
+}
+
+/// The preview's search index writer: one thread that writes the index of
+/// the latest scoped build into the output after the build has returned,
+/// so that neither the edited page nor the next build waits for it. An
+/// index still waiting to be written when a newer one comes is dropped (the
+/// newer one describes the site as it is now). It works on a thread pool
+/// of one thread, at a lower priority where the system allows it, so that
+/// a build under way keeps the processor.
+///
+/// A scoped build may run while it writes: they write different files
+/// (pages, and the index's folder), each atomically. A build of everything
+/// waits for it first ([`Session::scope_of_change`]).
+#[derive(Default)]
+struct IndexWriter {
+    shared: std::sync::Arc<WriterShared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct WriterShared {
+    state: std::sync::Mutex<WriterState>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct WriterState {
+    /// The index to write next: the output, and the documents.
+    next: Option<(PathBuf, Vec<search::SearchDocument>)>,
+    writing: bool,
+    /// A write panicked since this was last asked.
+    failed: bool,
+    stopping: bool,
+}
+
+impl IndexWriter {
+    fn state(&self) -> std::sync::MutexGuard<'_, WriterState> {
+        // A panic is caught before it could poison the lock; be safe anyway.
+        self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Has the index of `documents` written into `out`, after any being
+    /// written now, instead of any still waiting.
+    fn submit(&mut self, out: PathBuf, documents: Vec<search::SearchDocument>) {
+        if self.thread.is_none() {
+            let shared = std::sync::Arc::clone(&self.shared);
+            self.thread = Some(std::thread::spawn(move || writer_thread(&shared)));
+        }
+        self.state().next = Some((out, documents));
+        self.shared.changed.notify_all();
+    }
+
+    /// Waits until every index submitted is written.
+    fn wait(&self) {
+        let mut state = self.state();
+        while state.next.is_some() || state.writing {
+            state = (self.shared.changed.wait(state)).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Whether a write panicked since the last call.
+    fn take_failure(&self) -> bool {
+        std::mem::take(&mut self.state().failed)
+    }
+}
+
+impl Drop for IndexWriter {
+    fn drop(&mut self) {
+        self.wait();
+        self.state().stopping = true;
+        self.shared.changed.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn writer_thread(shared: &WriterShared) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "cited-search-index".into())
+        .start_handler(|_| lower_this_threads_priority())
+        .build()
+        .ok();
+    let lock = || shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let mut state = lock();
+        let (out, documents) = loop {
+            if let Some(job) = state.next.take() {
+                break job;
+            }
+            if state.stopping {
+                return;
+            }
+            state = (shared.changed.wait(state)).unwrap_or_else(|e| e.into_inner());
+        };
+        state.writing = true;
+        drop(state);
+        let write = || write_search_index(&out, &documents);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| match &pool {
+            Some(pool) => pool.install(write),
+            None => write(),
+        }));
+        let mut state = lock();
+        state.writing = false;
+        state.failed |= result.is_err();
+        drop(state);
+        shared.changed.notify_all();
+    }
+}
+
+/// Makes the calling thread yield the processor to a build's threads.
+/// (On Linux a nice value is per thread; elsewhere the call would change the
+/// whole process, so it is not made.)
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(None, 10);
 }
 
 /// Writes a fresh search index into an existing output, then removes the

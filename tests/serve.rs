@@ -646,6 +646,39 @@ fn a_save_without_changes_does_not_rebuild() {
     );
 }
 
+/// A save the way `sed -i` makes it: a temporary file beside the real one
+/// (under a name cited would warn about), written in pieces, then renamed
+/// over it. The watcher's short debounce must still fold that burst into
+/// one rebuild, which never sees the temporary file.
+#[test]
+fn a_save_through_a_temporary_file_is_one_rebuild() {
+    let site = Site::new();
+    let server = Server::start(&site);
+    let mut events = server.events();
+
+    let edited = site
+        .read(QUESTION_FILE)
+        .replace("It does not say who", "It (marker TMP) does not say who");
+    let temporary = site.path("content/questions/sedX4b9Qz");
+    let mut file = std::fs::File::create(&temporary).unwrap();
+    let (first, rest) = edited.split_at(edited.len() / 2);
+    file.write_all(first.as_bytes()).unwrap();
+    file.write_all(rest.as_bytes()).unwrap();
+    drop(file);
+    std::fs::rename(&temporary, site.path(QUESTION_FILE)).unwrap();
+
+    events.wait_for("reload", CHANGE_DEADLINE);
+    assert!(server.get(QUESTION_URL).body.contains("marker TMP"));
+    eventually(CHANGE_DEADLINE, "the rebuild printed", || {
+        server.log().contains("Rebuilt in")
+    });
+    // Give a second rebuild, if there were one, time to show up.
+    std::thread::sleep(Duration::from_millis(500));
+    let log = server.log();
+    assert_eq!(log.matches("Rebuilt in").count(), 1, "{log}");
+    assert!(!log.contains("ignored-file"), "{log}");
+}
+
 #[test]
 fn a_panic_in_a_rebuild_is_reported_and_the_preview_keeps_watching() {
     let site = Site::new();

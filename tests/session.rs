@@ -6,10 +6,13 @@
 //! entities), draws random sequences of edits of every kind an editor makes
 //! (titles, summaries, answers, links added or removed in every kind of
 //! markdown field, quotes, tags, related, topics, order, files added,
-//! deleted or renamed, templates, site settings, a file broken then fixed),
-//! writes the files each edit changes, and after each edit builds once in
-//! the session and once from nothing. A good build must equal the fresh one;
-//! a failed one must fail fresh too and leave the output as it was.
+//! deleted or renamed, templates, site settings, source archives, a file
+//! broken then fixed), writes the files each edit changes, and after each
+//! edit builds once in the session and once from nothing. A good build must
+//! equal the fresh one; a failed one must fail fresh too and leave the
+//! output as it was; and either way the session must report exactly the
+//! problems the fresh build reports (code, file, line, column, message,
+//! help), though it checks again only what the edit can affect.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -252,7 +255,27 @@ struct Model {
     template: usize,
     /// A file written as broken YAML until a `Fix`.
     broken: Option<String>,
+    /// Which of [`ARCHIVE_VERSIONS`] the source archives are.
+    archives: usize,
 }
+
+/// Versions of the fixture's source archives, each a list of replacements
+/// in one archive: as they are; moved down a line (every quote found
+/// elsewhere); a quote's sentence reworded (that quote no longer found);
+/// another's reworded in the other archive.
+const ARCHIVE_VERSIONS: &[&[(&str, &str, &str)]] = &[
+    &[],
+    &[
+        ("oven-guide.txt", "", "Notes for home bakers.\n"),
+        ("baking-notes.txt", "", "Notes for home bakers.\n"),
+    ],
+    &[("oven-guide.txt", "can cause burns", "can cause bad burns")],
+    &[(
+        "baking-notes.txt",
+        "after two or three days",
+        "after three days",
+    )],
+];
 
 fn titled(title: &'static str, markdown: Option<Markdown>, rest: &'static str) -> Titled {
     Titled {
@@ -444,6 +467,7 @@ impl Model {
             others,
             template: 0,
             broken: None,
+            archives: 0,
         }
     }
 
@@ -667,6 +691,7 @@ impl Model {
                 self.broken = Some(file.get(&paths).clone());
             }
             Edit::Fix => self.broken = None,
+            Edit::Archives(version) => self.archives = *version,
         }
     }
 
@@ -755,6 +780,23 @@ impl Model {
             };
             files.insert(format!("templates/{path}"), text);
         }
+        for archive in ["baking-notes.txt", "oven-guide.txt"] {
+            let mut text = std::fs::read_to_string(
+                manifest_dir()
+                    .join("tests/fixtures/valid/content/sources")
+                    .join(archive),
+            )
+            .unwrap();
+            for (file, from, to) in ARCHIVE_VERSIONS[self.archives] {
+                if *file == archive {
+                    text = match from.is_empty() {
+                        true => format!("{to}{text}"),
+                        false => text.replacen(from, to, 1),
+                    };
+                }
+            }
+            files.insert(format!("content/sources/{archive}"), text);
+        }
         if let Some(broken) = &self.broken
             && let Some(text) = files.get_mut(broken)
         {
@@ -838,6 +880,8 @@ enum Edit {
     SiteTitle(usize),
     Break(Pick),
     Fix,
+    /// The source archives changed (see [`ARCHIVE_VERSIONS`]).
+    Archives(usize),
 }
 
 fn field() -> impl Strategy<Value = Field> {
@@ -872,6 +916,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..OTHER_TITLES.len()).prop_map(Edit::SiteTitle),
         1 => pick().prop_map(Edit::Break),
         1 => Just(Edit::Fix),
+        1 => (0..ARCHIVE_VERSIONS.len()).prop_map(Edit::Archives),
     ]
 }
 
@@ -895,17 +940,6 @@ impl World {
     fn new() -> World {
         let dir = scratch_folder();
         let root = dir.path().join("site");
-        for archive in ["baking-notes.txt", "oven-guide.txt"] {
-            let to = root.join("content/sources").join(archive);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(
-                manifest_dir()
-                    .join("tests/fixtures/valid/content/sources")
-                    .join(archive),
-                to,
-            )
-            .unwrap();
-        }
         let options = BuildOptions {
             root: root.clone(),
             out: dir.path().join("out"),
@@ -951,7 +985,16 @@ impl World {
         let counts = self.last_good.is_some() && self.changed;
         let report = self.session.build(&self.options);
         self.session.wait_for_search_index();
-        let fresh = fresh_build(&self.root, &self.written);
+        let (fresh, fresh_problems) = fresh_build(&self.root, &self.written);
+        let problems = problems_of(&report);
+        if problems != fresh_problems {
+            return Err(TestCaseError::fail(format!(
+                "after {what}: the session reported other problems than a fresh build:\n\
+                 session: {}\nfresh: {}",
+                serde_json::to_string_pretty(&problems).unwrap(),
+                serde_json::to_string_pretty(&fresh_problems).unwrap(),
+            )));
+        }
         let output = read_tree(&self.options.out);
         match (report.has_errors(), fresh) {
             (false, Some(fresh)) => {
@@ -1031,12 +1074,20 @@ fn describe(report: &Report) -> String {
     report.diagnostics.render(&report.files, false)
 }
 
-/// The output of a fresh build of the site whose files are `files`, or
-/// `None` if it fails. Remembered by content: runs revisit the same sites
-/// (every one starts from the fixture, and shrinking replays edits).
-fn fresh_build(root: &Path, files: &BTreeMap<String, String>) -> Option<Tree> {
+/// A build's problems as `cited check --format json` gives them (code,
+/// file, line and column, severity, message, help), parsed.
+fn problems_of(report: &Report) -> serde_json::Value {
+    serde_json::from_str(&report.diagnostics.to_json()).unwrap()
+}
+
+/// The output of a fresh build of the site whose files are `files` (`None`
+/// if it fails) and the problems it reported. Remembered by content: runs
+/// revisit the same sites (every one starts from the fixture, and shrinking
+/// replays edits).
+fn fresh_build(root: &Path, files: &BTreeMap<String, String>) -> (Option<Tree>, serde_json::Value) {
     type Files = BTreeMap<String, String>;
-    static BUILT: OnceLock<Mutex<HashMap<Files, Option<Tree>>>> = OnceLock::new();
+    type Built = (Option<Tree>, serde_json::Value);
+    static BUILT: OnceLock<Mutex<HashMap<Files, Built>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
     if let Some(tree) = built.lock().unwrap().get(files) {
         return tree.clone();
@@ -1050,8 +1101,12 @@ fn fresh_build(root: &Path, files: &BTreeMap<String, String>) -> Option<Tree> {
         force: false,
     });
     let tree = (!report.has_errors()).then(|| read_tree(&out.path().join("public")));
-    built.lock().unwrap().insert(files.clone(), tree.clone());
-    tree
+    let built_now = (tree, problems_of(&report));
+    built
+        .lock()
+        .unwrap()
+        .insert(files.clone(), built_now.clone());
+    built_now
 }
 
 fn run_edits(edits: &[Edit]) -> Result<(), TestCaseError> {
@@ -1164,7 +1219,7 @@ fn an_edit_renders_again_only_the_pages_that_show_it() {
         // Compare with a fresh build (the session's build is done: this one
         // finds nothing changed and renders everything).
         world.session.wait_for_search_index();
-        let fresh = fresh_build(&world.root, &world.written).unwrap();
+        let fresh = fresh_build(&world.root, &world.written).0.unwrap();
         assert_eq!(
             difference(&read_tree(&world.options.out), &fresh),
             None,

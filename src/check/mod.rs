@@ -23,6 +23,7 @@
 //! Every problem is reported with the position of the value at fault. This
 //! stage reads the model and never changes it.
 
+mod cache;
 pub mod care_cards;
 pub mod dates;
 pub mod duplicates;
@@ -49,6 +50,7 @@ use crate::model::*;
 use quotes::{Archive, Located, Verdict};
 
 pub use crate::schema::DEFAULT_REVIEW_MAX_AGE_DAYS;
+pub use cache::Cache;
 pub use dates::{REVIEW_MAX_AGE_DAYS_RANGE, due_date, review_max_age_days};
 
 /// What the check found besides its diagnostics.
@@ -67,7 +69,37 @@ pub fn check<'a>(
     today: Date,
     out: &mut Diagnostics,
 ) -> Checked<'a> {
-    let ctx = Context::new(content, files, today);
+    check_with(content, files, today, None, out)
+}
+
+/// [`check`], for a build that follows another of the same site (the
+/// preview): reuses the findings and quote verdicts `cache` kept from the
+/// previous check wherever what they were worked out from is unchanged (see
+/// [`Cache`]), and keeps this check's for the next one. Finds exactly what
+/// [`check`] finds.
+pub fn check_incremental<'a>(
+    content: &'a Content,
+    files: &'a SourceFiles,
+    today: Date,
+    cache: &mut Cache,
+    out: &mut Diagnostics,
+) -> Checked<'a> {
+    check_with(content, files, today, Some(cache), out)
+}
+
+fn check_with<'a>(
+    content: &'a Content,
+    files: &'a SourceFiles,
+    today: Date,
+    mut cache: Option<&mut Cache>,
+    out: &mut Diagnostics,
+) -> Checked<'a> {
+    let reusable = match cache.as_deref_mut() {
+        Some(cache) => cache.start(cache::SharedInputs::of(content, files, today)),
+        None => false,
+    };
+    let verdict_cache = cache.as_deref_mut().map(|c| &mut c.verdicts);
+    let ctx = Context::with_verdicts(content, files, today, verdict_cache);
     if let Some(site) = &content.site {
         settings::check(&ctx, site, out);
         markdown_fields::check(&ctx, &site.origin.file, &site.disclaimer, out);
@@ -83,20 +115,39 @@ pub fn check<'a>(
     }
     let near_duplicates = duplicates::find(&content.questions);
     // Questions are most of a site and independent of each other: check them in parallel.
-    let per_question: Vec<(Diagnostics, evidence::Allowances)> = content
+    let kept = cache.as_deref().filter(|_| reusable);
+    let keeping = cache.is_some();
+    type Findings = (
+        Diagnostics,
+        evidence::Allowances,
+        Option<cache::QuestionFindingsToKeep>,
+    );
+    let per_question: Vec<Findings> = content
         .questions
         .par_iter()
         .enumerate()
         .map(|(index, q)| {
+            let near = near_duplicates.of(index);
+            if let Some((d, allowances)) = kept.and_then(|c| c.reuse(&ctx, q, near)) {
+                return (d, allowances, None);
+            }
             let mut d = Diagnostics::default();
-            let allowances = question(&ctx, q, near_duplicates.of(index), &mut d);
-            (d, allowances)
+            let allowances = question(&ctx, q, near, &mut d);
+            let keep = keeping
+                .then(|| cache::QuestionFindingsToKeep::new(&ctx, q, near, &d, &allowances))
+                .flatten();
+            (d, allowances, keep)
         })
         .collect();
     let mut allowances = evidence::Allowances::default();
-    for (d, used) in per_question {
+    let mut to_keep = Vec::with_capacity(per_question.len());
+    for (d, used, keep) in per_question {
         out.extend(d);
         allowances.extend(used);
+        to_keep.push(keep);
+    }
+    if let Some(cache) = cache {
+        cache.keep(content, to_keep);
     }
     for caution in &content.cautions {
         let file = &caution.origin.file;
@@ -205,6 +256,17 @@ pub struct Settings {
 
 impl<'a> Context<'a> {
     pub fn new(content: &'a Content, files: &'a SourceFiles, today: Date) -> Self {
+        Self::with_verdicts(content, files, today, None)
+    }
+
+    /// [`Context::new`], taking the quotes' verdicts from `kept` where their
+    /// source's archive is unchanged, and keeping the new ones there.
+    fn with_verdicts(
+        content: &'a Content,
+        files: &'a SourceFiles,
+        today: Date,
+        kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
+    ) -> Self {
         let mut entities = HashMap::new();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
@@ -234,7 +296,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|s| (s.origin.id.as_str(), s))
                 .collect(),
-            verdicts: verdicts(content),
+            verdicts: verdicts(content, kept),
             settings: Settings {
                 max_age_days: review_max_age_days(site),
                 max_grade: site
@@ -281,8 +343,13 @@ impl<'a> Context<'a> {
 }
 
 /// Each source's quotes verified against its archive: the archive is
-/// normalised and searched once for all of them.
-fn verdicts(content: &Content) -> HashMap<&str, Option<HashMap<&str, Verdict>>> {
+/// normalised and searched once for all of them. With `kept`, a quote whose
+/// verdict was kept for the same archive text is not verified again, and
+/// the verdicts on the quotes there are now are kept for next time.
+fn verdicts<'a>(
+    content: &'a Content,
+    kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
+) -> HashMap<&'a str, Option<HashMap<&'a str, Verdict>>> {
     let mut quoted: HashMap<&str, Vec<&str>> = HashMap::new();
     let all_quotes = (content.questions.iter())
         .flat_map(crate::link::question_quotes)
@@ -295,7 +362,8 @@ fn verdicts(content: &Content) -> HashMap<&str, Option<HashMap<&str, Verdict>>> 
                 .push(quote.text.value.as_str());
         }
     }
-    content
+    let previous = kept.as_deref();
+    let verdicts: HashMap<&str, Option<HashMap<&str, Verdict>>> = content
         .sources
         .par_iter()
         .map(|s| {
@@ -307,10 +375,61 @@ fn verdicts(content: &Content) -> HashMap<&str, Option<HashMap<&str, Verdict>>> 
                 }
                 texts.sort_unstable();
                 texts.dedup();
-                let verdicts = Archive::new(text).verify_all(&texts);
-                texts.into_iter().zip(verdicts).collect()
+                let same_archive = previous
+                    .and_then(|p| p.get(id))
+                    .filter(|p| p.archive == text)
+                    .map(|p| &p.by_text);
+                let mut known: HashMap<&str, Verdict> = HashMap::with_capacity(texts.len());
+                let mut unknown: Vec<&str> = Vec::new();
+                for quote in texts {
+                    match same_archive.and_then(|by_text| by_text.get(quote)) {
+                        Some(verdict) => {
+                            known.insert(quote, verdict.clone());
+                        }
+                        None => unknown.push(quote),
+                    }
+                }
+                if !unknown.is_empty() {
+                    let verdicts = Archive::new(text).verify_all(&unknown);
+                    known.extend(unknown.into_iter().zip(verdicts));
+                }
+                known
             });
             (id, verdicts)
         })
-        .collect()
+        .collect();
+    if let Some(kept) = kept {
+        // Verdicts already kept for the same archive stay (one on a quote no
+        // longer written is still right for that archive, and is there if
+        // the quote comes back); new ones are added; a source whose
+        // archive changed, or that is gone, starts again.
+        let sources: HashMap<&str, &Source> = (content.sources.iter())
+            .map(|s| (s.origin.id.as_str(), s))
+            .collect();
+        kept.retain(|id, kept| {
+            sources
+                .get(id.as_str())
+                .and_then(|s| s.archive_text.as_deref())
+                .is_some_and(|archive| kept.archive == archive)
+        });
+        for s in &content.sources {
+            let (Some(archive), Some(Some(now))) =
+                (&s.archive_text, verdicts.get(s.origin.id.as_str()))
+            else {
+                continue;
+            };
+            let kept = kept
+                .entry(s.origin.id.clone())
+                .or_insert_with(|| cache::SourceVerdicts {
+                    archive: archive.clone(),
+                    by_text: HashMap::new(),
+                });
+            for (text, verdict) in now {
+                if !kept.by_text.contains_key(*text) {
+                    kept.by_text.insert(text.to_string(), verdict.clone());
+                }
+            }
+        }
+    }
+    verdicts
 }

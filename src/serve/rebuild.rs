@@ -6,8 +6,8 @@ use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::Receiver;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use jiff::civil::Date;
 use notify_debouncer_full::DebounceEventResult;
@@ -16,6 +16,18 @@ use tokio::sync::watch;
 use super::LIVE_SCRIPT_URL;
 use crate::render::RenderOptions;
 use crate::{BuildOptions, Report, SourceFiles};
+
+/// How long the builder waits after a batch of changes for more before it
+/// builds: the steps of one save (a temporary file written, then renamed
+/// over the real one) come within it, so they make one rebuild that never
+/// sees the temporary file. Short, since it counts in the time from a save
+/// to the page.
+const QUIET: Duration = Duration::from_millis(15);
+
+/// The longest the builder keeps waiting for changes to pause, so that a
+/// file written without end (a log kept in `content/`) does not hold builds
+/// back for ever.
+const MOST_WAITED: Duration = Duration::from_millis(250);
 
 /// What the builder thread is told.
 pub enum Message {
@@ -88,8 +100,10 @@ impl Builder {
     }
 
     /// The builder thread: waits for changes, folds together those that
-    /// arrived meanwhile (a build on a big site takes longer than an editor
-    /// takes to save twice), and rebuilds, until told to stop.
+    /// come until they pause for [`QUIET`] (the steps of one save) and those
+    /// that arrived during the last build, and rebuilds, until told to stop.
+    /// A build that read a file half-written is followed by another: the
+    /// rest of the write is a change to text the build did not read.
     ///
     /// `relevant_changes` turns the watcher's events into the changed files
     /// a build reads (the preview wires it to the watcher).
@@ -101,11 +115,25 @@ impl Builder {
     ) {
         while let Ok(first) = inbox.recv() {
             let mut changed = Vec::new();
-            for message in std::iter::once(first).chain(inbox.try_iter()) {
+            let started = Instant::now();
+            let mut next = Some(first);
+            // Until the changes pause (or have gone on too long): what
+            // arrived meanwhile is folded into this build too, since a build
+            // on a big site takes longer than an editor takes to save twice.
+            while let Some(message) = next.take() {
                 match message {
                     Message::Stop => return,
                     Message::Changed(events) => changed.extend(relevant_changes(events)),
                 }
+                next = match inbox.try_recv() {
+                    Ok(message) => Some(message),
+                    Err(_) if started.elapsed() >= MOST_WAITED => None,
+                    Err(_) => match inbox.recv_timeout(QUIET) {
+                        Ok(message) => Some(message),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    },
+                };
             }
             changed.sort();
             changed.dedup();

@@ -10,11 +10,13 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-/// How long the watcher waits for a burst of writes to settle. Editors save
-/// in several steps (write a temporary file, rename it over the old one);
-/// this is long enough to fold those into one rebuild and short enough not
-/// to be noticed.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long the watcher holds each file event before passing it on, and how
+/// often it looks. Kept short: it counts in the time from a save to the
+/// page. Bursts (an editor writing a temporary file and renaming it over
+/// the real one) are folded into one rebuild by the builder, which waits
+/// for the events to pause (see `rebuild::QUIET`).
+const DEBOUNCE: Duration = Duration::from_millis(6);
+const TICK: Duration = Duration::from_millis(2);
 
 /// The folders under the site root that a build reads.
 const SITE_FOLDERS: [&str; 2] = ["content", "templates"];
@@ -30,7 +32,7 @@ pub fn start(
     root: &Path,
     on_events: impl FnMut(DebounceEventResult) + Send + 'static,
 ) -> notify::Result<Watcher> {
-    let debouncer = new_debouncer(DEBOUNCE, None, on_events)?;
+    let debouncer = new_debouncer(DEBOUNCE, Some(TICK), on_events)?;
     let mut watcher = Watcher {
         debouncer,
         root: root.to_path_buf(),

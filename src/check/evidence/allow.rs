@@ -15,7 +15,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::{Allow, Content};
 
 /// Which allowances silenced a finding, and how many findings they silenced.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Allowances {
     /// Each used allowance, by its file and where its `code` is written.
     used: HashSet<(PathBuf, usize)>,
