@@ -19,9 +19,10 @@
 //! This module decides what is quoted where; it must not format anything
 //! for a page (render does).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -87,13 +88,19 @@ pub struct SourcePassages<'a> {
     /// The parts that show at least one passage, in order.
     pub parts: Vec<usize>,
     /// The passage of each quote, by the quote's text as written.
-    by_text: HashMap<&'a str, usize>,
+    by_text: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> SourcePassages<'a> {
     /// The passage quoted by a quote of this source written as `text`.
     pub fn get(&self, text: &str) -> Option<&Passage<'a>> {
-        self.by_text.get(text).map(|&i| &self.passages[i])
+        self.index(text).map(|i| &self.passages[i])
+    }
+
+    /// Where in [`SourcePassages::passages`] the passage quoted by a quote
+    /// written as `text` is: for what render works out once per passage.
+    pub fn index(&self, text: &str) -> Option<usize> {
+        self.by_text.get(text).copied()
     }
 }
 
@@ -137,7 +144,7 @@ pub fn of_source<'a>(
         Words::new(archive, &ranges)
     });
     let mut anchors = HashSet::new();
-    let mut by_text = HashMap::new();
+    let mut by_text = FxHashMap::default();
     let mut passages = Vec::with_capacity(places.len());
     for (found, texts, citing) in places.into_values() {
         let index = passages.len();
@@ -224,13 +231,13 @@ struct Words<'t> {
     keys: Vec<u32>,
     /// Where each run of three words that may begin a passage's directive
     /// occurs (word indices, ascending, at most [`MAX_PLACES`]).
-    trigrams: HashMap<[u32; 3], Vec<u32>>,
+    trigrams: FxHashMap<[u32; 3], Vec<u32>>,
 }
 
 impl<'t> Words<'t> {
     /// The words of `text`, for the passages at `ranges`.
     fn new(text: &'t str, ranges: &[Range<usize>]) -> Self {
-        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
         let mut spans = Vec::new();
         let mut keys = Vec::new();
         for (at, word) in text.unicode_word_indices() {
@@ -246,7 +253,7 @@ impl<'t> Words<'t> {
             text,
             spans,
             keys,
-            trigrams: HashMap::new(),
+            trigrams: FxHashMap::default(),
         };
         // The runs that can begin a directive's start (a passage's first
         // words) or its end (its last few).

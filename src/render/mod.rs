@@ -99,7 +99,7 @@ pub fn render(
         .site
         .as_ref()
         .expect("check guarantees a site");
-    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
+    let mut renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
     set_global_context(theme, graph, site, options);
     let theme = &*theme;
 
@@ -125,6 +125,7 @@ pub fn render(
     let pages = jobs.len();
     let problems = render_pages(&jobs, &renderer, theme, Some(staging));
     problems.report(diagnostics);
+    renderer.release_page_values();
 
     let mut extra: Vec<(String, Vec<u8>)> = vec![
         // The sitemap lists every page, also when only some were rendered.
@@ -437,8 +438,9 @@ impl Job<'_> {
     /// What optional parts this page shows, one bit each (above
     /// [`FIRST_OF_ITS_TEMPLATE`]): a template's `{% if %}` branches.
     fn features(&self, graph: &Graph) -> u32 {
-        let has =
-            |id: &str, list: &HashMap<&str, Vec<&str>>| list.get(id).is_some_and(|l| !l.is_empty());
+        let has = |id: &str, list: &rustc_hash::FxHashMap<&str, Vec<&str>>| {
+            list.get(id).is_some_and(|l| !l.is_empty())
+        };
         let bits = |flags: &[bool]| {
             flags
                 .iter()
@@ -640,19 +642,33 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
 pub fn json_for_html(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).expect("a context serialises to JSON");
     // These characters can only occur inside JSON strings, where the escape
-    // means the same character.
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    // means the same character. Byte by byte: U+2028 and U+2029 are the only
+    // characters whose UTF-8 starts with 0xE2 0x80 0xA8 or 0xA9, and a
+    // multi-byte character never contains an ASCII byte.
+    let bytes = json.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let (escape, len) = match byte {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
+            _ => continue,
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(json.len() + 64));
+        out.push_str(&json[copied..at]);
+        out.push_str(escape);
+        copied = at + len;
+    }
+    match out {
+        None => json,
+        Some(mut out) => {
+            out.push_str(&json[copied..]);
+            out
         }
     }
-    out
 }
 
 fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {
@@ -676,5 +692,24 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["<key>"], text);
+    }
+
+    #[test]
+    fn json_for_html_leaves_other_characters_alone() {
+        // Characters whose UTF-8 starts like U+2028's (0xE2 0x80 ...) or
+        // shares its first byte, and text with nothing to escape at all.
+        for text in [
+            "\u{2027}\u{202A}\u{2030}€…“”",
+            "plain",
+            "ends with \u{2029}",
+        ] {
+            let json = json_for_html(&text);
+            let back: String = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, text);
+            let escaped = json.contains("\\u2029");
+            assert_eq!(escaped, text.contains('\u{2029}'), "{json}");
+            assert!(!json.contains('\u{2029}') && !json.contains('\u{2028}'));
+        }
+        assert_eq!(json_for_html(&"\u{2027}€"), "\"\u{2027}€\"");
     }
 }
