@@ -193,6 +193,55 @@ pub fn render(
     }
 }
 
+/// The first `limit` question pages' contexts, as JSON, with the site-wide
+/// values every page shares (Tera's global context) merged in: for the
+/// template engine benchmark (`examples/template_engines.rs`), which renders
+/// the real question template with them in more than one engine. Nothing in
+/// a build reads this.
+#[doc(hidden)]
+pub fn question_contexts_for_benchmark(
+    graph: &Graph,
+    theme: &mut Theme,
+    today: Date,
+    limit: usize,
+) -> Vec<serde_json::Value> {
+    let Some(site) = graph.content.site.as_ref() else {
+        return Vec::new();
+    };
+    set_global_context(theme, graph, site, &RenderOptions::default());
+    let questions = &graph.content.questions[..limit.min(graph.content.questions.len())];
+    let renderer = PageRenderer::new(graph, site, today, questions);
+    let global = theme.tera.global_context();
+    let json = |value: &tera::Value| serde_json::to_value(value).expect("a Tera value is JSON");
+    questions
+        .iter()
+        .map(|q| {
+            let (_, context) = renderer.page(&Job::Question(q));
+            let mut map = serde_json::Map::new();
+            let globals = [
+                "site",
+                "root",
+                "urls",
+                "assets",
+                "nav_topics",
+                "nav_pages",
+                "live_reload",
+            ];
+            for key in globals {
+                if let Some(value) = global.get(key) {
+                    map.insert(key.to_string(), json(value));
+                }
+            }
+            for key in ["json_ld", "question", "page"] {
+                if let Some(value) = context.get(key) {
+                    map.insert(key.to_string(), json(value));
+                }
+            }
+            serde_json::Value::Object(map)
+        })
+        .collect()
+}
+
 /// Renders each page template on a few sample pages against the real
 /// content, writing nothing, so that `cited check` finds the template
 /// mistakes a build would, in a small part of the build's time.
