@@ -99,7 +99,7 @@ pub fn render(
         .site
         .as_ref()
         .expect("check guarantees a site");
-    let mut renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
+    let mut renderer = PageRenderer::new(graph, site, today);
     set_global_context(theme, graph, site, options);
     let theme = &*theme;
 
@@ -145,13 +145,20 @@ pub fn render(
                 .map(|a| (a.path.clone(), a.bytes.clone())),
         );
     }
+    // Pages left out of a scoped render did not work out their question's
+    // plain words: the search index needs them all.
+    renderer.prepare_question_texts(&graph.content.questions);
     let documents = search_documents(graph, &renderer);
+    // The documents hold copies of the question texts: the renderer's go
+    // before the index is built, when memory use peaks.
+    drop(renderer);
     let deferred_search = if scope.is_some() {
         // A scoped rebuild is for the preview: the edited page should not
         // wait for the index. The caller builds it right after.
         Some(documents)
     } else {
         let index = search::build_index(&documents);
+        drop(documents);
         extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
         None
     };
@@ -210,7 +217,7 @@ pub fn question_contexts_for_benchmark(
     };
     set_global_context(theme, graph, site, &RenderOptions::default());
     let questions = &graph.content.questions[..limit.min(graph.content.questions.len())];
-    let renderer = PageRenderer::new(graph, site, today, questions);
+    let renderer = PageRenderer::new(graph, site, today);
     let global = theme.tera.global_context();
     let json = |value: &tera::Value| serde_json::to_value(value).expect("a Tera value is JSON");
     questions
@@ -265,14 +272,7 @@ pub fn check_templates(
     let theme = &*theme;
     let jobs = all_job_list(graph);
     let samples = sample_jobs(graph, &jobs);
-    let sampled_questions: Vec<&Question> = samples
-        .iter()
-        .filter_map(|job| match job {
-            Job::Question(q) => Some(*q),
-            _ => None,
-        })
-        .collect();
-    let renderer = PageRenderer::new(graph, site, today, sampled_questions);
+    let renderer = PageRenderer::new(graph, site, today);
     let problems = render_pages(&samples, &renderer, theme, None);
     if problems.failed_templates.is_empty() {
         return;
@@ -281,7 +281,6 @@ pub fn check_templates(
         .into_iter()
         .filter(|job| problems.failed_templates.contains(job.template()))
         .collect();
-    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
     render_pages(&failed, &renderer, theme, None).report(diagnostics);
 }
 

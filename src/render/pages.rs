@@ -14,6 +14,7 @@
 //! than the work it saves (a quoted passage is cited 1.4 times on average).
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -423,9 +424,11 @@ pub(super) struct PageRenderer<'g> {
     reviewers: std::collections::HashMap<&'g str, &'g Reviewer>,
     /// Dates in words, in the site's language.
     pub(super) dates: Dates,
-    /// Each question's summary and answer as plain words, worked out once for
-    /// the reading level, the structured data and the search index.
-    pub(super) question_text: FxHashMap<&'g str, String>,
+    /// Each question's summary and answer as plain words, for the reading
+    /// level, the structured data and the search index: worked out with its
+    /// page's HTML from one parse of the answer (or, for a question whose
+    /// page is not rendered, when first asked for).
+    question_text: FxHashMap<&'g str, OnceLock<String>>,
     /// Amounts of money, formatted for the site's language.
     pub(super) amounts: Amounts,
     sources: std::collections::HashMap<&'g str, &'g Source>,
@@ -438,14 +441,8 @@ pub(super) struct PageRenderer<'g> {
 }
 
 impl<'g> PageRenderer<'g> {
-    /// A renderer for pages of `questions` (and of everything else): their
-    /// plain text is worked out up front, in parallel.
-    pub(super) fn new(
-        graph: &'g Graph<'g>,
-        site: &'g Site,
-        today: Date,
-        questions: impl IntoIterator<Item = &'g Question>,
-    ) -> Self {
+    /// A renderer for the pages of the graph's site.
+    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
         let links: FxHashMap<&str, Value> = graph
             .entities
             .iter()
@@ -491,7 +488,12 @@ impl<'g> PageRenderer<'g> {
             today,
             max_age_days: review_max_age_days(Some(site)),
             cautions: FxHashMap::default(),
-            question_text: FxHashMap::default(),
+            question_text: graph
+                .content
+                .questions
+                .iter()
+                .map(|q| (q.origin.id.as_str(), OnceLock::new()))
+                .collect(),
             amounts: Amounts::new(&site.language),
             dates: Dates::new(&site.language),
             reviewers: reviewers_by_id(graph.content),
@@ -505,14 +507,6 @@ impl<'g> PageRenderer<'g> {
             summaries,
             source_views,
         };
-        let questions: Vec<&Question> = questions.into_iter().collect();
-        renderer.question_text = questions
-            .par_iter()
-            .map(|q| {
-                let text = format!("{}\n{}", q.summary.value, renderer.plain(&q.answer));
-                (q.origin.id.as_str(), text)
-            })
-            .collect();
         renderer.cautions = graph
             .content
             .cautions
@@ -530,6 +524,25 @@ impl<'g> PageRenderer<'g> {
             })
             .collect();
         renderer
+    }
+
+    /// A question's summary and answer as plain words.
+    pub(super) fn question_text(&self, q: &Question) -> &str {
+        let text = || question_text(q, &self.plain(&q.answer));
+        match self.question_text.get(q.origin.id.as_str()) {
+            Some(slot) => slot.get_or_init(text),
+            // Only a question that is not in the content the graph was made of.
+            None => "",
+        }
+    }
+
+    /// Works out [`PageRenderer::question_text`] of all `questions` not yet
+    /// done, in parallel: before the search index of a render that left
+    /// pages out.
+    pub(super) fn prepare_question_texts(&self, questions: &[Question]) {
+        questions.par_iter().for_each(|q| {
+            self.question_text(q);
+        });
     }
 
     /// Frees what only pages share (links, lists, cautions), once every
@@ -1181,7 +1194,25 @@ impl<'g> PageRenderer<'g> {
         let g = self.graph;
         let id = q.origin.id.as_str();
         let mut linked = HashSet::new();
-        let answer_html = self.markdown(&q.answer, Some(&mut linked), None);
+        let (answer_html, plain) = {
+            let resolve = |id: &str| resolve(g, id);
+            let glossary_url = |id: &str| g.urls.entity(Kind::Glossary, id);
+            let title_of = |id: &str| g.entities.get(id).map(|e| e.title.to_string());
+            markdown::to_html_and_plain_text(
+                &q.answer,
+                RenderContext {
+                    resolve: &resolve,
+                    glossary: Some(&g.glossary),
+                    glossary_linked: Some(&mut linked),
+                    skip_glossary_id: None,
+                    glossary_url: &glossary_url,
+                },
+                &title_of,
+            )
+        };
+        if let Some(slot) = self.question_text.get(id) {
+            slot.get_or_init(|| question_text(q, &plain));
+        }
         let facts = q
             .facts
             .iter()
@@ -1251,7 +1282,7 @@ impl<'g> PageRenderer<'g> {
                 source_type: s.source_type.describe(),
             })
             .collect();
-        let plain = &self.question_text[id];
+        let plain = self.question_text(q);
         QuestionContext {
             id,
             title: &q.question.value,
@@ -1342,7 +1373,7 @@ impl<'g> PageRenderer<'g> {
     /// answer, claims) and of the whole page, its quotes too.
     fn reading(&self, q: &Question) -> Option<ReadingContext> {
         // The summary and answer as plain words are worked out once, in `new`.
-        let mut own = readability::Counts::of(&self.question_text[q.origin.id.as_str()]);
+        let mut own = readability::Counts::of(self.question_text(q));
         for fact in &q.facts {
             own.add(readability::Counts::of(&fact.claim));
         }
@@ -1516,7 +1547,7 @@ impl<'g> PageRenderer<'g> {
                         kind: "Question",
                         accepted_answer: ld::Answer {
                             kind: "Answer",
-                            text: &self.question_text[q.origin.id.as_str()],
+                            text: self.question_text(q),
                         },
                         name: &q.question.value,
                     }],
@@ -1683,6 +1714,12 @@ mod ld {
         One(T),
         Many(Vec<T>),
     }
+}
+
+/// A question's summary and answer (as plain words `answer`), for
+/// [`PageRenderer::question_text`].
+fn question_text(q: &Question, answer: &str) -> String {
+    format!("{}\n{}", q.summary.value, answer)
 }
 
 /// What an emergency care card says to do when the site sets nothing: no
