@@ -859,6 +859,38 @@ mod tests {
     }
 
     #[test]
+    fn html_and_plain_text_from_one_parse_are_those_of_two() {
+        let resolve = |id: &str| {
+            (id == "cost").then_some(LinkTarget {
+                url: "/questions/cost/",
+                title: "What does it cost?",
+            })
+        };
+        let title_of = |id: &str| (id == "cost").then(|| "What does it cost?".to_string());
+        let glossary = GlossaryMatcher::new([("collagen", "collagen")]);
+        let glossary_url = |id: &str| format!("/glossary/#{id}");
+        let context = |linked| RenderContext {
+            resolve: &resolve,
+            glossary: Some(&glossary),
+            glossary_linked: linked,
+            skip_glossary_id: None,
+            glossary_url: &glossary_url,
+        };
+        for md in [
+            "See [[cost]], [[unknown]] and [this](cost); collagen `code`.",
+            "# Heading\n\n- one\n- two [[cost|priced]]\n\n```\nblock\n```\n\nA  \nbreak <b>raw</b>.",
+            "",
+        ] {
+            let (html, plain) = to_html_and_plain_text(md, context(None), &title_of);
+            assert_eq!(html, to_html(md, context(None)), "{md}");
+            assert_eq!(plain, to_plain_text(md, &title_of), "{md}");
+        }
+        let md = "[[cost]] and\nmore\n\n- x";
+        let (_, plain) = to_html_and_plain_text(md, context(None), &title_of);
+        assert_eq!(plain, "What does it cost? and more\nx");
+    }
+
+    #[test]
     fn links_plurals_of_terms() {
         let html = render("Collagens grow.");
         assert!(
