@@ -351,14 +351,18 @@ fn render_pages(
         Template(&'static str, TemplateError, String),
         Write(Diagnostic),
     }
+    // Each rendering thread renders into a buffer of its own, kept from page
+    // to page: a page's HTML is then not grown from Tera's estimate by
+    // copying, nor checked again to be UTF-8 (Tera writes only strings).
     let failures: Vec<Failure> = jobs
         .par_iter()
-        .filter_map(|job| {
+        .map_init(Vec::new, |html: &mut Vec<u8>, job| {
             let (path, context) = renderer.page(job);
             let template = job.template();
-            match theme.tera.render(template, &context) {
-                Ok(html) => output?
-                    .put(&path, html.as_bytes())
+            html.clear();
+            match theme.tera.render_to(template, &context, &mut *html) {
+                Ok(()) => output?
+                    .put(&path, html)
                     .err()
                     .map(|e| Failure::Write(write_failed(&path, e))),
                 Err(error) => Some(Failure::Template(
@@ -368,6 +372,7 @@ fn render_pages(
                 )),
             }
         })
+        .flatten()
         .collect();
     let mut problems = PageProblems {
         template_errors: Vec::new(),
