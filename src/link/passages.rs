@@ -201,17 +201,25 @@ fn unique(anchor: String, taken: &mut HashSet<String>) -> String {
 /// at its ends too (so that pieces of a paragraph join as the whole would).
 pub fn collapse_white_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Runs of other characters are copied whole, not a character at a time.
+    let mut run_start: Option<usize> = None;
     let mut in_space = false;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_whitespace() {
+            if let Some(start) = run_start.take() {
+                out.push_str(&text[start..at]);
+            }
             in_space = true;
-        } else {
+        } else if run_start.is_none() {
             if in_space {
                 out.push(' ');
+                in_space = false;
             }
-            in_space = false;
-            out.push(c);
+            run_start = Some(at);
         }
+    }
+    if let Some(start) = run_start {
+        out.push_str(&text[start..]);
     }
     if in_space {
         out.push(' ');
@@ -375,6 +383,22 @@ impl<'t> Words<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_runs_become_one_space_at_the_ends_too() {
+        let cases = [
+            ("", ""),
+            ("one", "one"),
+            ("  one  two\n\tthree ", " one two three "),
+            ("a\u{a0}\u{2003}b", "a b"),
+            ("\n", " "),
+            ("wörd \r\n ünïcode…", "wörd ünïcode…"),
+            ("x  ", "x "),
+        ];
+        for (text, collapsed) in cases {
+            assert_eq!(collapse_white_space(text), collapsed, "{text:?}");
+        }
+    }
 
     fn directive(text: &str, quote: &str) -> Option<(String, Option<String>)> {
         let start = text.rfind(quote).unwrap();
