@@ -10,7 +10,9 @@
 
 mod passages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
@@ -30,25 +32,27 @@ pub struct EntityRef<'a> {
     pub url: String,
 }
 
+/// The graph's maps hash with `FxHash`: their keys are the site's own ids,
+/// and rendering looks them up many times per page.
 pub struct Graph<'a> {
     pub content: &'a Content,
     /// Every URL of the site, from its validated `base_url`.
     pub urls: SiteUrls,
-    pub entities: HashMap<&'a str, EntityRef<'a>>,
+    pub entities: FxHashMap<&'a str, EntityRef<'a>>,
     pub topics: Vec<&'a Topic>,
-    pub topic_questions: HashMap<&'a str, Vec<&'a Question>>,
+    pub topic_questions: FxHashMap<&'a str, Vec<&'a Question>>,
     pub tags: BTreeMap<&'a str, Vec<&'a Question>>,
-    pub related: HashMap<&'a str, Vec<&'a Question>>,
-    pub backlinks: HashMap<&'a str, Vec<&'a str>>,
-    pub caution_questions: HashMap<&'a str, Vec<&'a Question>>,
+    pub related: FxHashMap<&'a str, Vec<&'a Question>>,
+    pub backlinks: FxHashMap<&'a str, Vec<&'a str>>,
+    pub caution_questions: FxHashMap<&'a str, Vec<&'a Question>>,
     /// The questions each reviewer reviewed (in `reviewed.by` or
     /// `reviewed.clinical.by`), in reading order.
-    pub reviewer_questions: HashMap<&'a str, Vec<&'a Question>>,
-    pub previous: HashMap<&'a str, &'a Question>,
-    pub next: HashMap<&'a str, &'a Question>,
+    pub reviewer_questions: FxHashMap<&'a str, Vec<&'a Question>>,
+    pub previous: FxHashMap<&'a str, &'a Question>,
+    pub next: FxHashMap<&'a str, &'a Question>,
     pub glossary: GlossaryMatcher,
     /// Each quoted source's passages, by source id.
-    pub passages: HashMap<&'a str, SourcePassages<'a>>,
+    pub passages: FxHashMap<&'a str, SourcePassages<'a>>,
 }
 
 impl<'a> Graph<'a> {
@@ -61,7 +65,7 @@ impl<'a> Graph<'a> {
     /// The graph, with each source's quoted passages from where `check`
     /// found the quotes.
     pub fn with_quotes(content: &'a Content, urls: SiteUrls, located: &Located) -> Self {
-        let mut entities = HashMap::new();
+        let mut entities = FxHashMap::default();
         let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
             let url = urls.entity(kind, &origin.id);
             entities.insert(
@@ -117,10 +121,10 @@ impl<'a> Graph<'a> {
             )
         });
 
-        let mut topic_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut topic_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
-        let mut caution_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
-        let mut reviewer_questions: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut caution_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
+        let mut reviewer_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
         for &q in &questions {
             let reviewers = (q.reviewed.by.entries.iter())
                 .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
@@ -154,8 +158,8 @@ impl<'a> Graph<'a> {
             }
         }
 
-        let mut previous = HashMap::new();
-        let mut next = HashMap::new();
+        let mut previous = FxHashMap::default();
+        let mut next = FxHashMap::default();
         for list in topic_questions.values() {
             for pair in list.windows(2) {
                 next.insert(pair[0].origin.id.as_str(), pair[1]);
@@ -163,12 +167,12 @@ impl<'a> Graph<'a> {
             }
         }
 
-        let by_id: HashMap<&str, &Question> = content
+        let by_id: FxHashMap<&str, &Question> = content
             .questions
             .iter()
             .map(|q| (q.origin.id.as_str(), q))
             .collect();
-        let mut related: HashMap<&str, Vec<&Question>> = HashMap::new();
+        let mut related: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
         // A question's own list first, in the editor's order...
         for q in &content.questions {
             let list = related.entry(q.origin.id.as_str()).or_default();
@@ -208,7 +212,7 @@ impl<'a> Graph<'a> {
                 )
             })
             .collect();
-        let mut backlinks: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut backlinks: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
         for (from, targets) in found {
             for id in targets {
                 let Some(target) = entities.get(id.as_str()) else {
@@ -225,7 +229,7 @@ impl<'a> Graph<'a> {
         }
 
         // Each source's quotes in reading order: questions, then cautions.
-        let mut quoted: HashMap<&str, Vec<passages::Citation>> = HashMap::new();
+        let mut quoted: FxHashMap<&str, Vec<passages::Citation>> = FxHashMap::default();
         for &q in &questions {
             for quote in question_quotes(q) {
                 quoted
@@ -252,7 +256,7 @@ impl<'a> Graph<'a> {
                     });
             }
         }
-        let passages: HashMap<&str, SourcePassages> = content
+        let passages: FxHashMap<&str, SourcePassages> = content
             .sources
             .par_iter()
             .filter_map(|s| {

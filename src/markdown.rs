@@ -263,6 +263,22 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// construction once link schemes are filtered, and skipping the sanitiser
 /// keeps large builds fast.
 pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
+    render(markdown, ctx, None)
+}
+
+/// [`to_html`] and [`to_plain_text`] of the same field from one parse.
+pub fn to_html_and_plain_text(
+    markdown: &str,
+    ctx: RenderContext,
+    title_of: &dyn Fn(&str) -> Option<String>,
+) -> (String, String) {
+    let mut plain = PlainText::new(markdown.len(), title_of);
+    let html = render(markdown, ctx, Some(&mut plain));
+    (html, plain.finish())
+}
+
+/// [`to_html`], also following the events with `plain` if given.
+fn render(markdown: &str, ctx: RenderContext, mut plain: Option<&mut PlainText>) -> String {
     let RenderContext {
         resolve,
         glossary,
@@ -287,6 +303,9 @@ pub fn to_html(markdown: &str, ctx: RenderContext) -> String {
     let mut too_deep = false;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Some(plain) = plain.as_deref_mut() {
+            plain.observe(&event);
+        }
         if !too_deep {
             too_deep = nesting.observe(&event, markdown, range).is_some();
         }
@@ -698,23 +717,46 @@ fn closed_by_start_of(top: &str, next: &str) -> bool {
 /// structured data. A `[[id]]` link reads as the title `title_of` gives it,
 /// as it does on the page.
 pub fn to_plain_text(markdown: &str, title_of: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut skip_link_text = false;
+    let mut plain = PlainText::new(markdown.len(), title_of);
     for event in Parser::new_ext(markdown, options()) {
+        plain.observe(&event);
+    }
+    plain.finish()
+}
+
+/// The words of a markdown field, gathered from its events
+/// ([`to_plain_text`]), whether or not they are also rendered.
+struct PlainText<'t> {
+    out: String,
+    skip_link_text: bool,
+    title_of: &'t dyn Fn(&str) -> Option<String>,
+}
+
+impl<'t> PlainText<'t> {
+    fn new(capacity: usize, title_of: &'t dyn Fn(&str) -> Option<String>) -> Self {
+        PlainText {
+            out: String::with_capacity(capacity),
+            skip_link_text: false,
+            title_of,
+        }
+    }
+
+    fn observe(&mut self, event: &Event) {
+        let out = &mut self.out;
         match event {
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { has_pothole: false },
                 dest_url,
                 ..
             }) => {
-                if let Some(title) = title_of(&dest_url) {
+                if let Some(title) = (self.title_of)(dest_url) {
                     out.push_str(&title);
-                    skip_link_text = true;
+                    self.skip_link_text = true;
                 }
             }
-            Event::End(TagEnd::Link) => skip_link_text = false,
-            Event::Text(_) if skip_link_text => {}
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::End(TagEnd::Link) => self.skip_link_text = false,
+            Event::Text(_) if self.skip_link_text => {}
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
@@ -722,7 +764,10 @@ pub fn to_plain_text(markdown: &str, title_of: &dyn Fn(&str) -> Option<String>) 
             _ => {}
         }
     }
-    out.trim().to_string()
+
+    fn finish(self) -> String {
+        self.out.trim().to_string()
+    }
 }
 
 /// Escapes text for an HTML attribute or element.
@@ -811,6 +856,38 @@ mod tests {
             to_plain_text("See [[cost]] and [this](cost).", &title_of),
             "See What does it cost? and this."
         );
+    }
+
+    #[test]
+    fn html_and_plain_text_from_one_parse_are_those_of_two() {
+        let resolve = |id: &str| {
+            (id == "cost").then_some(LinkTarget {
+                url: "/questions/cost/",
+                title: "What does it cost?",
+            })
+        };
+        let title_of = |id: &str| (id == "cost").then(|| "What does it cost?".to_string());
+        let glossary = GlossaryMatcher::new([("collagen", "collagen")]);
+        let glossary_url = |id: &str| format!("/glossary/#{id}");
+        let context = |linked| RenderContext {
+            resolve: &resolve,
+            glossary: Some(&glossary),
+            glossary_linked: linked,
+            skip_glossary_id: None,
+            glossary_url: &glossary_url,
+        };
+        for md in [
+            "See [[cost]], [[unknown]] and [this](cost); collagen `code`.",
+            "# Heading\n\n- one\n- two [[cost|priced]]\n\n```\nblock\n```\n\nA  \nbreak <b>raw</b>.",
+            "",
+        ] {
+            let (html, plain) = to_html_and_plain_text(md, context(None), &title_of);
+            assert_eq!(html, to_html(md, context(None)), "{md}");
+            assert_eq!(plain, to_plain_text(md, &title_of), "{md}");
+        }
+        let md = "[[cost]] and\nmore\n\n- x";
+        let (_, plain) = to_html_and_plain_text(md, context(None), &title_of);
+        assert_eq!(plain, "What does it cost? and more\nx");
     }
 
     #[test]

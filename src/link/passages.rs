@@ -19,9 +19,10 @@
 //! This module decides what is quoted where; it must not format anything
 //! for a page (render does).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -87,13 +88,19 @@ pub struct SourcePassages<'a> {
     /// The parts that show at least one passage, in order.
     pub parts: Vec<usize>,
     /// The passage of each quote, by the quote's text as written.
-    by_text: HashMap<&'a str, usize>,
+    by_text: FxHashMap<&'a str, usize>,
 }
 
 impl<'a> SourcePassages<'a> {
     /// The passage quoted by a quote of this source written as `text`.
     pub fn get(&self, text: &str) -> Option<&Passage<'a>> {
-        self.by_text.get(text).map(|&i| &self.passages[i])
+        self.index(text).map(|i| &self.passages[i])
+    }
+
+    /// Where in [`SourcePassages::passages`] the passage quoted by a quote
+    /// written as `text` is: for what render works out once per passage.
+    pub fn index(&self, text: &str) -> Option<usize> {
+        self.by_text.get(text).copied()
     }
 }
 
@@ -137,7 +144,7 @@ pub fn of_source<'a>(
         Words::new(archive, &ranges)
     });
     let mut anchors = HashSet::new();
-    let mut by_text = HashMap::new();
+    let mut by_text = FxHashMap::default();
     let mut passages = Vec::with_capacity(places.len());
     for (found, texts, citing) in places.into_values() {
         let index = passages.len();
@@ -194,17 +201,25 @@ fn unique(anchor: String, taken: &mut HashSet<String>) -> String {
 /// at its ends too (so that pieces of a paragraph join as the whole would).
 pub fn collapse_white_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Runs of other characters are copied whole, not a character at a time.
+    let mut run_start: Option<usize> = None;
     let mut in_space = false;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_whitespace() {
+            if let Some(start) = run_start.take() {
+                out.push_str(&text[start..at]);
+            }
             in_space = true;
-        } else {
+        } else if run_start.is_none() {
             if in_space {
                 out.push(' ');
+                in_space = false;
             }
-            in_space = false;
-            out.push(c);
+            run_start = Some(at);
         }
+    }
+    if let Some(start) = run_start {
+        out.push_str(&text[start..]);
     }
     if in_space {
         out.push(' ');
@@ -224,13 +239,13 @@ struct Words<'t> {
     keys: Vec<u32>,
     /// Where each run of three words that may begin a passage's directive
     /// occurs (word indices, ascending, at most [`MAX_PLACES`]).
-    trigrams: HashMap<[u32; 3], Vec<u32>>,
+    trigrams: FxHashMap<[u32; 3], Vec<u32>>,
 }
 
 impl<'t> Words<'t> {
     /// The words of `text`, for the passages at `ranges`.
     fn new(text: &'t str, ranges: &[Range<usize>]) -> Self {
-        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
         let mut spans = Vec::new();
         let mut keys = Vec::new();
         for (at, word) in text.unicode_word_indices() {
@@ -246,7 +261,7 @@ impl<'t> Words<'t> {
             text,
             spans,
             keys,
-            trigrams: HashMap::new(),
+            trigrams: FxHashMap::default(),
         };
         // The runs that can begin a directive's start (a passage's first
         // words) or its end (its last few).
@@ -368,6 +383,22 @@ impl<'t> Words<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_runs_become_one_space_at_the_ends_too() {
+        let cases = [
+            ("", ""),
+            ("one", "one"),
+            ("  one  two\n\tthree ", " one two three "),
+            ("a\u{a0}\u{2003}b", "a b"),
+            ("\n", " "),
+            ("wörd \r\n ünïcode…", "wörd ünïcode…"),
+            ("x  ", "x "),
+        ];
+        for (text, collapsed) in cases {
+            assert_eq!(collapse_white_space(text), collapsed, "{text:?}");
+        }
+    }
 
     fn directive(text: &str, quote: &str) -> Option<(String, Option<String>)> {
         let start = text.rfind(quote).unwrap();

@@ -159,7 +159,7 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
         .questions
         .par_iter()
         .map(|q| {
-            let mut text = vec![renderer.question_text[q.origin.id.as_str()].clone()];
+            let mut text = vec![renderer.question_text(q).to_string()];
             text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
             text.extend(data_block_text(q, renderer));
             text.extend(crate::link::question_quotes(q).flat_map(|x| quote_text(graph, x)));

@@ -99,7 +99,7 @@ pub fn render(
         .site
         .as_ref()
         .expect("check guarantees a site");
-    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
+    let mut renderer = PageRenderer::new(graph, site, today);
     set_global_context(theme, graph, site, options);
     let theme = &*theme;
 
@@ -125,6 +125,7 @@ pub fn render(
     let pages = jobs.len();
     let problems = render_pages(&jobs, &renderer, theme, Some(staging));
     problems.report(diagnostics);
+    renderer.release_page_values();
 
     let mut extra: Vec<(String, Vec<u8>)> = vec![
         // The sitemap lists every page, also when only some were rendered.
@@ -144,13 +145,20 @@ pub fn render(
                 .map(|a| (a.path.clone(), a.bytes.clone())),
         );
     }
+    // Pages left out of a scoped render did not work out their question's
+    // plain words: the search index needs them all.
+    renderer.prepare_question_texts(&graph.content.questions);
     let documents = search_documents(graph, &renderer);
+    // The documents hold copies of the question texts: the renderer's go
+    // before the index is built, when memory use peaks.
+    drop(renderer);
     let deferred_search = if scope.is_some() {
         // A scoped rebuild is for the preview: the edited page should not
         // wait for the index. The caller builds it right after.
         Some(documents)
     } else {
         let index = search::build_index(&documents);
+        drop(documents);
         extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
         None
     };
@@ -192,6 +200,55 @@ pub fn render(
     }
 }
 
+/// The first `limit` question pages' contexts, as JSON, with the site-wide
+/// values every page shares (Tera's global context) merged in: for the
+/// template engine benchmark (`examples/template_engines.rs`), which renders
+/// the real question template with them in more than one engine. Nothing in
+/// a build reads this.
+#[doc(hidden)]
+pub fn question_contexts_for_benchmark(
+    graph: &Graph,
+    theme: &mut Theme,
+    today: Date,
+    limit: usize,
+) -> Vec<serde_json::Value> {
+    let Some(site) = graph.content.site.as_ref() else {
+        return Vec::new();
+    };
+    set_global_context(theme, graph, site, &RenderOptions::default());
+    let questions = &graph.content.questions[..limit.min(graph.content.questions.len())];
+    let renderer = PageRenderer::new(graph, site, today);
+    let global = theme.tera.global_context();
+    let json = |value: &tera::Value| serde_json::to_value(value).expect("a Tera value is JSON");
+    questions
+        .iter()
+        .map(|q| {
+            let (_, context) = renderer.page(&Job::Question(q));
+            let mut map = serde_json::Map::new();
+            let globals = [
+                "site",
+                "root",
+                "urls",
+                "assets",
+                "nav_topics",
+                "nav_pages",
+                "live_reload",
+            ];
+            for key in globals {
+                if let Some(value) = global.get(key) {
+                    map.insert(key.to_string(), json(value));
+                }
+            }
+            for key in ["json_ld", "question", "page"] {
+                if let Some(value) = context.get(key) {
+                    map.insert(key.to_string(), json(value));
+                }
+            }
+            serde_json::Value::Object(map)
+        })
+        .collect()
+}
+
 /// Renders each page template on a few sample pages against the real
 /// content, writing nothing, so that `cited check` finds the template
 /// mistakes a build would, in a small part of the build's time.
@@ -215,14 +272,7 @@ pub fn check_templates(
     let theme = &*theme;
     let jobs = all_job_list(graph);
     let samples = sample_jobs(graph, &jobs);
-    let sampled_questions: Vec<&Question> = samples
-        .iter()
-        .filter_map(|job| match job {
-            Job::Question(q) => Some(*q),
-            _ => None,
-        })
-        .collect();
-    let renderer = PageRenderer::new(graph, site, today, sampled_questions);
+    let renderer = PageRenderer::new(graph, site, today);
     let problems = render_pages(&samples, &renderer, theme, None);
     if problems.failed_templates.is_empty() {
         return;
@@ -231,7 +281,6 @@ pub fn check_templates(
         .into_iter()
         .filter(|job| problems.failed_templates.contains(job.template()))
         .collect();
-    let renderer = PageRenderer::new(graph, site, today, &graph.content.questions);
     render_pages(&failed, &renderer, theme, None).report(diagnostics);
 }
 
@@ -302,14 +351,18 @@ fn render_pages(
         Template(&'static str, TemplateError, String),
         Write(Diagnostic),
     }
+    // Each rendering thread renders into a buffer of its own, kept from page
+    // to page: a page's HTML is then not grown from Tera's estimate by
+    // copying, nor checked again to be UTF-8 (Tera writes only strings).
     let failures: Vec<Failure> = jobs
         .par_iter()
-        .filter_map(|job| {
+        .map_init(Vec::new, |html: &mut Vec<u8>, job| {
             let (path, context) = renderer.page(job);
             let template = job.template();
-            match theme.tera.render(template, &context) {
-                Ok(html) => output?
-                    .put(&path, html.as_bytes())
+            html.clear();
+            match theme.tera.render_to(template, &context, &mut *html) {
+                Ok(()) => output?
+                    .put(&path, html)
                     .err()
                     .map(|e| Failure::Write(write_failed(&path, e))),
                 Err(error) => Some(Failure::Template(
@@ -319,6 +372,7 @@ fn render_pages(
                 )),
             }
         })
+        .flatten()
         .collect();
     let mut problems = PageProblems {
         template_errors: Vec::new(),
@@ -437,8 +491,9 @@ impl Job<'_> {
     /// What optional parts this page shows, one bit each (above
     /// [`FIRST_OF_ITS_TEMPLATE`]): a template's `{% if %}` branches.
     fn features(&self, graph: &Graph) -> u32 {
-        let has =
-            |id: &str, list: &HashMap<&str, Vec<&str>>| list.get(id).is_some_and(|l| !l.is_empty());
+        let has = |id: &str, list: &rustc_hash::FxHashMap<&str, Vec<&str>>| {
+            list.get(id).is_some_and(|l| !l.is_empty())
+        };
         let bits = |flags: &[bool]| {
             flags
                 .iter()
@@ -640,19 +695,33 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
 pub fn json_for_html(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).expect("a context serialises to JSON");
     // These characters can only occur inside JSON strings, where the escape
-    // means the same character.
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    // means the same character. Byte by byte: U+2028 and U+2029 are the only
+    // characters whose UTF-8 starts with 0xE2 0x80 0xA8 or 0xA9, and a
+    // multi-byte character never contains an ASCII byte.
+    let bytes = json.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let (escape, len) = match byte {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
+            _ => continue,
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(json.len() + 64));
+        out.push_str(&json[copied..at]);
+        out.push_str(escape);
+        copied = at + len;
+    }
+    match out {
+        None => json,
+        Some(mut out) => {
+            out.push_str(&json[copied..]);
+            out
         }
     }
-    out
 }
 
 fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {
@@ -676,5 +745,24 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["<key>"], text);
+    }
+
+    #[test]
+    fn json_for_html_leaves_other_characters_alone() {
+        // Characters whose UTF-8 starts like U+2028's (0xE2 0x80 ...) or
+        // shares its first byte, and text with nothing to escape at all.
+        for text in [
+            "\u{2027}\u{202A}\u{2030}€…“”",
+            "plain",
+            "ends with \u{2029}",
+        ] {
+            let json = json_for_html(&text);
+            let back: String = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, text);
+            let escaped = json.contains("\\u2029");
+            assert_eq!(escaped, text.contains('\u{2029}'), "{json}");
+            assert!(!json.contains('\u{2029}') && !json.contains('\u{2028}'));
+        }
+        assert_eq!(json_for_html(&"\u{2027}€"), "\"\u{2027}€\"");
     }
 }

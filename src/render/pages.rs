@@ -3,12 +3,24 @@
 //! Each page gets its own entity and the few others it links to, never the
 //! whole site. This module decides what a page says; the templates decide
 //! how it looks, and `mod.rs` decides which pages there are.
+//!
+//! What many pages show alike (a link to an entity, a question in a list, a
+//! caution, what quotes say of their source) is turned into a
+//! [`tera::Value`] once per build and shared: Tera copies such a value into
+//! a page's context by reference count, not field by field. Everything else
+//! borrows from the content until Tera serialises it. A quote's paragraph
+//! is not kept from page to page: with some 20,000 passages on a
+//! 10,000-question site, keeping them all would cost more memory (~55 MB)
+//! than the work it saves (a quoted passage is cited 1.4 times on average).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+use tera::Value;
 
 use crate::check::review::{ReviewedBy, clinical_review, reviewed_by, reviewers_by_id};
 use crate::check::{due_date, readability, review_max_age_days};
@@ -28,44 +40,53 @@ struct Link {
     url: String,
 }
 
+/// A question in a list (related questions, a topic's, a tag's): built
+/// once per question, shared as a [`Value`] by every list showing it.
 #[derive(Serialize)]
-pub(super) struct QuestionSummary {
-    title: String,
-    url: String,
-    summary: String,
-    topic: Option<Link>,
+struct QuestionSummary<'g> {
+    title: &'g str,
+    url: &'g str,
+    summary: &'g str,
+    topic: Option<Value>,
 }
 
 /// A quote as a page shows it: the archive's words (not the YAML's), with
 /// "…" where it was cut from a sentence, the paragraph it comes from, and
 /// links to its passage on the source's page and in the original.
 #[derive(Serialize)]
-struct QuoteContext {
-    text: String,
+struct QuoteContext<'g> {
+    text: std::borrow::Cow<'g, str>,
     /// The quote starts inside a sentence of its source: "…" before it.
     cut_before: bool,
     /// The quote ends inside a sentence of its source: "…" after it.
     cut_after: bool,
     /// The source's page (`url`: its first part, for templates written
-    /// before passages).
-    source: Link,
+    /// before passages): a link.
+    source: Value,
     /// The passage on the source's page: its part, and its anchor.
     passage_url: String,
     /// The passage in the original, with a text fragment, if the source has a `url`.
-    original_url: Option<String>,
+    original_url: Option<&'g str>,
     /// The paragraph the quote comes from, the quote marked; empty when the
     /// quote is the whole paragraph.
     context: Vec<Segment>,
     /// The paragraph is too long to show whole: `context` is the text
     /// around the quote, "…" where it is cut.
     context_cut: bool,
-    attribution: Option<String>,
+    attribution: Option<&'g str>,
     stance: &'static str,
     /// What kind of source it is, in words: "Clinical guideline".
     source_type: &'static str,
     /// What the source does not say about itself, in words: "publisher and
     /// date unknown"; empty when nothing is.
-    unknowns: String,
+    unknowns: Value,
+}
+
+/// What every quote of one source shows of the source.
+struct SourceView {
+    link: Value,
+    source_type: &'static str,
+    unknowns: Value,
 }
 
 /// A piece of an archive's paragraph, quoted (`mark`) or not; templates
@@ -77,15 +98,15 @@ struct Segment {
 }
 
 #[derive(Serialize)]
-struct FactContext {
-    claim: String,
+struct FactContext<'g> {
+    claim: &'g str,
     /// "agree", "qualified" or "disagree".
     status: &'static str,
     /// Whether the quotes come from several sources or from one.
     agreement: Agreement,
-    supporting: Vec<QuoteContext>,
-    qualifying: Vec<QuoteContext>,
-    contradicting: Vec<QuoteContext>,
+    supporting: Vec<QuoteContext<'g>>,
+    qualifying: Vec<QuoteContext<'g>>,
+    contradicting: Vec<QuoteContext<'g>>,
     /// Every source is of a type the site does not accept alone: those
     /// types, in words ("Commercial website"). Empty otherwise.
     weak_sources: Vec<&'static str>,
@@ -222,81 +243,86 @@ struct ChangeContext {
 }
 
 #[derive(Serialize)]
-struct CostContext {
-    currency: String,
-    per: String,
+struct CostContext<'g> {
+    currency: &'g str,
+    per: &'g str,
     typical: Option<String>,
     low: Option<String>,
     high: Option<String>,
-    basis: Option<String>,
-    factors: Vec<String>,
-    quotes: Vec<QuoteContext>,
+    basis: Option<&'g str>,
+    factors: Vec<&'g str>,
+    quotes: Vec<QuoteContext<'g>>,
 }
 
 #[derive(Serialize)]
-struct ComparisonContext {
-    with: String,
-    rows: Vec<RowContext>,
-    quotes: Vec<QuoteContext>,
+struct ComparisonContext<'g> {
+    with: &'g str,
+    rows: Vec<RowContext<'g>>,
+    quotes: Vec<QuoteContext<'g>>,
 }
 
 #[derive(Serialize)]
-struct RowContext {
-    aspect: String,
-    ours: String,
-    theirs: String,
+struct RowContext<'g> {
+    aspect: &'g str,
+    ours: &'g str,
+    theirs: &'g str,
 }
 
 #[derive(Serialize)]
-struct TimelineContext {
-    steps: Vec<StepContext>,
-    quotes: Vec<QuoteContext>,
+struct TimelineContext<'g> {
+    steps: Vec<StepContext<'g>>,
+    quotes: Vec<QuoteContext<'g>>,
 }
 
 #[derive(Serialize)]
-struct StepContext {
-    when: String,
-    what: String,
+struct StepContext<'g> {
+    when: &'g str,
+    what: &'g str,
 }
 
 #[derive(Serialize)]
-struct SourceSummary {
-    title: String,
-    url: String,
-    publisher: Option<String>,
-    external_url: Option<String>,
+struct SourceSummary<'g> {
+    title: &'g str,
+    url: &'g str,
+    publisher: Option<&'g str>,
+    external_url: Option<&'g str>,
     source_type: &'static str,
 }
 
 #[derive(Serialize)]
-struct QuestionContext {
-    id: String,
-    title: String,
-    url: String,
-    summary: String,
+struct QuestionContext<'g> {
+    id: &'g str,
+    title: &'g str,
+    url: &'g str,
+    summary: &'g str,
     answer_html: String,
-    topic: Option<Link>,
+    /// A link.
+    topic: Option<Value>,
     tags: Vec<Link>,
-    facts: Vec<FactContext>,
-    cautions: Vec<CautionContext>,
-    related: Vec<QuestionSummary>,
-    backlinks: Vec<Link>,
+    facts: Vec<FactContext<'g>>,
+    /// [`CautionContext`]s.
+    cautions: Vec<Value>,
+    /// [`QuestionSummary`]s.
+    related: Vec<Value>,
+    /// Links.
+    backlinks: Vec<Value>,
     review: ReviewContext,
-    cost: Option<CostContext>,
-    comparison: Option<ComparisonContext>,
-    timeline: Option<TimelineContext>,
-    previous: Option<Link>,
-    next: Option<Link>,
+    cost: Option<CostContext<'g>>,
+    comparison: Option<ComparisonContext<'g>>,
+    timeline: Option<TimelineContext<'g>>,
+    /// Links.
+    previous: Option<Value>,
+    next: Option<Value>,
     /// The Flesch-Kincaid grade, kept for templates written before `reading`.
     reading_grade: Option<f64>,
     reading: Option<ReadingContext>,
-    sources: Vec<SourceSummary>,
+    sources: Vec<SourceSummary<'g>>,
     /// Care cards: the question's own, then its cautions'.
     get_help: Vec<CareCardContext>,
     /// Page history, newest first.
     changes: Vec<ChangeContext>,
     /// What the comparison table calls the subject.
-    subject: String,
+    subject: &'g str,
 }
 
 #[derive(Serialize)]
@@ -307,7 +333,8 @@ struct TopicListing {
     title: String,
     url: String,
     intro_html: Option<String>,
-    questions: Vec<QuestionSummary>,
+    /// [`QuestionSummary`]s.
+    questions: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -328,7 +355,8 @@ struct SourcePage {
     published_words: Option<String>,
     accessed: Option<String>,
     accessed_words: Option<String>,
-    backlinks: Vec<Link>,
+    /// Links.
+    backlinks: Vec<Value>,
     /// The part of the quoted passages this page shows (1 on the source's
     /// own page).
     part: usize,
@@ -367,8 +395,8 @@ struct PassageContext {
     cut_before: bool,
     cut_after: bool,
     original_url: Option<String>,
-    /// The questions and cautions quoting it.
-    citing: Vec<Link>,
+    /// The questions and cautions quoting it: links.
+    citing: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -390,35 +418,82 @@ pub(super) struct PageRenderer<'g> {
     site: &'g Site,
     today: Date,
     max_age_days: i64,
-    /// Each caution's message, rendered once rather than on every question carrying it.
-    caution_html: HashMap<&'g str, String>,
-    reviewers: HashMap<&'g str, &'g Reviewer>,
+    /// Each caution as pages show it (its message rendered), built once
+    /// rather than on every question carrying it.
+    cautions: FxHashMap<&'g str, Value>,
+    reviewers: std::collections::HashMap<&'g str, &'g Reviewer>,
     /// Dates in words, in the site's language.
     pub(super) dates: Dates,
-    /// Each question's summary and answer as plain words, worked out once for
-    /// the reading level, the structured data and the search index.
-    pub(super) question_text: HashMap<&'g str, String>,
+    /// Each question's summary and answer as plain words, for the reading
+    /// level, the structured data and the search index: worked out with its
+    /// page's HTML from one parse of the answer (or, for a question whose
+    /// page is not rendered, when first asked for).
+    question_text: FxHashMap<&'g str, OnceLock<String>>,
     /// Amounts of money, formatted for the site's language.
     pub(super) amounts: Amounts,
-    sources: HashMap<&'g str, &'g Source>,
+    sources: std::collections::HashMap<&'g str, &'g Source>,
+    /// A link to each entity's page (title and URL), by id.
+    links: FxHashMap<&'g str, Value>,
+    /// Each question as lists show it, by id.
+    summaries: FxHashMap<&'g str, Value>,
+    /// What quotes show of each quoted source, by id.
+    source_views: FxHashMap<&'g str, SourceView>,
 }
 
 impl<'g> PageRenderer<'g> {
-    /// A renderer for pages of `questions` (and of everything else): their
-    /// plain text is worked out up front, in parallel.
-    pub(super) fn new(
-        graph: &'g Graph<'g>,
-        site: &'g Site,
-        today: Date,
-        questions: impl IntoIterator<Item = &'g Question>,
-    ) -> Self {
+    /// A renderer for the pages of the graph's site.
+    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
+        let links: FxHashMap<&str, Value> = graph
+            .entities
+            .iter()
+            .map(|(id, e)| {
+                let link = Link {
+                    title: e.title.to_string(),
+                    url: e.url.clone(),
+                };
+                (*id, Value::from_serializable(&link))
+            })
+            .collect();
+        let summaries = graph
+            .content
+            .questions
+            .iter()
+            .map(|q| {
+                let summary = QuestionSummary {
+                    title: &q.question.value,
+                    url: graph.url(&q.origin.id).unwrap_or_default(),
+                    summary: &q.summary.value,
+                    topic: links.get(q.topic.value.as_str()).cloned(),
+                };
+                (q.origin.id.as_str(), Value::from_serializable(&summary))
+            })
+            .collect();
+        let source_views = graph
+            .content
+            .sources
+            .iter()
+            .map(|s| {
+                let id = s.origin.id.as_str();
+                let view = SourceView {
+                    link: links[id].clone(),
+                    source_type: s.source_type.describe(),
+                    unknowns: Value::from(unknowns(s, false)),
+                };
+                (id, view)
+            })
+            .collect();
         let mut renderer = PageRenderer {
             graph,
             site,
             today,
             max_age_days: review_max_age_days(Some(site)),
-            caution_html: HashMap::new(),
-            question_text: HashMap::new(),
+            cautions: FxHashMap::default(),
+            question_text: graph
+                .content
+                .questions
+                .iter()
+                .map(|q| (q.origin.id.as_str(), OnceLock::new()))
+                .collect(),
             amounts: Amounts::new(&site.language),
             dates: Dates::new(&site.language),
             reviewers: reviewers_by_id(graph.content),
@@ -428,32 +503,65 @@ impl<'g> PageRenderer<'g> {
                 .iter()
                 .map(|s| (s.origin.id.as_str(), s))
                 .collect(),
+            links,
+            summaries,
+            source_views,
         };
-        let questions: Vec<&Question> = questions.into_iter().collect();
-        renderer.question_text = questions
-            .par_iter()
-            .map(|q| {
-                let text = format!("{}\n{}", q.summary.value, renderer.plain(&q.answer));
-                (q.origin.id.as_str(), text)
-            })
-            .collect();
-        renderer.caution_html = graph
+        renderer.cautions = graph
             .content
             .cautions
             .iter()
             .map(|c| {
-                (
-                    c.origin.id.as_str(),
-                    renderer.markdown(&c.message, None, None),
-                )
+                let context = CautionContext {
+                    id: c.origin.id.clone(),
+                    title: c.title.clone(),
+                    url: renderer.url_of(&c.origin.id),
+                    severity: c.severity.name(),
+                    message_html: renderer.markdown(&c.message, None, None),
+                    get_help: renderer.care_cards(&c.get_help),
+                };
+                (c.origin.id.as_str(), Value::from_serializable(&context))
             })
             .collect();
         renderer
     }
 
+    /// A question's summary and answer as plain words.
+    pub(super) fn question_text(&self, q: &Question) -> &str {
+        let text = || question_text(q, &self.plain(&q.answer));
+        match self.question_text.get(q.origin.id.as_str()) {
+            Some(slot) => slot.get_or_init(text),
+            // Only a question that is not in the content the graph was made of.
+            None => "",
+        }
+    }
+
+    /// Works out [`PageRenderer::question_text`] of all `questions` not yet
+    /// done, in parallel: before the search index of a render that left
+    /// pages out.
+    pub(super) fn prepare_question_texts(&self, questions: &[Question]) {
+        questions.par_iter().for_each(|q| {
+            self.question_text(q);
+        });
+    }
+
+    /// Frees what only pages share (links, lists, cautions), once every
+    /// page is rendered: the search index, built next, needs the memory.
+    pub(super) fn release_page_values(&mut self) {
+        self.links = FxHashMap::default();
+        self.summaries = FxHashMap::default();
+        self.cautions = FxHashMap::default();
+        self.source_views = FxHashMap::default();
+    }
+
     /// The URL of an entity's page (worked out once, in the graph).
     fn url_of(&self, id: &str) -> String {
-        self.graph.url(id).unwrap_or_default().to_string()
+        self.url(id).to_string()
+    }
+
+    /// [`PageRenderer::url_of`], borrowed.
+    fn url(&self, id: &str) -> &'g str {
+        self.graph.url(id).unwrap_or_default()
     }
 
     fn markdown(
@@ -690,7 +798,12 @@ impl<'g> PageRenderer<'g> {
             Job::Question(q) => {
                 let question = self.question(q);
                 context.insert("json_ld", &self.question_json_ld(q, &question));
-                let meta = self.meta(&q.question, &q.summary, question.url.clone(), "question");
+                let meta = self.meta(
+                    &q.question,
+                    &q.summary,
+                    question.url.to_string(),
+                    "question",
+                );
                 context.insert("question", &question);
                 (format!("questions/{}/index.html", q.origin.id), meta)
             }
@@ -891,14 +1004,12 @@ impl<'g> PageRenderer<'g> {
         (path, context)
     }
 
-    fn link(&self, id: &str) -> Option<Link> {
-        self.graph.entities.get(id).map(|e| Link {
-            title: e.title.to_string(),
-            url: e.url.clone(),
-        })
+    /// A link to an entity's page, shared (see [`PageRenderer::links`]).
+    fn link(&self, id: &str) -> Option<Value> {
+        self.links.get(id).cloned()
     }
 
-    fn backlinks(&self, id: &str) -> Vec<Link> {
+    fn backlinks(&self, id: &str) -> Vec<Value> {
         self.graph
             .backlinks
             .get(id)
@@ -906,15 +1017,11 @@ impl<'g> PageRenderer<'g> {
             .unwrap_or_default()
     }
 
-    fn summaries(&self, questions: &[&Question]) -> Vec<QuestionSummary> {
+    /// The questions as lists show them, shared (see [`QuestionSummary`]).
+    fn summaries(&self, questions: &[&Question]) -> Vec<Value> {
         questions
             .iter()
-            .map(|q| QuestionSummary {
-                title: q.question.value.clone(),
-                url: self.url_of(&q.origin.id),
-                summary: q.summary.value.clone(),
-                topic: self.link(&q.topic),
-            })
+            .filter_map(|q| self.summaries.get(q.origin.id.as_str()).cloned())
             .collect()
     }
 
@@ -937,7 +1044,7 @@ impl<'g> PageRenderer<'g> {
 
     /// Cautions in the order a reader needs them: the most serious first,
     /// then by title.
-    fn caution_links(&self, mut cautions: Vec<&Caution>) -> Vec<CautionContext> {
+    fn caution_links(&self, mut cautions: Vec<&Caution>) -> Vec<Value> {
         cautions.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
@@ -946,44 +1053,44 @@ impl<'g> PageRenderer<'g> {
         cautions.into_iter().map(|c| self.caution(c)).collect()
     }
 
-    fn caution(&self, c: &Caution) -> CautionContext {
-        CautionContext {
-            id: c.origin.id.clone(),
-            title: c.title.clone(),
-            url: self.url_of(&c.origin.id),
-            severity: c.severity.name(),
-            message_html: self
-                .caution_html
-                .get(c.origin.id.as_str())
-                .cloned()
-                .unwrap_or_default(),
-            get_help: self.care_cards(&c.get_help),
-        }
+    /// A caution as pages show it, shared (built in [`PageRenderer::new`]).
+    fn caution(&self, c: &Caution) -> Value {
+        self.cautions
+            .get(c.origin.id.as_str())
+            .cloned()
+            .unwrap_or_else(Value::none)
     }
 
-    fn quote(&self, quote: &Quote) -> QuoteContext {
-        let source = self.link(&quote.source).unwrap_or_else(|| Link {
-            title: quote.source.value.clone(),
-            url: String::new(),
-        });
-        let attribution = quote.attribution.clone();
+    /// A quote as a page shows it: the words of its passage (as the
+    /// archive has them), and what it shows of its source, shared.
+    fn quote<'q>(&'q self, quote: &'q Quote) -> QuoteContext<'q> {
+        let source_id = quote.source.value.as_str();
+        let attribution = quote.attribution.as_deref();
         let stance = quote.stance.name();
-        let of_source = self.sources.get(quote.source.value.as_str());
-        let source_type = of_source
-            .map_or(SourceType::Unknown, |s| s.source_type)
-            .describe();
-        let unknowns = of_source.map(|s| unknowns(s, false)).unwrap_or_default();
-        let archive = of_source.and_then(|s| s.archive_text.as_deref());
-        let (Some(passage), Some(archive)) =
-            (self.graph.passage(&quote.source, &quote.text), archive)
+        let (source, source_type, unknowns) = match self.source_views.get(source_id) {
+            Some(s) => (s.link.clone(), s.source_type, s.unknowns.clone()),
+            None => (
+                Value::from_serializable(&Link {
+                    title: source_id.to_string(),
+                    url: String::new(),
+                }),
+                SourceType::Unknown.describe(),
+                Value::from(String::new()),
+            ),
+        };
+        let archive = self
+            .sources
+            .get(source_id)
+            .and_then(|s| s.archive_text.as_deref());
+        let (Some(passage), Some(archive)) = (self.graph.passage(source_id, &quote.text), archive)
         else {
             // Not located (only when render runs on content check has not
             // seen): the editor's words, as written.
             return QuoteContext {
-                text: collapse_white_space(quote.text.value.trim()),
+                text: collapse_white_space(quote.text.value.trim()).into(),
                 cut_before: false,
                 cut_after: false,
-                passage_url: source.url.clone(),
+                passage_url: self.url_of(source_id),
                 source,
                 original_url: None,
                 context: Vec::new(),
@@ -996,21 +1103,23 @@ impl<'g> PageRenderer<'g> {
         };
         let found = &passage.found;
         let whole = archive[found.paragraph.clone()].trim() == archive[found.range.clone()].trim();
-        let window = Window::around(archive, &found.paragraph, &found.range);
         let (context, context_cut) = match whole {
             true => (Vec::new(), false),
-            false => (
-                window.segments(archive, std::slice::from_ref(&found.range)),
-                window.is_cut(),
-            ),
+            false => {
+                let window = Window::around(archive, &found.paragraph, &found.range);
+                (
+                    window.segments(archive, std::slice::from_ref(&found.range)),
+                    window.is_cut(),
+                )
+            }
         };
         QuoteContext {
-            text: passage.text.clone(),
+            text: passage.text.as_str().into(),
             cut_before: !found.starts_sentence,
             cut_after: !found.ends_sentence,
-            passage_url: self.passage_url(&quote.source, passage),
+            passage_url: self.passage_url(source_id, passage),
             source,
-            original_url: passage.original.clone(),
+            original_url: passage.original.as_deref(),
             context,
             context_cut,
             attribution,
@@ -1065,8 +1174,10 @@ impl<'g> PageRenderer<'g> {
                     "one-source"
                 },
                 Some(
-                    self.link(only)
-                        .map_or_else(|| only.to_string(), |l| l.title),
+                    self.graph
+                        .entities
+                        .get(only)
+                        .map_or_else(|| only.to_string(), |e| e.title.to_string()),
                 ),
             ),
             _ => ("sources", None),
@@ -1079,11 +1190,29 @@ impl<'g> PageRenderer<'g> {
         }
     }
 
-    fn question(&self, q: &Question) -> QuestionContext {
+    fn question<'q>(&'q self, q: &'q Question) -> QuestionContext<'q> {
         let g = self.graph;
         let id = q.origin.id.as_str();
         let mut linked = HashSet::new();
-        let answer_html = self.markdown(&q.answer, Some(&mut linked), None);
+        let (answer_html, plain) = {
+            let resolve = |id: &str| resolve(g, id);
+            let glossary_url = |id: &str| g.urls.entity(Kind::Glossary, id);
+            let title_of = |id: &str| g.entities.get(id).map(|e| e.title.to_string());
+            markdown::to_html_and_plain_text(
+                &q.answer,
+                RenderContext {
+                    resolve: &resolve,
+                    glossary: Some(&g.glossary),
+                    glossary_linked: Some(&mut linked),
+                    skip_glossary_id: None,
+                    glossary_url: &glossary_url,
+                },
+                &title_of,
+            )
+        };
+        if let Some(slot) = self.question_text.get(id) {
+            slot.get_or_init(|| question_text(q, &plain));
+        }
         let facts = q
             .facts
             .iter()
@@ -1117,7 +1246,7 @@ impl<'g> PageRenderer<'g> {
                     .into_iter()
                     .map(SourceType::describe)
                     .collect(),
-                    claim: f.claim.value.clone(),
+                    claim: &f.claim.value,
                     status,
                     agreement: self.agreement(f),
                     supporting,
@@ -1132,8 +1261,9 @@ impl<'g> PageRenderer<'g> {
             .filter_map(|c| g.content.cautions.iter().find(|x| x.origin.id == c.value))
             .map(|c| self.caution(c))
             .collect();
-        let quotes =
-            |list: &[Quote]| -> Vec<QuoteContext> { list.iter().map(|x| self.quote(x)).collect() };
+        let quotes = |list: &'q [Quote]| -> Vec<QuoteContext<'q>> {
+            list.iter().map(|x| self.quote(x)).collect()
+        };
         let money = |v: &Option<Spanned<Number>>, currency: &str| {
             v.as_ref()
                 .map(|v| self.amounts.format(&v.value.to_string(), currency))
@@ -1145,19 +1275,19 @@ impl<'g> PageRenderer<'g> {
             .into_iter()
             .filter_map(|s| g.content.sources.iter().find(|x| x.origin.id == s))
             .map(|s| SourceSummary {
-                title: s.title.clone(),
-                url: self.url_of(&s.origin.id),
-                publisher: s.publisher.clone(),
-                external_url: s.url.as_ref().map(|u| u.value.clone()),
+                title: &s.title,
+                url: self.url(&s.origin.id),
+                publisher: s.publisher.as_deref(),
+                external_url: s.url.as_ref().map(|u| u.value.as_str()),
                 source_type: s.source_type.describe(),
             })
             .collect();
-        let plain = &self.question_text[id];
+        let plain = self.question_text(q);
         QuestionContext {
-            id: id.to_string(),
-            title: q.question.value.clone(),
-            url: self.url_of(id),
-            summary: q.summary.value.clone(),
+            id,
+            title: &q.question.value,
+            url: self.url(id),
+            summary: &q.summary.value,
             answer_html,
             topic: self.link(&q.topic),
             tags: q
@@ -1174,24 +1304,24 @@ impl<'g> PageRenderer<'g> {
             backlinks: self.backlinks(id),
             review: self.review(q),
             cost: q.cost.as_ref().map(|c| CostContext {
-                currency: c.currency.value.clone(),
-                per: c.per.value.clone(),
+                currency: &c.currency.value,
+                per: &c.per.value,
                 typical: money(&c.typical, &c.currency),
                 low: money(&c.low, &c.currency),
                 high: money(&c.high, &c.currency),
-                basis: c.basis.as_ref().map(|b| b.value.clone()),
-                factors: c.factors.iter().map(|f| f.value.clone()).collect(),
+                basis: c.basis.as_ref().map(|b| b.value.as_str()),
+                factors: c.factors.iter().map(|f| f.value.as_str()).collect(),
                 quotes: quotes(&c.quotes),
             }),
             comparison: q.comparison.as_ref().map(|c| ComparisonContext {
-                with: c.with.value.clone(),
+                with: &c.with.value,
                 rows: c
                     .rows
                     .iter()
                     .map(|r| RowContext {
-                        aspect: r.aspect.value.clone(),
-                        ours: r.ours.value.clone(),
-                        theirs: r.theirs.value.clone(),
+                        aspect: &r.aspect.value,
+                        ours: &r.ours.value,
+                        theirs: &r.theirs.value,
                     })
                     .collect(),
                 quotes: quotes(&c.quotes),
@@ -1201,8 +1331,8 @@ impl<'g> PageRenderer<'g> {
                     .steps
                     .iter()
                     .map(|s| StepContext {
-                        when: s.when.value.clone(),
-                        what: s.what.value.clone(),
+                        when: &s.when.value,
+                        what: &s.what.value,
                     })
                     .collect(),
                 quotes: quotes(&t.quotes),
@@ -1235,8 +1365,7 @@ impl<'g> PageRenderer<'g> {
                 .subject
                 .as_deref()
                 .or(self.site.subject.as_deref())
-                .unwrap_or("This treatment")
-                .to_string(),
+                .unwrap_or("This treatment"),
         }
     }
 
@@ -1244,7 +1373,7 @@ impl<'g> PageRenderer<'g> {
     /// answer, claims) and of the whole page, its quotes too.
     fn reading(&self, q: &Question) -> Option<ReadingContext> {
         // The summary and answer as plain words are worked out once, in `new`.
-        let mut own = readability::Counts::of(&self.question_text[q.origin.id.as_str()]);
+        let mut own = readability::Counts::of(self.question_text(q));
         for fact in &q.facts {
             own.add(readability::Counts::of(&fact.claim));
         }
@@ -1349,24 +1478,16 @@ impl<'g> PageRenderer<'g> {
 
     /// schema.org data for search engines: the question as an FAQPage, and the
     /// page as a MedicalWebPage with its review date.
+    ///
+    /// Typed structs that borrow from the content, serialised straight to
+    /// text: each object's fields are declared in the order of their keys
+    /// (as a JSON map sorts them), which is the order pages have always had.
     fn question_json_ld(&self, q: &Question, ctx: &QuestionContext) -> String {
         let urls = &self.graph.urls;
-        let url = urls.absolute(&ctx.url);
-        let answer = &self.question_text[q.origin.id.as_str()];
-        let mut page = serde_json::json!({
-            "@type": "MedicalWebPage",
-            "@id": url,
-            "url": url,
-            "name": q.question.value,
-            "description": q.summary.value,
-            "inLanguage": self.site.language.value,
-            "lastReviewed": ctx.review.on,
-            "medicalAudience": { "@type": "MedicalAudience", "audienceType": "Patient" },
-            "isPartOf": { "@type": "WebSite", "name": self.site.title, "url": urls.base() },
-        });
+        let url = urls.absolute(ctx.url);
         // Only reviewers with a file: a plain name says nothing of whether
         // it is a person or what they do, so no claim is made of it.
-        let reviewers: Vec<serde_json::Value> = reviewed_by(&q.reviewed.by, &self.reviewers)
+        let mut reviewers: Vec<ld::Agent> = reviewed_by(&q.reviewed.by, &self.reviewers)
             .into_iter()
             .chain(
                 q.reviewed
@@ -1386,67 +1507,219 @@ impl<'g> PageRenderer<'g> {
             })
             .into_iter()
             .map(|r| match r.team {
-                true => serde_json::json!({ "@type": "Organization", "name": r.name }),
-                false => {
-                    serde_json::json!({ "@type": "Person", "name": r.name, "jobTitle": r.role })
-                }
+                true => ld::Agent::Organization {
+                    name: &r.name,
+                    url: None,
+                },
+                false => ld::Agent::Person {
+                    job_title: &r.role,
+                    name: &r.name,
+                },
             })
             .collect();
-        match reviewers.as_slice() {
-            [] => {}
-            [one] => page["reviewedBy"] = one.clone(),
-            _ => page["reviewedBy"] = serde_json::Value::Array(reviewers),
-        }
-        let citations: Vec<serde_json::Value> = crate::link::question_quotes(q)
+        let citation: Vec<ld::CreativeWork> = crate::link::question_quotes(q)
             .map(|x| x.source.value.as_str())
             .collect::<BTreeSet<&str>>()
             .into_iter()
             .filter_map(|id| self.sources.get(id))
-            .map(|s| {
-                let mut work = serde_json::json!({ "@type": "CreativeWork", "name": s.title });
-                if let Some(publisher) = &s.publisher {
-                    work["publisher"] =
-                        serde_json::json!({ "@type": "Organization", "name": publisher });
-                }
-                if let Some(u) = &s.url {
-                    work["url"] = serde_json::json!(u.value);
-                }
-                if let Some(d) = &s.published {
-                    work["datePublished"] = serde_json::json!(d.value.to_string());
-                }
-                if let Some(author) = &s.author {
-                    work["author"] = serde_json::json!({ "@type": "Thing", "name": author });
-                }
-                work
+            .map(|s| ld::CreativeWork {
+                kind: "CreativeWork",
+                author: s.author.as_deref().map(|name| ld::Thing {
+                    kind: "Thing",
+                    name,
+                }),
+                date_published: s.published.as_ref().map(|d| d.value.to_string()),
+                name: &s.title,
+                publisher: s
+                    .publisher
+                    .as_deref()
+                    .map(|name| ld::Agent::Organization { name, url: None }),
+                url: s.url.as_ref().map(|u| u.value.as_str()),
             })
             .collect();
-        if !citations.is_empty() {
-            page["citation"] = serde_json::Value::Array(citations);
-        }
-        if let Some(publisher) = &self.site.publisher {
-            let mut org = serde_json::json!({ "@type": "Organization", "name": publisher.name });
-            if let Some(u) = &publisher.url {
-                org["url"] = serde_json::json!(u.value);
-            }
-            page["publisher"] = org;
-        }
-        let data = serde_json::json!({
-            "@context": "https://schema.org",
-            "@graph": [
-                {
-                    "@type": "FAQPage",
-                    "@id": urls.absolute_with_fragment(&ctx.url, "faq"),
-                    "mainEntity": [{
-                        "@type": "Question",
-                        "name": q.question.value,
-                        "acceptedAnswer": { "@type": "Answer", "text": answer },
+        let data = ld::Document {
+            context: "https://schema.org",
+            graph: (
+                ld::FaqPage {
+                    id: urls.absolute_with_fragment(ctx.url, "faq"),
+                    kind: "FAQPage",
+                    main_entity: [ld::Question {
+                        kind: "Question",
+                        accepted_answer: ld::Answer {
+                            kind: "Answer",
+                            text: self.question_text(q),
+                        },
+                        name: &q.question.value,
                     }],
                 },
-                page,
-            ],
-        });
+                ld::MedicalWebPage {
+                    id: &url,
+                    kind: "MedicalWebPage",
+                    citation,
+                    description: &q.summary.value,
+                    in_language: &self.site.language.value,
+                    is_part_of: ld::WebSite {
+                        kind: "WebSite",
+                        name: &self.site.title,
+                        url: urls.base(),
+                    },
+                    last_reviewed: &ctx.review.on,
+                    medical_audience: ld::MedicalAudience {
+                        kind: "MedicalAudience",
+                        audience_type: "Patient",
+                    },
+                    name: &q.question.value,
+                    publisher: self
+                        .site
+                        .publisher
+                        .as_ref()
+                        .map(|p| ld::Agent::Organization {
+                            name: &p.name,
+                            url: p.url.as_ref().map(|u| u.value.as_str()),
+                        }),
+                    reviewed_by: match reviewers.len() {
+                        0 | 1 => reviewers.pop().map(ld::OneOrMany::One),
+                        _ => Some(ld::OneOrMany::Many(reviewers)),
+                    },
+                    url: &url,
+                },
+            ),
+        };
         json_for_html(&data)
     }
+}
+
+/// The shapes of a question page's schema.org data ([`PageRenderer::question_json_ld`]).
+/// Fields are in the order of their JSON keys, byte by byte ("@" first).
+mod ld {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub(super) struct Document<'a> {
+        #[serde(rename = "@context")]
+        pub context: &'static str,
+        #[serde(rename = "@graph")]
+        pub graph: (FaqPage<'a>, MedicalWebPage<'a>),
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct FaqPage<'a> {
+        #[serde(rename = "@id")]
+        pub id: String,
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "mainEntity")]
+        pub main_entity: [Question<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct Question<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "acceptedAnswer")]
+        pub accepted_answer: Answer<'a>,
+        pub name: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct Answer<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub text: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct MedicalWebPage<'a> {
+        #[serde(rename = "@id")]
+        pub id: &'a str,
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub citation: Vec<CreativeWork<'a>>,
+        pub description: &'a str,
+        #[serde(rename = "inLanguage")]
+        pub in_language: &'a str,
+        #[serde(rename = "isPartOf")]
+        pub is_part_of: WebSite<'a>,
+        #[serde(rename = "lastReviewed")]
+        pub last_reviewed: &'a str,
+        #[serde(rename = "medicalAudience")]
+        pub medical_audience: MedicalAudience,
+        pub name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub publisher: Option<Agent<'a>>,
+        #[serde(rename = "reviewedBy", skip_serializing_if = "Option::is_none")]
+        pub reviewed_by: Option<OneOrMany<Agent<'a>>>,
+        pub url: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct WebSite<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub name: &'a str,
+        pub url: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct MedicalAudience {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "audienceType")]
+        pub audience_type: &'static str,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct CreativeWork<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub author: Option<Thing<'a>>,
+        #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+        pub date_published: Option<String>,
+        pub name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub publisher: Option<Agent<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub url: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct Thing<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub name: &'a str,
+    }
+
+    /// A person or an organisation, tagged by `@type` (which sorts first).
+    #[derive(Serialize)]
+    #[serde(tag = "@type")]
+    pub(super) enum Agent<'a> {
+        Organization {
+            name: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            url: Option<&'a str>,
+        },
+        Person {
+            #[serde(rename = "jobTitle")]
+            job_title: &'a str,
+            name: &'a str,
+        },
+    }
+
+    /// One value alone, or several in an array.
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub(super) enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+}
+
+/// A question's summary and answer (as plain words `answer`), for
+/// [`PageRenderer::question_text`].
+fn question_text(q: &Question, answer: &str) -> String {
+    format!("{}\n{}", q.summary.value, answer)
 }
 
 /// What an emergency care card says to do when the site sets nothing: no
@@ -1601,6 +1874,80 @@ fn segments(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The structured data's structs must write their keys in the order a
+    /// JSON map sorts them, as pages always had them: the same object read
+    /// into a `serde_json::Value` (a sorted map) and written again must be
+    /// the same text. Every optional field is filled, and a list of several
+    /// reviewers given, so that every key is written.
+    #[test]
+    fn structured_data_keys_are_in_sorted_order() {
+        let person = || ld::Agent::Person {
+            job_title: "Consultant",
+            name: "A",
+        };
+        let organisation = || ld::Agent::Organization {
+            name: "B",
+            url: Some("https://b.example/"),
+        };
+        let document = ld::Document {
+            context: "https://schema.org",
+            graph: (
+                ld::FaqPage {
+                    id: "https://x.example/q/#faq".into(),
+                    kind: "FAQPage",
+                    main_entity: [ld::Question {
+                        kind: "Question",
+                        accepted_answer: ld::Answer {
+                            kind: "Answer",
+                            text: "text",
+                        },
+                        name: "name",
+                    }],
+                },
+                ld::MedicalWebPage {
+                    id: "https://x.example/q/",
+                    kind: "MedicalWebPage",
+                    citation: vec![ld::CreativeWork {
+                        kind: "CreativeWork",
+                        author: Some(ld::Thing {
+                            kind: "Thing",
+                            name: "author",
+                        }),
+                        date_published: Some("2026-01-01".into()),
+                        name: "work",
+                        publisher: Some(organisation()),
+                        url: Some("https://w.example/"),
+                    }],
+                    description: "d",
+                    in_language: "en",
+                    is_part_of: ld::WebSite {
+                        kind: "WebSite",
+                        name: "site",
+                        url: "https://x.example/",
+                    },
+                    last_reviewed: "2026-01-02",
+                    medical_audience: ld::MedicalAudience {
+                        kind: "MedicalAudience",
+                        audience_type: "Patient",
+                    },
+                    name: "name",
+                    publisher: Some(organisation()),
+                    reviewed_by: Some(ld::OneOrMany::Many(vec![organisation(), person()])),
+                    url: "https://x.example/q/",
+                },
+            ),
+        };
+        let written = serde_json::to_string(&document).unwrap();
+        let sorted: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(written, sorted.to_string());
+        // And one reviewer alone is an object, not a list.
+        let one = ld::OneOrMany::One(person());
+        assert_eq!(
+            serde_json::to_string(&one).unwrap(),
+            r#"{"@type":"Person","jobTitle":"Consultant","name":"A"}"#
+        );
+    }
 
     #[test]
     fn a_long_paragraph_is_shown_around_the_quote() {
