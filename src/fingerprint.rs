@@ -190,7 +190,7 @@ impl Inputs {
                         path.extension().and_then(|e| e.to_str()),
                         Some("yaml" | "yml")
                     );
-            is_text.then(|| report.files.get(path)).flatten()
+            is_text.then(|| report.files.digest(path)).flatten()
         };
         let Some(inputs) = self.digest(read_by_the_build) else {
             return;
@@ -249,16 +249,16 @@ impl Inputs {
     }
 
     /// The digest of the inputs: each entry's kind, name and link target,
-    /// and each file's bytes, from `known` (the text a build read) or else
-    /// read now.
-    fn digest(&self, known: impl Fn(&Path) -> Option<Arc<str>> + Sync) -> Option<String> {
+    /// and each file's bytes, from `known` (the digest of the text a build
+    /// read) or else read now.
+    fn digest(&self, known: impl Fn(&Path) -> Option<[u8; 32]> + Sync) -> Option<String> {
         let file_digests: Vec<Option<[u8; 32]>> = (self.entries.par_iter())
             .map(|entry| {
                 if entry.kind != EntryKind::File {
                     return Some(None);
                 }
                 let digest = match known(&entry.path) {
-                    Some(text) => Sha256::digest(text.as_bytes()).into(),
+                    Some(digest) => digest,
                     None => file_digest(&self.root.join(&entry.path))?,
                 };
                 Some(Some(digest))

@@ -197,6 +197,15 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     };
     let graph = link::Graph::with_quotes(content, urls, &located);
     drop(located);
+    if session.is_one_off() {
+        // From here on only templates can be found at fault; the preview
+        // keeps every text for its next build.
+        let pointed_into: std::collections::HashSet<&Path> =
+            run.diagnostics.iter().map(|d| d.file.as_path()).collect();
+        loaded
+            .files
+            .forget_texts(|path| path.starts_with("templates") || pointed_into.contains(path));
+    }
     run.stage("link");
 
     let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);

@@ -92,6 +92,12 @@ impl Session {
         session
     }
 
+    /// Whether this session is a single build (`cited build`), which keeps
+    /// nothing for a next one.
+    pub(crate) fn is_one_off(&self) -> bool {
+        self.one_off
+    }
+
     /// Builds the site, reusing what the previous build of this session can
     /// lend (see [`Session`]).
     ///

@@ -1105,3 +1105,37 @@ fn headings_say_source_or_sources_as_the_page_has_one_or_several() {
         "the fixture has pages of one and of several sources"
     );
 }
+
+#[test]
+fn a_build_keeps_the_text_of_every_file_its_problems_point_into() {
+    // A one-off build lets go of the files' texts once checked; the ones
+    // its warnings point into must stay, to show their lines.
+    let site = common::fixture_with_edits(&[(
+        "content/questions/how-long-to-rise.yaml",
+        "by: [jane-crust]",
+        "by: Jane Crust",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let report = build(site.path(), &out.path().join("site"));
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    let warned: Vec<&Path> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.file.as_path())
+        .collect();
+    assert!(
+        warned.contains(&Path::new("content/questions/how-long-to-rise.yaml")),
+        "{warned:?}"
+    );
+    for file in warned {
+        let text = report.files.get(file);
+        assert!(text.is_some(), "no text kept for {}", file.display());
+    }
+    // And the build does not keep what nothing points into.
+    assert!(
+        (report
+            .files
+            .get(Path::new("content/questions/does-bread-go-stale.yaml")))
+        .is_none()
+    );
+}

@@ -616,15 +616,46 @@ impl IntoIterator for Diagnostics {
 #[derive(Clone, Debug, Default)]
 pub struct SourceFiles {
     files: HashMap<PathBuf, Arc<str>>,
+    /// The SHA-256 of each text let go by [`SourceFiles::forget_texts`].
+    forgotten: HashMap<PathBuf, [u8; 32]>,
 }
 
 impl SourceFiles {
     pub fn insert(&mut self, path: PathBuf, text: Arc<str>) {
+        self.forgotten.remove(&path);
         self.files.insert(path, text);
     }
 
     pub fn get(&self, path: &Path) -> Option<Arc<str>> {
         self.files.get(path).cloned()
+    }
+
+    /// The SHA-256 of the text read from `path`, kept or forgotten.
+    pub fn digest(&self, path: &Path) -> Option<[u8; 32]> {
+        use sha2::{Digest as _, Sha256};
+        match self.files.get(path) {
+            Some(text) => Some(Sha256::digest(text.as_bytes()).into()),
+            None => self.forgotten.get(path).copied(),
+        }
+    }
+
+    /// Lets go of the texts of the files `keep` does not want, keeping only
+    /// their digests. A one-off build does this once its checks are done:
+    /// from then on it shows only the problems already found (and template
+    /// errors), and the record of what it read needs only the digests, so a
+    /// large site need not hold every file's text through rendering.
+    pub fn forget_texts(&mut self, keep: impl Fn(&Path) -> bool) {
+        use sha2::{Digest as _, Sha256};
+        let forgotten: Vec<PathBuf> = (self.files.keys())
+            .filter(|path| !keep(path))
+            .cloned()
+            .collect();
+        for path in forgotten {
+            if let Some(text) = self.files.remove(&path) {
+                let digest = Sha256::digest(text.as_bytes()).into();
+                self.forgotten.insert(path, digest);
+            }
+        }
     }
 }
 

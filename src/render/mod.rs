@@ -157,9 +157,15 @@ pub fn render(
         // wait for the index. The caller builds it right after.
         Some(documents)
     } else {
-        let index = search::build_index(&documents);
+        // Each index file is written as it is made: together they are as
+        // large as the site's text.
+        let failures = search::write_index(&documents, |_, file| {
+            (staging.put(&file.path, &file.bytes).err()).map(|e| write_failed(&file.path, e))
+        });
         drop(documents);
-        extra.extend(index.into_iter().map(|f| (f.path, f.bytes)));
+        for failure in failures {
+            diagnostics.push(failure);
+        }
         None
     };
     // The preview's archive texts. A scoped render follows an edit of

@@ -62,8 +62,31 @@ const MAX_STORED_TEXT_CHARS: usize = 2000;
 const ANALYSIS_BATCH: usize = 512;
 
 /// Builds the sharded index. Deterministic: same documents in (in any order),
-/// byte-identical files out.
+/// byte-identical files out: the meta file, the term shards, then the
+/// document chunks, in that order.
 pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    write_index(docs, |order, file| {
+        files
+            .lock()
+            .expect("no panic while held")
+            .push((order, file));
+        None::<()>
+    });
+    let mut files = files.into_inner().expect("no panic while held");
+    files.sort_unstable_by_key(|(order, _)| *order);
+    files.into_iter().map(|(_, file)| file).collect()
+}
+
+/// Builds the sharded index, as [`build_index`], handing each file to
+/// `put` (with its place in [`build_index`]'s order) as soon as it is made,
+/// from several threads, rather than holding them all: the document chunks
+/// are as large as the site's text. Returns what `put` returned of note
+/// (its failures).
+pub fn write_index<E: Send>(
+    docs: &[SearchDocument],
+    put: impl Fn(usize, IndexFile) -> Option<E> + Sync,
+) -> Vec<E> {
     let mut ordered: Vec<&SearchDocument> = docs.iter().collect();
     ordered.par_sort_unstable_by(|a, b| {
         (&a.url, &a.title, &a.section, &a.text).cmp(&(&b.url, &b.title, &b.section, &b.text))
@@ -83,15 +106,21 @@ pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
         .collect();
     drop(entries);
 
-    let chunk_bytes: Vec<Vec<u8>> = ordered
-        .par_chunks(DOCS_PER_CHUNK)
-        .map(|chunk| {
-            let stored: Vec<StoredDocument> =
-                chunk.iter().map(|doc| stored_document(doc)).collect();
-            serde_json::to_vec(&stored).expect("documents serialise")
-        })
-        .collect();
-    let dir = content_hash_dir(shard_bytes.iter().chain(chunk_bytes.iter()));
+    // The folder's name is the hash of every file in it, chunks included:
+    // the chunks are made once to hash them, a batch at a time, and again
+    // to hand them out, so that they are never all in memory together.
+    let chunks: Vec<&[&SearchDocument]> = ordered.chunks(DOCS_PER_CHUNK).collect();
+    let mut folder = FolderHash::default();
+    for bytes in &shard_bytes {
+        folder.add(bytes);
+    }
+    for batch in chunks.chunks(HASHED_CHUNKS_AT_ONCE) {
+        let bytes: Vec<Vec<u8>> = batch.par_iter().map(|chunk| chunk_json(chunk)).collect();
+        for bytes in &bytes {
+            folder.add(bytes);
+        }
+    }
+    let dir = folder.name();
 
     let meta = Meta {
         v: FORMAT_VERSION,
@@ -100,24 +129,36 @@ pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
         terms: first_terms,
         per_chunk: DOCS_PER_CHUNK as u32,
     };
-    let mut files = Vec::with_capacity(1 + shard_bytes.len() + chunk_bytes.len());
-    files.push(IndexFile {
-        path: format!("{INDEX_DIR}{META_FILE}"),
-        bytes: serde_json::to_vec(&meta).expect("meta serialises"),
-    });
+    let mut noted = Vec::new();
+    noted.extend(put(
+        0,
+        IndexFile {
+            path: format!("{INDEX_DIR}{META_FILE}"),
+            bytes: serde_json::to_vec(&meta).expect("meta serialises"),
+        },
+    ));
+    let shards = shard_bytes.len();
     for (shard, bytes) in shard_bytes.into_iter().enumerate() {
-        files.push(IndexFile {
-            path: term_shard_name(&dir, shard),
-            bytes,
-        });
+        let path = term_shard_name(&dir, shard);
+        noted.extend(put(1 + shard, IndexFile { path, bytes }));
     }
-    for (chunk, bytes) in chunk_bytes.into_iter().enumerate() {
-        files.push(IndexFile {
-            path: doc_chunk_name(&dir, chunk),
-            bytes,
-        });
-    }
-    files
+    let chunk_files = chunks.par_iter().enumerate().filter_map(|(chunk, docs)| {
+        let path = doc_chunk_name(&dir, chunk);
+        let bytes = chunk_json(docs);
+        put(1 + shards + chunk, IndexFile { path, bytes })
+    });
+    noted.extend(chunk_files.collect::<Vec<E>>());
+    noted
+}
+
+/// Document chunks serialised together to hash them: bounds the memory
+/// that hashing takes to a few megabytes of JSON.
+const HASHED_CHUNKS_AT_ONCE: usize = 1024;
+
+/// One chunk of documents as its file holds it.
+fn chunk_json(chunk: &[&SearchDocument]) -> Vec<u8> {
+    let stored: Vec<StoredDocument> = chunk.iter().map(|doc| stored_document(doc)).collect();
+    serde_json::to_vec(&stored).expect("documents serialise")
 }
 
 /// A hash map with a fast, simple hash (the word-at-a-time hash of rustc's
@@ -439,15 +480,22 @@ fn json_array(items: &mut [String]) -> Vec<u8> {
 }
 
 /// A folder name that changes whenever any shard or chunk changes.
-fn content_hash_dir<'a>(files: impl Iterator<Item = &'a Vec<u8>>) -> String {
-    let mut hasher = Sha256::new();
-    for bytes in files {
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+#[derive(Default)]
+struct FolderHash(Sha256);
+
+impl FolderHash {
+    /// Adds the next file's bytes, in the index's order.
+    fn add(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
     }
-    let digest = hasher.finalize();
-    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}/")
+
+    /// The folder's name, with its trailing `/`.
+    fn name(self) -> String {
+        let digest = self.0.finalize();
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{hex}/")
+    }
 }
 
 #[cfg(test)]

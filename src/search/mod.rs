@@ -26,7 +26,7 @@ mod build;
 mod lookup;
 mod text;
 
-pub use build::build_index;
+pub use build::{build_index, write_index};
 pub use lookup::{QueryOutcome, query, query_traced};
 pub use text::{edit_distance, is_stop_word, stem, words};
 
