@@ -198,8 +198,9 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let graph = link::Graph::with_quotes(content, urls, &located);
     drop(located);
     if session.is_one_off() {
-        // From here on only templates can be found at fault; the preview
-        // keeps every text for its next build.
+        // From here on problems are found only in templates (and in writing
+        // the output, which shows no file's text): the content's texts can
+        // go. The preview keeps every text for its next build.
         let pointed_into: std::collections::HashSet<&Path> =
             run.diagnostics.iter().map(|d| d.file.as_path()).collect();
         loaded
