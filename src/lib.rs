@@ -25,6 +25,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
@@ -36,11 +37,13 @@ pub mod urls;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiff::civil::Date;
 
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity, SourceFiles};
+pub use report::Report;
+use report::Run;
 pub use session::Session;
 
 /// What to build, and where.
@@ -58,37 +61,6 @@ pub struct BuildOptions {
     /// reproducible builds can fix it).
     pub today: Date,
     pub render: render::RenderOptions,
-}
-
-/// What a build or check found and did.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub diagnostics: Diagnostics,
-    /// The text of the files the diagnostics point into.
-    pub files: SourceFiles,
-    /// HTML pages written (0 for a check or a failed build).
-    pub pages: usize,
-    /// All files written, pages included.
-    pub files_written: usize,
-    pub elapsed: Duration,
-    /// How long each stage took, in order, for `--timings`.
-    pub timings: Vec<(&'static str, Duration)>,
-    /// Findings of the evidence checks that editors' `allow` entries silenced.
-    pub silenced: usize,
-    /// Nothing changed since the last build into the same output: it was
-    /// left as it was, and these are that build's figures and problems.
-    pub unchanged: bool,
-    /// The removal of the output this build replaced, still under way:
-    /// dropping the report waits for it.
-    pub(crate) removal: write::Removal,
-    /// The folder a whole new output was swapped in as.
-    pub(crate) output_folder: Option<write::FolderId>,
-}
-
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.has_errors()
-    }
 }
 
 /// Runs every check; writes nothing.
@@ -315,55 +287,4 @@ fn check_all<'a>(
         render::check_templates(&graph, &mut theme, today, diagnostics);
     }
     (Some(theme), located)
-}
-
-/// One run of the pipeline: the problems found so far and the time each
-/// stage took, for `--timings`.
-struct Run {
-    diagnostics: Diagnostics,
-    started: Instant,
-    lap: Instant,
-    timings: Vec<(&'static str, Duration)>,
-    pages: usize,
-    files_written: usize,
-    silenced: usize,
-    removal: write::Removal,
-    output_folder: Option<write::FolderId>,
-}
-
-impl Run {
-    fn start() -> Run {
-        Run {
-            diagnostics: Diagnostics::default(),
-            started: Instant::now(),
-            lap: Instant::now(),
-            timings: Vec::new(),
-            pages: 0,
-            files_written: 0,
-            silenced: 0,
-            removal: write::Removal::default(),
-            output_folder: None,
-        }
-    }
-
-    fn stage(&mut self, name: &'static str) {
-        self.timings.push((name, self.lap.elapsed()));
-        self.lap = Instant::now();
-    }
-
-    fn finish(mut self, files: SourceFiles) -> Report {
-        self.diagnostics.sort();
-        Report {
-            diagnostics: self.diagnostics,
-            files,
-            pages: self.pages,
-            files_written: self.files_written,
-            elapsed: self.started.elapsed(),
-            timings: self.timings,
-            silenced: self.silenced,
-            unchanged: false,
-            removal: self.removal,
-            output_folder: self.output_folder,
-        }
-    }
 }

@@ -35,7 +35,7 @@ const WITHOUT_FIXTURE: &[(Code, &str)] = &[
     (
         Code::InternalError,
         "a bug in cited, which no content should cause; tests/session.rs and tests/serve.rs \
-         provoke one through a hook of debug builds",
+         provoke one through a test-only hook (an environment variable unset in real use)",
     ),
 ];
 
