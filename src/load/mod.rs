@@ -160,15 +160,23 @@ fn load_inner(
         );
         // The stamp was taken before the file was read: if the file changes
         // after that, its stamp will differ next time and it is read again.
-        cache.files = loaded
-            .iter()
-            .filter_map(|l| {
-                Some((
-                    l.parsed.relative.clone(),
-                    (l.stamp?, l.limit, l.parsed.clone()),
-                ))
-            })
-            .collect();
+        // A file whose parse came from the cache keeps its entry (with its
+        // new stamp and limit): copying every parse back into the cache
+        // after every edit would double the cost of a load that parses one.
+        cache.files.retain(|path, _| now_present.contains(path));
+        for l in &loaded {
+            let Some(stamp) = l.stamp else {
+                cache.files.remove(&l.parsed.relative);
+                continue;
+            };
+            match cache.files.get_mut(&l.parsed.relative) {
+                Some(entry) if !l.new => (entry.0, entry.1) = (stamp, l.limit),
+                _ => {
+                    let entry = (stamp, l.limit, l.parsed.clone());
+                    cache.files.insert(l.parsed.relative.clone(), entry);
+                }
+            }
+        }
     }
     let parsed = loaded.into_iter().map(|l| l.parsed).collect();
     assemble(
@@ -770,6 +778,62 @@ mod tests {
         let fourth = load_cached(root, &mut cache, &mut diagnostics);
         assert!(text_of(&fourth).contains("The other of this page"));
         assert!(!fourth.changed.contains(&archive));
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    }
+
+    /// A content file saved with the same bytes is no change, and the cache
+    /// keeps its parse under its new stamp: the next load does not read it
+    /// again. An edited one is parsed again, a removed one is a change.
+    #[test]
+    fn the_parse_cache_follows_saves_edits_and_removals() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/glossary")).unwrap();
+        std::fs::write(
+            root.join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+        )
+        .unwrap();
+        let term = root.join("content/glossary/crumb.yaml");
+        let relative = PathBuf::from("content/glossary/crumb.yaml");
+        let yaml = |word: &str| format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n");
+        std::fs::write(&term, yaml("soft")).unwrap();
+        let definition = |loaded: &Loaded| loaded.content.glossary[0].definition.clone();
+        let set_modified = |at: std::time::SystemTime| {
+            let file = std::fs::File::options().write(true).open(&term).unwrap();
+            file.set_modified(at).unwrap();
+        };
+        let mut cache = ParseCache::default();
+        let mut diagnostics = Diagnostics::default();
+        let first = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(definition(&first).contains("soft"), "{diagnostics:?}");
+        let modified = std::fs::metadata(&term).unwrap().modified().unwrap();
+
+        // Saved again with the same bytes, a new modification time: no change.
+        let saved = modified + std::time::Duration::from_secs(5);
+        set_modified(saved);
+        let second = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(!second.changed.contains(&relative));
+
+        // Other bytes of the same length under that same new stamp: taken as
+        // unchanged, not read (so the cache took the new stamp).
+        std::fs::write(&term, yaml("firm")).unwrap();
+        set_modified(saved);
+        let third = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(definition(&third).contains("soft"));
+        assert!(!third.changed.contains(&relative));
+
+        // A new stamp: read, parsed again, a change.
+        set_modified(saved + std::time::Duration::from_secs(5));
+        let fourth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(definition(&fourth).contains("firm"));
+        assert!(fourth.changed.contains(&relative));
+
+        // Removed: a change, and gone from the content.
+        std::fs::remove_file(&term).unwrap();
+        let fifth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(fifth.changed.contains(&relative));
+        assert!(fifth.content.glossary.is_empty());
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
     }
 
