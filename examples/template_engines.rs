@@ -24,16 +24,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The keys cited puts in Tera's global context (`render::set_global_context`).
-const GLOBALS: [&str; 7] = [
-    "site",
-    "root",
-    "urls",
-    "assets",
-    "nav_topics",
-    "nav_pages",
-    "live_reload",
-];
+/// The keys cited puts in Tera's global context.
+const GLOBALS: [&str; 7] = cited::render::GLOBAL_CONTEXT_KEYS;
 
 const ROUNDS: usize = 5;
 

@@ -4,13 +4,14 @@
 
 mod common;
 use common::fixture_with_files as site_with;
+use common::{select, text, texts};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cited::{BuildOptions, Report, Severity, render::RenderOptions};
 use jiff::civil::{Date, date};
-use scraper::{Html, Selector};
+use scraper::Html;
 
 const TODAY: Date = date(2026, 2, 1);
 
@@ -76,23 +77,6 @@ impl Built {
             std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         Html::parse_document(&text)
     }
-}
-
-fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    html.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn text(element: &scraper::ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(html: &Html, css: &str) -> Vec<String> {
-    select(html, css).iter().map(text).collect()
 }
 
 fn links(html: &Html, css: &str) -> Vec<(String, String)> {

@@ -9,10 +9,11 @@
 mod common;
 use common::copy_dir;
 use common::fixture_with_edits as site_with;
+use common::{select, text, texts};
 
 use cited::{BuildOptions, Report, Severity, render::RenderOptions};
 use jiff::civil::{Date, date};
-use scraper::{Html, Selector};
+use scraper::Html;
 
 const TODAY: Date = date(2026, 2, 1);
 
@@ -61,23 +62,6 @@ fn build(edits: &[(&str, &str, &str)]) -> Built {
 fn check(edits: &[(&str, &str, &str)]) -> Report {
     let site = site_with(edits);
     cited::check(site.path(), TODAY)
-}
-
-fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    html.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn text(element: &scraper::ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(html: &Html, css: &str) -> Vec<String> {
-    select(html, css).iter().map(text).collect()
 }
 
 fn json_ld(html: &Html) -> serde_json::Value {

@@ -9,6 +9,7 @@
 
 mod common;
 use common::fixture_with_files as site_with;
+use common::{select, text, texts};
 
 use std::path::{Path, PathBuf};
 
@@ -136,26 +137,8 @@ impl Built {
     }
 }
 
-fn select<'a>(html: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
-    html.select(&Selector::parse(css).unwrap()).collect()
-}
-
 fn select_in<'a>(element: &ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
     element.select(&Selector::parse(css).unwrap()).collect()
-}
-
-/// An element's text with white space collapsed.
-fn text(element: &ElementRef) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(html: &Html, css: &str) -> Vec<String> {
-    select(html, css).iter().map(text).collect()
 }
 
 fn attr(element: &ElementRef, name: &str) -> String {

@@ -40,19 +40,7 @@ fn run_picker(input: serde_json::Value) -> serde_json::Value {
         .display()
         .to_string()
         .into();
-    let input_path = dir.path().join("input.json");
-    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
-    let output = Command::new("node")
-        .arg(&driver)
-        .arg(&input_path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    common::run_node(&driver, &input, dir.path())
 }
 
 /// `snippets`: `[id, text]` pairs for `quoteSnippet`. `picks`: selections

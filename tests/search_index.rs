@@ -10,6 +10,8 @@ use cited::search::{
     IndexFile, RESULTS_PER_PAGE, SearchDocument, build_index, query, query_traced, stem, words,
 };
 
+mod common;
+
 // Made-up documents at scale, shared with `examples/search_bench.rs`.
 #[path = "support/synthetic_search.rs"]
 mod synthetic_search;
@@ -527,19 +529,7 @@ fn the_browser_script_agrees_with_the_rust_mirror() {
         "queries": queries,
         "distances": distance_pairs,
     });
-    let input_path = dir.path().join("input.json");
-    std::fs::write(&input_path, serde_json::to_vec(&input).unwrap()).unwrap();
-    let output = Command::new("node")
-        .arg(&driver)
-        .arg(&input_path)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let answers: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let answers = common::run_node(&driver, &input, dir.path());
 
     for (word, js_stem) in sample_words
         .iter()

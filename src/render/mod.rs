@@ -231,16 +231,7 @@ pub fn question_contexts_for_benchmark(
         .map(|q| {
             let (_, context) = renderer.page(&Job::Question(q));
             let mut map = serde_json::Map::new();
-            let globals = [
-                "site",
-                "root",
-                "urls",
-                "assets",
-                "nav_topics",
-                "nav_pages",
-                "live_reload",
-            ];
-            for key in globals {
+            for key in GLOBAL_CONTEXT_KEYS {
                 if let Some(value) = global.get(key) {
                     map.insert(key.to_string(), json(value));
                 }
@@ -619,6 +610,19 @@ struct NavLink {
     url: String,
 }
 
+/// The keys [`set_global_context`] puts in Tera's global context, which
+/// every page sees besides its own context.
+#[doc(hidden)]
+pub const GLOBAL_CONTEXT_KEYS: [&str; 7] = [
+    "site",
+    "root",
+    "urls",
+    "assets",
+    "nav_topics",
+    "nav_pages",
+    "live_reload",
+];
+
 fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &RenderOptions) {
     let urls = &graph.urls;
     let resolve = |id: &str| resolve(graph, id);
@@ -691,6 +695,11 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
     global.insert("nav_topics", &topics);
     global.insert("nav_pages", &pages);
     global.insert("live_reload", &options.live_reload);
+    debug_assert!(
+        GLOBAL_CONTEXT_KEYS
+            .iter()
+            .all(|key| global.get(key).is_some())
+    );
 }
 
 /// JSON to embed in a page (in a `<script>` or an attribute): `<`, `>`, `&`

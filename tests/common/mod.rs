@@ -57,3 +57,46 @@ pub fn fixture_with_edits(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The elements of `html` that `css` selects.
+#[allow(dead_code)]
+pub fn select<'a>(html: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
+}
+
+/// An element's text with white space collapsed.
+#[allow(dead_code)]
+pub fn text(element: &scraper::ElementRef) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The text of each element of `html` that `css` selects.
+#[allow(dead_code)]
+pub fn texts(html: &scraper::Html, css: &str) -> Vec<String> {
+    select(html, css).iter().map(text).collect()
+}
+
+/// Runs a node script on `input` (written as JSON into `dir`) and returns
+/// the JSON it prints; fails the test with node's errors if it fails.
+#[allow(dead_code)]
+pub fn run_node(driver: &Path, input: &serde_json::Value, dir: &Path) -> serde_json::Value {
+    let input_path = dir.join("input.json");
+    std::fs::write(&input_path, serde_json::to_vec(input).unwrap()).unwrap();
+    let output = std::process::Command::new("node")
+        .arg(driver)
+        .arg(&input_path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
