@@ -43,6 +43,11 @@ use std::time::{Duration, Instant};
 use cited::serve::{Preview, PreviewOptions};
 use clap::Parser;
 
+// As in `cited` itself (src/main.rs): the preview runs in this process, and
+// its figures must be those of `cited serve`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Time from an edit to the new text being served by `cited serve`.
 #[derive(Parser)]
 struct Args {
