@@ -7,7 +7,11 @@
 //! ```
 //!
 //! Then, apart, only the YAML parsing of the question files (read into
-//! memory first), on this thread.
+//! memory first), on this thread; and the preview's load after a save of
+//! one question file (a parse cache that holds every other file's parse,
+//! the content given back after each load, as `cited serve` does). The
+//! saved file is a copy of the site's own in /dev/shm or a temporary
+//! folder: the site is only read.
 //!
 //! Prints each run's wall time and CPU time (all threads, from the
 //! kernel's per-thread run times), then their medians and minimums, in
@@ -15,8 +19,17 @@
 //! waits for a core does not use CPU. Set `RAYON_NUM_THREADS=1` to time
 //! one thread's work. It only reads the site.
 
+// The same folder copy the integration tests use.
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::copy_dir;
+
 use std::path::PathBuf;
 use std::time::Instant;
+
+// As in `cited` itself (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -53,6 +66,46 @@ fn main() {
         each.join(" ")
     );
     parse_questions(&root, runs.max(1));
+    cached_loads(&root, runs.max(1));
+}
+
+/// Times the preview's load after one question file is saved with new text.
+fn cached_loads(root: &std::path::Path, runs: usize) {
+    let scratch = tempfile::tempdir_in("/dev/shm")
+        .or_else(|_| tempfile::tempdir())
+        .expect("a scratch folder");
+    copy_dir(&root.join("content"), &scratch.path().join("content"));
+    let mut questions: Vec<PathBuf> = std::fs::read_dir(scratch.path().join("content/questions"))
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    questions.sort();
+    let Some(file) = questions.first() else {
+        return;
+    };
+    let original = std::fs::read_to_string(file).unwrap_or_default();
+    let mut cache = cited::load::ParseCache::default();
+    let mut diagnostics = cited::Diagnostics::default();
+    let first = cited::load::load_cached(scratch.path(), &mut cache, &mut diagnostics);
+    cache.give_back(first.content);
+    let mut times = Vec::new();
+    for run in 0..runs {
+        std::fs::write(file, format!("{original}# saved {run}\n")).expect("the copy is writable");
+        let mut diagnostics = cited::Diagnostics::default();
+        let (started, cpu_started) = (Instant::now(), cpu_ns());
+        let loaded = cited::load::load_cached(scratch.path(), &mut cache, &mut diagnostics);
+        times.push((
+            started.elapsed().as_secs_f64() * 1000.0,
+            (cpu_ns() - cpu_started) as f64 / 1e6,
+        ));
+        assert_eq!(loaded.changed.len(), 1, "one file was saved");
+        cache.give_back(loaded.content);
+    }
+    times.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (wall, cpu) = times[times.len() / 2];
+    println!(
+        "a load after saving one question: CPU median {cpu:.1} ms (wall {wall:.1} ms), min {:.1} ms",
+        times[0].1
+    );
 }
 
 /// Times parsing the question files' text into YAML trees, on this thread.

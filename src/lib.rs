@@ -139,6 +139,31 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let mut run = Run::start();
     let mut loaded = session.load(&options.root, &mut run.diagnostics);
     run.stage("load");
+    let built = check_to_write(session, options, &mut loaded, &mut run);
+    if let Some(built) = built {
+        session.remember(options, built.theme_fingerprint, built.deferred_search);
+    }
+    session.give_back(loaded.content);
+    run.finish(loaded.files)
+}
+
+/// What a build that wrote the site leaves for the session.
+struct Built {
+    theme_fingerprint: u64,
+    /// The search index's documents, when the preview writes it after the
+    /// build returns.
+    deferred_search: Option<Vec<search::SearchDocument>>,
+}
+
+/// check → link → render → write, on what was loaded; `None` when a
+/// problem stopped the build (it is in `run`'s diagnostics) and nothing
+/// was written.
+fn check_to_write(
+    session: &mut Session,
+    options: &BuildOptions,
+    loaded: &mut load::Loaded,
+    run: &mut Run,
+) -> Option<Built> {
     let (theme, located) = check_all(
         &options.root,
         &loaded.content,
@@ -158,15 +183,14 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     run.stage("check");
     let content = &loaded.content;
     let (Some(site), Some(mut theme), Some(out)) = (&content.site, theme, out) else {
-        return run.finish(loaded.files);
+        return None;
     };
     if run.diagnostics.has_errors() {
-        return run.finish(loaded.files);
+        return None;
     }
 
-    let Ok(urls) = urls::SiteUrls::new(&site.base_url) else {
-        return run.finish(loaded.files); // check has reported why.
-    };
+    // check has reported why a base URL does not parse.
+    let urls = urls::SiteUrls::new(&site.base_url).ok()?;
     let graph = link::Graph::with_quotes(content, urls, &located);
     drop(located);
     if session.is_one_off() {
@@ -181,7 +205,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     }
     run.stage("link");
 
-    let scope = session.scope_of_change(&loaded, &graph, options, theme.fingerprint);
+    let scope = session.scope_of_change(loaded, &graph, options, theme.fingerprint);
     let target = match &scope {
         Some(_) => Ok(write::Target::InPlace(write::InPlace::new(&out))),
         None => write::Staging::new(&out).map(write::Target::Staged),
@@ -194,7 +218,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
                     .message(format!("cannot prepare the output folder: {error}"))
                     .help("check that the output's parent folder exists and is writable"),
             );
-            return run.finish(loaded.files);
+            return None;
         }
     };
     let rendered = render::render(
@@ -208,7 +232,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     );
     run.stage("render");
     if run.diagnostics.has_errors() {
-        return run.finish(loaded.files); // `target` is dropped: nothing changes.
+        return None; // `target` is dropped: nothing changes.
     }
     match target.commit() {
         Ok(committed) => {
@@ -217,15 +241,10 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
             run.files_written = committed.files;
             run.removal = committed.removal;
             run.output_folder = committed.folder;
-            drop(graph);
-            let files = loaded.files.clone();
-            session.remember(
-                loaded.content,
-                options,
-                theme.fingerprint,
-                rendered.deferred_search,
-            );
-            run.finish(files)
+            Some(Built {
+                theme_fingerprint: theme.fingerprint,
+                deferred_search: rendered.deferred_search,
+            })
         }
         Err(error) => {
             run.diagnostics.push(
@@ -233,7 +252,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
                     .message(format!("cannot write the site: {error}"))
                     .help("the previous output is unchanged; check that the output folder is writable and has space"),
             );
-            run.finish(loaded.files)
+            None
         }
     }
 }

@@ -3,7 +3,8 @@
 //! can affect.
 //!
 //! The build itself is the pipeline in `lib.rs`; a session only keeps what
-//! the last build learned (parsed files, the content, the output) and works
+//! the last build learned (parsed files, whose entities the content borrows
+//! and gives back, the questions an edit replaced, the output) and works
 //! out the [`render::Scope`] of a change (and lends the check stage its
 //! [`check::Cache`]). It must not check or render anything itself, and whatever it skips must leave the output exactly as
 //! a fresh build would (`tests/session.rs` compares them byte for byte
@@ -44,6 +45,10 @@ use crate::{
 #[derive(Default)]
 pub struct Session {
     cache: load::ParseCache,
+    /// Questions as the last good build had them, for each one parsed again
+    /// since (see [`load::Loaded::replaced_questions`]): what an edit is
+    /// compared with to work out its scope.
+    as_built: std::collections::HashMap<String, model::Question>,
     /// What the last check found, reused where an edit cannot change it.
     check_cache: check::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
@@ -71,7 +76,6 @@ impl Drop for Session {
 
 /// What a successful build leaves for the next one to compare against.
 struct PreviousBuild {
-    content: model::Content,
     out: PathBuf,
     today: Date,
     live_reload: Option<String>,
@@ -141,6 +145,12 @@ impl Session {
         } else {
             load::load_cached(root, &mut self.cache, diagnostics)
         };
+        for question in loaded.replaced_questions.drain(..) {
+            // The first version replaced since the last good build is that build's.
+            (self.as_built)
+                .entry(question.origin.id.clone())
+                .or_insert(question);
+        }
         self.changed_since_last_build.append(&mut loaded.changed);
         self.changed_since_last_build.sort();
         self.changed_since_last_build.dedup();
@@ -157,7 +167,6 @@ impl Session {
     /// Keeps what a successful build produced, for the next one to compare against.
     pub(crate) fn remember(
         &mut self,
-        content: model::Content,
         options: &BuildOptions,
         theme_fingerprint: u64,
         deferred_search: Option<Vec<search::SearchDocument>>,
@@ -166,19 +175,22 @@ impl Session {
             self.search_writer.submit(options.out.clone(), documents);
         }
         self.changed_since_last_build.clear();
-        let replaced = self.previous.replace(PreviousBuild {
-            content,
+        self.as_built.clear();
+        self.previous = Some(PreviousBuild {
             out: options.out.clone(),
             today: options.today,
             live_reload: options.render.live_reload.clone(),
             theme_fingerprint,
             source_parts: std::mem::take(&mut self.building_parts),
         });
-        // Freeing a large site's model takes a while (tens of thousands of
-        // allocations): not on the way to the reload.
-        if let Some(replaced) = replaced {
-            // If no thread can be started, it is freed here after all.
-            let _ = std::thread::Builder::new().spawn(move || drop(replaced));
+    }
+
+    /// Takes back the content a build (good or not) is done with: its
+    /// entities go back to the parse cache, for the next load to hand out
+    /// again without parsing their files. A one-off build just drops it.
+    pub(crate) fn give_back(&mut self, content: model::Content) {
+        if !self.one_off {
+            self.cache.give_back(content);
         }
     }
 
@@ -233,23 +245,15 @@ impl Session {
         if !same_build || loaded.changed.is_empty() {
             return None;
         }
-        let by_id = |content: &'_ model::Content| -> std::collections::HashMap<String, usize> {
-            content
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.origin.id.clone(), i))
-                .collect()
-        };
-        let (old_index, new_index) = (by_id(&previous.content), by_id(&loaded.content));
         let mut scope = render::Scope::default();
         for path in &loaded.changed {
             if path.parent() != Some(Path::new("content/questions")) {
                 return None;
             }
             let id = path.file_stem()?.to_str()?;
-            let old = &previous.content.questions[*old_index.get(id)?];
-            let new = &loaded.content.questions[*new_index.get(id)?];
+            // Not parsed before (a new file), or not as the last good build had it.
+            let old = self.as_built.get(id)?;
+            let new = (loaded.content.questions.iter()).find(|q| q.origin.id == id)?;
             if linked_to(old) != linked_to(new) {
                 return None; // It moved in the graph: other pages' lists change.
             }

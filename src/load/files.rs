@@ -21,6 +21,8 @@ pub struct ContentFile {
     pub kind: &'static str,
     /// The path under `content/`, as found.
     pub path: PathBuf,
+    /// The same, relative to the site (`content/questions/cost.yaml`).
+    pub relative: PathBuf,
     /// What to open: the path itself, or for a symlink the file inside
     /// `content/` it leads to.
     pub open: PathBuf,
@@ -149,8 +151,9 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
         .canonicalize()
         .unwrap_or_else(|_| content_dir.to_path_buf());
     let mut found = Vec::new();
+    // Not sorted while walking: walkdir's sort works each file's name out
+    // of its path again in every comparison. The list is sorted below.
     let walker = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_editor_clutter(e.file_name().to_str().unwrap_or("")));
     for entry in walker {
@@ -173,14 +176,14 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
             continue;
         }
         let path = entry.path();
-        let rel = relative(root, path);
+        let rel = || relative(root, path);
         let mut open = path.to_path_buf();
         let linked = entry.path_is_symlink();
         if linked {
             match path.canonicalize() {
                 Ok(real) if !real.starts_with(&content_real) => {
                     diagnostics.push(
-                        Diagnostic::error(Code::SymlinkOutside, rel, None)
+                        Diagnostic::error(Code::SymlinkOutside, rel(), None)
                             .message(format!(
                                 "this is a link to {}, outside content/: cited does not read it",
                                 real.display()
@@ -191,7 +194,7 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
                 }
                 Ok(real) if real.is_dir() => {
                     diagnostics.push(
-                        Diagnostic::warning(Code::IgnoredFile, rel, None)
+                        Diagnostic::warning(Code::IgnoredFile, rel(), None)
                             .message("this is a link to a folder: cited does not follow it")
                             .help("move the folder here instead of linking to it"),
                     );
@@ -200,7 +203,7 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
                 Ok(real) => open = real,
                 Err(error) => {
                     diagnostics.push(
-                        Diagnostic::error(Code::Unreadable, rel, None)
+                        Diagnostic::error(Code::Unreadable, rel(), None)
                             .message(format!("this link leads nowhere: {error}"))
                             .help("remove the link, or make it point at a file in content/"),
                     );
@@ -226,6 +229,7 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
         match (kind, inside.as_slice()) {
             (Some(kind), _) => found.push(ContentFile {
                 kind,
+                relative: rel(),
                 path: path.to_path_buf(),
                 open,
                 linked,
@@ -233,7 +237,7 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
             // Archives sit beside the source that names them; they are read with it.
             (None, ["sources", ..]) if !is_yaml => {}
             (None, _) => diagnostics.push(
-                Diagnostic::warning(Code::IgnoredFile, rel, None)
+                Diagnostic::warning(Code::IgnoredFile, rel(), None)
                     .message("cited does not read this file")
                     .help(format!(
                         "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
@@ -242,6 +246,13 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
             ),
         }
     }
+    // Folder by folder, each in name order, as a walk sorted by name
+    // would give them: the order of the content's lists.
+    found.sort_by_cached_key(|file| {
+        (file.relative.components())
+            .map(|c| c.as_os_str().to_os_string())
+            .collect::<Vec<_>>()
+    });
     drop_second_files_for_one_id(root, found, diagnostics)
 }
 

@@ -17,10 +17,12 @@ pub mod yaml;
 pub use ids::{RESERVED_PAGE_IDS, id_problem, is_valid_id, suggest_id};
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::archive;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
@@ -36,15 +38,31 @@ pub struct Loaded {
     /// the previous load with the same cache: changed, added or removed
     /// (an archive: whose extracted text differs). Every file on a first load.
     pub changed: Vec<PathBuf>,
+    /// For each question parsed again because its text changed, the question
+    /// as the previous load with the same cache gave it (when that load's
+    /// content was given back, see [`ParseCache::give_back`]): what the
+    /// preview compares the edit with.
+    pub replaced_questions: Vec<crate::model::Question>,
 }
 
 /// Parsed files kept between loads, so that a rebuild after an edit parses
 /// only the files whose text changed (`cited serve`). Parsing is the larger
 /// part of loading; reading the files again to compare is cheap.
+///
+/// An entity is not copied between the cache and the content: a load moves
+/// each unchanged file's entity out of the cache into the content, and
+/// [`ParseCache::give_back`] moves them back once the build is done with the
+/// content. A file whose entity was not given back is parsed again.
 #[derive(Default)]
 pub struct ParseCache {
-    /// Each file's stamp, the size limit it was read under, and its parse.
-    files: HashMap<PathBuf, (FileStamp, u64, ParsedFile)>,
+    /// Each file's stamp, the size limit it was read under, and its
+    /// parse, by its path relative to the site. (Keyed by the path's bytes:
+    /// a `Path` hashes and compares component by component, which a load
+    /// of a large site would do tens of thousands of times.)
+    files: FxHashMap<OsString, CachedFile>,
+    /// An empty list with room for the questions, kept from the last
+    /// content given back.
+    spare_questions: Vec<crate::model::Question>,
     /// Each archive's text (or why it has none), by the archive's real path:
     /// extracting a web page or PDF again after every edit elsewhere would
     /// slow the preview down for nothing.
@@ -61,6 +79,63 @@ struct CachedArchive {
     format: archive::Format,
     digest: u64,
     outcome: Result<Arc<str>, archive::Problem>,
+}
+
+/// A content file as the last load read it.
+struct CachedFile {
+    stamp: FileStamp,
+    /// The size limit it was read under: a new limit reads it again.
+    limit: u64,
+    /// Its parse; the entity is `None` while the content holds it.
+    parsed: ParsedFile,
+    /// Whether the content holds its entity (not given back yet).
+    lent: bool,
+}
+
+impl CachedFile {
+    /// Whether its parse can stand for the file: it has its entity, or
+    /// parsing gave none.
+    fn reusable(&self, limit: u64) -> bool {
+        self.limit == limit && !self.lent
+    }
+}
+
+impl ParseCache {
+    /// Takes back the entities of a content this cache's last load made,
+    /// so the next load can hand them out again without parsing their
+    /// files. Entities of files the cache no longer has are dropped.
+    pub fn give_back(&mut self, content: Content) {
+        let Content {
+            site,
+            sources,
+            topics,
+            mut questions,
+            cautions,
+            glossary,
+            pages,
+            reviewers,
+            unreadable_ids: _,
+        } = content;
+        let entities = (site.into_iter().map(|e| Entity::Site(Box::new(e))))
+            .chain(sources.into_iter().map(|e| Entity::Source(Box::new(e))))
+            .chain(topics.into_iter().map(Entity::Topic))
+            .chain(questions.drain(..).map(|q| Entity::Question(Box::new(q))))
+            .chain(cautions.into_iter().map(Entity::Caution))
+            .chain(glossary.into_iter().map(Entity::GlossaryTerm))
+            .chain(pages.into_iter().map(Entity::Page))
+            .chain(reviewers.into_iter().map(Entity::Reviewer));
+        for entity in entities {
+            if let Some(cached) = self.files.get_mut(entity.origin().file.as_os_str())
+                && cached.lent
+            {
+                cached.parsed.entity = Some(entity);
+                cached.lent = false;
+            }
+        }
+        // The next load's list of questions: a fresh one of that size
+        // would be zeroed by the system page by page.
+        self.spare_questions = questions;
+    }
 }
 
 /// Size and modification time: when both are as before, the file is taken
@@ -109,13 +184,14 @@ fn load_inner(
         let changed = cache
             .map(|c| {
                 c.archives.clear();
-                c.files.drain().map(|(path, _)| path).collect()
+                c.files.drain().map(|(path, _)| path.into()).collect()
             })
             .unwrap_or_default();
         return Loaded {
             content: Content::default(),
             files: SourceFiles::default(),
             changed,
+            replaced_questions: Vec::new(),
         };
     }
 
@@ -130,9 +206,18 @@ fn load_inner(
         .collect();
     let limits = site
         .iter()
-        .find_map(|l| match &l.parsed.entity {
-            Some(Entity::Site(site)) => Some(site.limits),
-            _ => None,
+        .find_map(|l| match &l.parsed {
+            Parse::Fresh(parsed) => match &parsed.entity {
+                Some(Entity::Site(site)) => Some(site.limits),
+                _ => None,
+            },
+            // Taken from the cache: read under the default limit, like now.
+            Parse::Cached => cached
+                .and_then(|c| c.files.get(l.relative.as_os_str())?.parsed.entity.as_ref())
+                .and_then(|e| match e {
+                    Entity::Site(site) => Some(site.limits),
+                    _ => None,
+                }),
         })
         .unwrap_or_default();
     let mut loaded: Vec<Loading> = site;
@@ -146,40 +231,33 @@ fn load_inner(
     let mut changed: Vec<PathBuf> = loaded
         .iter()
         .filter(|l| l.new)
-        .map(|l| l.parsed.relative.clone())
+        .map(|l| l.relative.clone())
         .collect();
-    if let Some(cache) = cache.as_deref_mut() {
-        let now_present: std::collections::HashSet<&PathBuf> =
-            loaded.iter().map(|l| &l.parsed.relative).collect();
-        changed.extend(
+    let mut replaced_questions = Vec::new();
+    let parsed: Vec<ParsedFile> = match cache.as_deref_mut() {
+        None => (loaded.into_iter())
+            .filter_map(|l| match l.parsed {
+                Parse::Fresh(parsed) => Some(parsed),
+                Parse::Cached => None, // Only with a cache.
+            })
+            .collect(),
+        Some(cache) => {
+            let now_present: rustc_hash::FxHashSet<&std::ffi::OsStr> =
+                loaded.iter().map(|l| l.relative.as_os_str()).collect();
+            changed.extend(
+                (cache.files.keys())
+                    .filter(|p| !now_present.contains(p.as_os_str()))
+                    .map(PathBuf::from),
+            );
             cache
                 .files
-                .keys()
-                .filter(|p| !now_present.contains(p))
-                .cloned(),
-        );
-        // The stamp was taken before the file was read: if the file changes
-        // after that, its stamp will differ next time and it is read again.
-        // A file whose parse came from the cache keeps its entry (with its
-        // new stamp and limit): copying every parse back into the cache
-        // after every edit would double the cost of a load that parses one.
-        cache.files.retain(|path, _| now_present.contains(path));
-        for l in &loaded {
-            let Some(stamp) = l.stamp else {
-                cache.files.remove(&l.parsed.relative);
-                continue;
-            };
-            match cache.files.get_mut(&l.parsed.relative) {
-                Some(entry) if !l.new => (entry.0, entry.1) = (stamp, l.limit),
-                _ => {
-                    let entry = (stamp, l.limit, l.parsed.clone());
-                    cache.files.insert(l.parsed.relative.clone(), entry);
-                }
-            }
+                .retain(|path, _| now_present.contains(path.as_os_str()));
+            (loaded.into_iter())
+                .map(|l| cache.lend(l, &mut replaced_questions))
+                .collect()
         }
-    }
-    let parsed = loaded.into_iter().map(|l| l.parsed).collect();
-    assemble(
+    };
+    let mut loaded = assemble(
         root,
         &content_dir,
         parsed,
@@ -187,17 +265,91 @@ fn load_inner(
         limits,
         cache,
         diagnostics,
-    )
+    );
+    loaded.replaced_questions = replaced_questions;
+    loaded
 }
 
-/// One content file, parsed or taken from the cache.
+impl ParseCache {
+    /// The parse of one file for the content: a fresh one, kept (without
+    /// its entity) for the next load; or the cached one, its entity moved
+    /// out to the content. A question parsed again because its text changed
+    /// leaves the previous version in `replaced`.
+    ///
+    /// The stamp kept was taken before the file was read: if the file
+    /// changes after that, its stamp will differ next time and it is read
+    /// again.
+    fn lend(&mut self, loading: Loading, replaced: &mut Vec<crate::model::Question>) -> ParsedFile {
+        let Loading {
+            relative,
+            parsed,
+            stamp,
+            limit,
+            new,
+        } = loading;
+        match parsed {
+            Parse::Cached => {
+                let cached = (self.files.get_mut(relative.as_os_str()))
+                    .expect("a file taken from the cache is in it");
+                (cached.stamp, cached.limit) = (stamp.expect("a cached file has a stamp"), limit);
+                let entity = cached.parsed.entity.take();
+                cached.lent = entity.is_some();
+                ParsedFile {
+                    entity,
+                    ..cached.parsed.without_entity()
+                }
+            }
+            Parse::Fresh(parsed) => {
+                let previous = match stamp {
+                    Some(stamp) => self.files.insert(
+                        relative.into_os_string(),
+                        CachedFile {
+                            stamp,
+                            limit,
+                            parsed: parsed.without_entity(),
+                            lent: parsed.entity.is_some(),
+                        },
+                    ),
+                    None => self.files.remove(relative.as_os_str()),
+                };
+                if new
+                    && let Some(CachedFile {
+                        parsed:
+                            ParsedFile {
+                                entity: Some(Entity::Question(question)),
+                                ..
+                            },
+                        ..
+                    }) = previous
+                {
+                    replaced.push(*question);
+                }
+                parsed
+            }
+        }
+    }
+}
+
+/// One content file, parsed or to be taken from the cache.
 struct Loading {
-    parsed: ParsedFile,
+    /// Its path relative to the site.
+    relative: PathBuf,
+    parsed: Parse,
     stamp: Option<FileStamp>,
     /// The size limit it was read under: a new limit reads it again.
     limit: u64,
     /// Whether its text differs from the cached parse (or there was none).
     new: bool,
+}
+
+/// Where a file's parse comes from.
+// Not boxed: in a one-off build every file is parsed afresh, and a box
+// would be one more allocation per file for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Parse {
+    Fresh(ParsedFile),
+    /// The cache's, which holds the file's entity and is as the file is now.
+    Cached,
 }
 
 /// Reads and parses one file, unless `cache` holds it with the same stamp
@@ -208,38 +360,36 @@ fn load_one(
     limit: u64,
     cache: Option<&ParseCache>,
 ) -> Loading {
+    let relative = file.relative.clone();
     let stamp = cache.and_then(|_| FileStamp::of(&file.open));
-    let cached = cache
-        .and_then(|c| c.files.get(&relative(root, &file.path)))
-        .filter(|(_, cached_limit, _)| *cached_limit == limit);
-    if let (Some(stamp), Some((cached_stamp, _, parsed))) = (stamp, cached)
-        && stamp == *cached_stamp
+    let cached = cache.and_then(|c| c.files.get(relative.as_os_str()));
+    let loading = |parsed, new| Loading {
+        relative: relative.clone(),
+        parsed,
+        stamp,
+        limit,
+        new,
+    };
+    if let (Some(stamp), Some(cached)) = (stamp, cached)
+        && cached.reusable(limit)
+        && stamp == cached.stamp
         && stamp.modified.is_some()
     {
         // Same size and modification time: unchanged, no need to read it.
-        return Loading {
-            parsed: parsed.clone(),
-            stamp: Some(stamp),
-            limit,
-            new: false,
-        };
+        return loading(Parse::Cached, false);
     }
     let bytes = files::read_file(&file.open, limit, file.linked);
-    if let (Ok(bytes), Some((_, _, parsed))) = (&bytes, cached)
-        && parsed.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice())
-    {
-        return Loading {
-            parsed: parsed.clone(),
-            stamp,
-            limit,
-            new: false,
-        };
-    }
-    Loading {
-        parsed: parse_file(root, file.kind, &file.path, bytes),
-        stamp,
-        limit,
-        new: true,
+    let same_text = matches!((&bytes, cached), (Ok(bytes), Some(cached))
+        if cached.limit == limit
+            && cached.parsed.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice()));
+    match cached {
+        Some(cached) if same_text && cached.reusable(limit) => loading(Parse::Cached, false),
+        // The same text, but its entity was not given back: parsed again,
+        // to the same entity, so no change.
+        _ => loading(
+            Parse::Fresh(parse_file(root, file.kind, &file.path, bytes)),
+            !same_text,
+        ),
     }
 }
 
@@ -251,7 +401,7 @@ fn assemble(
     parsed: Vec<ParsedFile>,
     mut changed: Vec<PathBuf>,
     limits: Limits,
-    cache: Option<&mut ParseCache>,
+    mut cache: Option<&mut ParseCache>,
     diagnostics: &mut Diagnostics,
 ) -> Loaded {
     let mut files = SourceFiles::default();
@@ -262,6 +412,9 @@ fn assemble(
     let questions = (parsed.iter())
         .filter(|f| matches!(f.entity, Some(Entity::Question(_))))
         .count();
+    if let Some(cache) = cache.as_deref_mut() {
+        content.questions = std::mem::take(&mut cache.spare_questions);
+    }
     content.questions.reserve_exact(questions);
     let mut seen_ids: HashMap<String, PathBuf> = HashMap::new();
     for file in parsed {
@@ -311,9 +464,11 @@ fn assemble(
     let mut archives = HashMap::new();
     for (source, read) in content.sources.iter_mut().zip(read) {
         diagnostics.extend(read.diagnostics);
+        // Set either way: a source taken from the parse cache still has
+        // the text of the last load's archive.
+        source.archive_text = (read.text.as_ref()).map(|(_, text)| text.to_string());
         if let Some((relative, text)) = &read.text {
             files.insert(relative.clone(), text.clone());
-            source.archive_text = Some(text.to_string());
         }
         if read.new
             && let Some((relative, _)) = &read.text
@@ -333,13 +488,13 @@ fn assemble(
         content,
         files,
         changed,
+        replaced_questions: Vec::new(),
     }
 }
 
 use files::relative;
 
 /// One file after parsing: its entity if it could be read, its problems, its text.
-#[derive(Clone)]
 struct ParsedFile {
     kind: &'static str,
     id: String,
@@ -349,15 +504,13 @@ struct ParsedFile {
     diagnostics: Diagnostics,
 }
 
-// Each entity is moved once, from its parser thread into `Content`. A
-// question is boxed until then: the list of parsed files would otherwise
-// take the size of the largest entity per file, for every file of a large
-// site at once, on top of the questions' own list.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone)]
+// Each entity is moved from its parser thread (or the parse cache) into
+// `Content`. The large ones are boxed until then: the list of parsed files
+// would otherwise take the size of the largest entity per file, for every
+// file of a large site at once, and moving it would copy that much.
 enum Entity {
-    Site(crate::model::Site),
-    Source(crate::model::Source),
+    Site(Box<crate::model::Site>),
+    Source(Box<crate::model::Source>),
     Topic(crate::model::Topic),
     Question(Box<crate::model::Question>),
     Caution(crate::model::Caution),
@@ -366,10 +519,32 @@ enum Entity {
     Reviewer(crate::model::Reviewer),
 }
 
+impl ParsedFile {
+    /// Everything but the entity (cheap: the text is shared).
+    fn without_entity(&self) -> ParsedFile {
+        ParsedFile {
+            kind: self.kind,
+            id: self.id.clone(),
+            relative: self.relative.clone(),
+            text: self.text.clone(),
+            entity: None,
+            diagnostics: self.diagnostics.clone(),
+        }
+    }
+}
+
 impl Entity {
+    /// Its id; the site settings have none.
     fn id(&self) -> Option<&str> {
-        let origin = match self {
-            Entity::Site(_) => return None,
+        match self {
+            Entity::Site(_) => None,
+            _ => Some(&self.origin().id),
+        }
+    }
+
+    fn origin(&self) -> &Origin {
+        match self {
+            Entity::Site(e) => &e.origin,
             Entity::Source(e) => &e.origin,
             Entity::Topic(e) => &e.origin,
             Entity::Question(e) => &e.origin,
@@ -377,14 +552,13 @@ impl Entity {
             Entity::GlossaryTerm(e) => &e.origin,
             Entity::Page(e) => &e.origin,
             Entity::Reviewer(e) => &e.origin,
-        };
-        Some(&origin.id)
+        }
     }
 
     fn add_to(self, content: &mut Content) {
         match self {
-            Entity::Site(e) => content.site = Some(e),
-            Entity::Source(e) => content.sources.push(e),
+            Entity::Site(e) => content.site = Some(*e),
+            Entity::Source(e) => content.sources.push(*e),
             Entity::Topic(e) => content.topics.push(e),
             Entity::Question(e) => content.questions.push(*e),
             Entity::Caution(e) => content.cautions.push(e),
@@ -475,8 +649,11 @@ fn parse_file(
             };
             let mut reader = Reader::new(&relative, &text, &mut diagnostics);
             match kind {
-                "site" => entities::site(&mut reader, &node, origin).map(Entity::Site),
-                "sources" => entities::source(&mut reader, &node, origin).map(Entity::Source),
+                "site" => {
+                    entities::site(&mut reader, &node, origin).map(|e| Entity::Site(Box::new(e)))
+                }
+                "sources" => entities::source(&mut reader, &node, origin)
+                    .map(|e| Entity::Source(Box::new(e))),
                 "topics" => entities::topic(&mut reader, &node, origin).map(Entity::Topic),
                 "questions" => entities::question(&mut reader, &node, origin)
                     .map(|q| Entity::Question(Box::new(q))),
@@ -755,6 +932,7 @@ mod tests {
             "{diagnostics:?}"
         );
         assert!(first.changed.contains(&archive));
+        cache.give_back(first.content);
 
         // Same length, same modification time: taken as unchanged, not read.
         let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
@@ -764,6 +942,7 @@ mod tests {
         let second = load_cached(root, &mut cache, &mut diagnostics);
         assert!(text_of(&second).contains("The first of this page"));
         assert!(!second.changed.contains(&archive));
+        cache.give_back(second.content);
 
         // A new modification time: read, and its new text is a change.
         file.set_modified(modified + std::time::Duration::from_secs(5))
@@ -771,6 +950,7 @@ mod tests {
         let third = load_cached(root, &mut cache, &mut diagnostics);
         assert!(text_of(&third).contains("The other of this page"));
         assert!(third.changed.contains(&archive));
+        cache.give_back(third.content);
 
         // Saved again with the same bytes: the same text, no change.
         file.set_modified(modified + std::time::Duration::from_secs(10))
@@ -807,6 +987,7 @@ mod tests {
         let mut diagnostics = Diagnostics::default();
         let first = load_cached(root, &mut cache, &mut diagnostics);
         assert!(definition(&first).contains("soft"), "{diagnostics:?}");
+        cache.give_back(first.content);
         let modified = std::fs::metadata(&term).unwrap().modified().unwrap();
 
         // Saved again with the same bytes, a new modification time: no change.
@@ -814,6 +995,7 @@ mod tests {
         set_modified(saved);
         let second = load_cached(root, &mut cache, &mut diagnostics);
         assert!(!second.changed.contains(&relative));
+        cache.give_back(second.content);
 
         // Other bytes of the same length under that same new stamp: taken as
         // unchanged, not read (so the cache took the new stamp).
@@ -822,18 +1004,99 @@ mod tests {
         let third = load_cached(root, &mut cache, &mut diagnostics);
         assert!(definition(&third).contains("soft"));
         assert!(!third.changed.contains(&relative));
+        cache.give_back(third.content);
 
         // A new stamp: read, parsed again, a change.
         set_modified(saved + std::time::Duration::from_secs(5));
         let fourth = load_cached(root, &mut cache, &mut diagnostics);
         assert!(definition(&fourth).contains("firm"));
         assert!(fourth.changed.contains(&relative));
+        cache.give_back(fourth.content);
 
         // Removed: a change, and gone from the content.
         std::fs::remove_file(&term).unwrap();
         let fifth = load_cached(root, &mut cache, &mut diagnostics);
         assert!(fifth.changed.contains(&relative));
         assert!(fifth.content.glossary.is_empty());
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    }
+
+    /// A load lends each cached entity to its content: one given back is
+    /// handed out again without reading its file; one not given back is
+    /// parsed again from the file as it is now (and is no change if its
+    /// text is the same). A question parsed again because it changed comes
+    /// with the version it replaces, when that was given back.
+    #[test]
+    fn the_parse_cache_lends_entities_and_takes_them_back() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        // The valid fixture's settings and one of its questions: loading
+        // reads each file on its own.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/content");
+        std::fs::create_dir_all(root.join("content/questions")).unwrap();
+        std::fs::copy(fixture.join("site.yaml"), root.join("content/site.yaml")).unwrap();
+        let path = root.join("content/questions/how-long-to-rise.yaml");
+        std::fs::copy(fixture.join("questions/how-long-to-rise.yaml"), &path).unwrap();
+        let relative = relative(root, &path);
+        let id = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let summary = |loaded: &Loaded| {
+            let q = loaded.content.questions.iter().find(|q| q.origin.id == id);
+            q.unwrap().summary.value.clone()
+        };
+        let set_modified = |at: std::time::SystemTime| {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(at).unwrap();
+        };
+        let mut cache = ParseCache::default();
+        let mut diagnostics = Diagnostics::default();
+        let first = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+        let original = summary(&first);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+
+        // Not given back: other bytes of the same length under the same
+        // stamp are read and parsed all the same (the cache has no entity
+        // to stand for them), and they are a change.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let swapped = text.replacen(&original, &original.to_uppercase(), 1);
+        assert_ne!(
+            swapped, text,
+            "the fixture's summary has lower-case letters"
+        );
+        std::fs::write(&path, &swapped).unwrap();
+        set_modified(modified);
+        let second = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(summary(&second), original.to_uppercase());
+        assert!(second.changed.contains(&relative));
+        // The version it replaced was never given back.
+        assert!(second.replaced_questions.is_empty());
+        cache.give_back(second.content);
+
+        // Given back: the same stamp hands the entity out again, unread.
+        std::fs::write(&path, &text).unwrap();
+        set_modified(modified);
+        let third = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(summary(&third), original.to_uppercase());
+        assert!(!third.changed.contains(&relative));
+        cache.give_back(third.content);
+
+        // A new stamp: parsed again, with the version it replaces.
+        set_modified(modified + std::time::Duration::from_secs(5));
+        let fourth = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(summary(&fourth), original);
+        assert!(fourth.changed.contains(&relative));
+        let replaced: Vec<&str> = (fourth.replaced_questions.iter())
+            .map(|q| q.summary.value.as_str())
+            .collect();
+        assert_eq!(replaced, [original.to_uppercase()]);
+
+        // Not given back, the same text under a new stamp: parsed again,
+        // and no change.
+        set_modified(modified + std::time::Duration::from_secs(10));
+        let fifth = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(summary(&fifth), original);
+        assert!(!fifth.changed.contains(&relative));
+        assert!(fifth.replaced_questions.is_empty());
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
     }
 
