@@ -8,7 +8,6 @@
 //! `cost.yml`, `site.yaml` and `site.yml`) are one error naming both. This
 //! module finds and reads bytes; it must not parse them.
 
-use std::collections::HashMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -253,43 +252,43 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
             .map(|c| c.as_os_str().to_os_string())
             .collect::<Vec<_>>()
     });
-    drop_second_files_for_one_id(root, found, diagnostics)
+    drop_second_files_for_one_id(found, diagnostics)
 }
 
 /// `cost.yaml` and `cost.yml` (or `site.yaml` and `site.yml`) are two files
 /// for one id: one error naming both, and only the first is read, so the
 /// rest of the site is still checked against it.
 fn drop_second_files_for_one_id(
-    root: &Path,
     found: Vec<ContentFile>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<ContentFile> {
-    let mut first: HashMap<(&'static str, String), PathBuf> = HashMap::new();
-    let mut kept = Vec::with_capacity(found.len());
-    for file in found {
-        let stem = file
-            .path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        match first.get(&(file.kind, stem.clone())) {
-            Some(earlier) => diagnostics.push(
-                Diagnostic::error(Code::DuplicateId, relative(root, &file.path), None)
-                    .message(format!(
-                        "two files for one id: {} and {}",
-                        relative(root, earlier).display(),
-                        relative(root, &file.path).display()
-                    ))
-                    .help("keep one of them (cited reads only the first), and delete or rename the other"),
-            ),
+    // Each (kind, id) to the first file found for it.
+    let mut first: rustc_hash::FxHashMap<(&str, &std::ffi::OsStr), usize> =
+        rustc_hash::FxHashMap::default();
+    let mut second = vec![false; found.len()];
+    for (index, file) in found.iter().enumerate() {
+        let stem = file.path.file_stem().unwrap_or_default();
+        match first.get(&(file.kind, stem)) {
+            Some(&earlier) => {
+                second[index] = true;
+                diagnostics.push(
+                    Diagnostic::error(Code::DuplicateId, file.relative.clone(), None)
+                        .message(format!(
+                            "two files for one id: {} and {}",
+                            found[earlier].relative.display(),
+                            file.relative.display()
+                        ))
+                        .help("keep one of them (cited reads only the first), and delete or rename the other"),
+                );
+            }
             None => {
-                first.insert((file.kind, stem), file.path.clone());
-                kept.push(file);
+                first.insert((file.kind, stem), index);
             }
         }
     }
-    kept
+    (found.into_iter().zip(second))
+        .filter_map(|(file, second)| (!second).then_some(file))
+        .collect()
 }
 
 /// Swap and backup files editors leave while saving; reading them would only
