@@ -94,10 +94,9 @@ fn check_with<'a>(
     mut cache: Option<&mut Cache>,
     out: &mut Diagnostics,
 ) -> Checked<'a> {
-    let reusable = match cache.as_deref_mut() {
-        Some(cache) => cache.start(cache::SharedInputs::of(content, files, today)),
-        None => false,
-    };
+    let changes = cache
+        .as_deref_mut()
+        .and_then(|cache| cache.start(content, files, today));
     let verdict_cache = cache.as_deref_mut().map(|c| &mut c.verdicts);
     let ctx = Context::with_verdicts(content, files, today, verdict_cache);
     if let Some(site) = &content.site {
@@ -113,9 +112,12 @@ fn check_with<'a>(
             markdown_fields::check(&ctx, &topic.origin.file, intro, out);
         }
     }
-    let near_duplicates = duplicates::find(&content.questions);
+    let near_duplicates = match cache.as_deref_mut() {
+        Some(cache) => cache.near_duplicates(content),
+        None => duplicates::find(&content.questions),
+    };
     // Questions are most of a site and independent of each other: check them in parallel.
-    let kept = cache.as_deref().filter(|_| reusable);
+    let kept = cache.as_deref().zip(changes.as_ref());
     let keeping = cache.is_some();
     type Findings = (
         Diagnostics,
@@ -128,14 +130,14 @@ fn check_with<'a>(
         .enumerate()
         .map(|(index, q)| {
             let near = near_duplicates.of(index);
-            if let Some((d, allowances)) = kept.and_then(|c| c.reuse(&ctx, q, near)) {
+            let reused = kept.and_then(|(cache, changes)| cache.reuse(changes, index, q, near));
+            if let Some((d, allowances)) = reused {
                 return (d, allowances, None);
             }
             let mut d = Diagnostics::default();
             let allowances = question(&ctx, q, near, &mut d);
-            let keep = keeping
-                .then(|| cache::QuestionFindingsToKeep::new(&ctx, q, near, &d, &allowances))
-                .flatten();
+            let keep =
+                keeping.then(|| cache::QuestionFindingsToKeep::new(&ctx, q, near, &d, &allowances));
             (d, allowances, keep)
         })
         .collect();
@@ -147,7 +149,7 @@ fn check_with<'a>(
         to_keep.push(keep);
     }
     if let Some(cache) = cache {
-        cache.keep(content, to_keep);
+        cache.keep(content, files, changes.as_ref(), to_keep);
     }
     for caution in &content.cautions {
         let file = &caution.origin.file;
