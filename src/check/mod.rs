@@ -44,6 +44,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostics, SourceFiles};
 use crate::model::*;
@@ -234,14 +235,14 @@ pub struct Context<'a> {
     pub files: &'a SourceFiles,
     pub today: Date,
     /// Every id, with its kind and its title.
-    pub entities: HashMap<&'a str, (Kind, &'a str)>,
+    pub entities: FxHashMap<&'a str, (Kind, &'a str)>,
     /// The site's reviewers, by id.
     pub reviewers: HashMap<&'a str, &'a Reviewer>,
     /// The site's sources, by id.
     pub sources: HashMap<&'a str, &'a Source>,
     /// Per source with a readable archive, the verdict on each of its quotes
     /// (by the quote's text as written).
-    verdicts: HashMap<&'a str, Option<HashMap<&'a str, Verdict>>>,
+    verdicts: FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>>,
     pub settings: Settings,
 }
 
@@ -269,7 +270,7 @@ impl<'a> Context<'a> {
         today: Date,
         kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
     ) -> Self {
-        let mut entities = HashMap::new();
+        let mut entities = FxHashMap::default();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
             .chain((content.topics.iter()).map(|e| (&e.origin, Kind::Topic, e.title.as_str())))
@@ -334,11 +335,15 @@ impl<'a> Context<'a> {
     fn located(self) -> Located<'a> {
         let mut located = Located::default();
         for (source, verdicts) in self.verdicts {
-            for (text, verdict) in verdicts.into_iter().flatten() {
-                if let Verdict::Found(found) = verdict {
-                    located.insert(source, text, found);
-                }
-            }
+            let found =
+                verdicts
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(text, verdict)| match verdict {
+                        Verdict::Found(found) => Some((text, found)),
+                        _ => None,
+                    });
+            located.insert_all(source, found);
         }
         located
     }
@@ -351,8 +356,8 @@ impl<'a> Context<'a> {
 fn verdicts<'a>(
     content: &'a Content,
     kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
-) -> HashMap<&'a str, Option<HashMap<&'a str, Verdict>>> {
-    let mut quoted: HashMap<&str, Vec<&str>> = HashMap::new();
+) -> FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>> {
+    let mut quoted: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     let all_quotes = (content.questions.iter())
         .flat_map(crate::link::question_quotes)
         .chain(content.cautions.iter().flat_map(|c| &c.quotes));
@@ -365,7 +370,10 @@ fn verdicts<'a>(
         }
     }
     let previous = kept.as_deref();
-    let verdicts: HashMap<&str, Option<HashMap<&str, Verdict>>> = content
+    // Per source: the verdicts on its quotes, and which of them were
+    // worked out in this check (not taken from `kept`).
+    type SourceVerdicts<'a> = Option<(FxHashMap<&'a str, Verdict>, Vec<&'a str>)>;
+    let worked_out: Vec<(&str, SourceVerdicts)> = content
         .sources
         .par_iter()
         .map(|s| {
@@ -373,7 +381,7 @@ fn verdicts<'a>(
             let verdicts = s.archive_text.as_deref().map(|text| {
                 let mut texts = quoted.get(id).cloned().unwrap_or_default();
                 if texts.is_empty() {
-                    return HashMap::new(); // Not quoted: nothing to normalise for.
+                    return (FxHashMap::default(), Vec::new()); // Not quoted: nothing to normalise for.
                 }
                 texts.sort_unstable();
                 texts.dedup();
@@ -381,7 +389,8 @@ fn verdicts<'a>(
                     .and_then(|p| p.get(id))
                     .filter(|p| p.archive == text)
                     .map(|p| &p.by_text);
-                let mut known: HashMap<&str, Verdict> = HashMap::with_capacity(texts.len());
+                let mut known: FxHashMap<&str, Verdict> =
+                    FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
                 let mut unknown: Vec<&str> = Vec::new();
                 for quote in texts {
                     match same_archive.and_then(|by_text| by_text.get(quote)) {
@@ -393,9 +402,9 @@ fn verdicts<'a>(
                 }
                 if !unknown.is_empty() {
                     let verdicts = Archive::new(text).verify_all(&unknown);
-                    known.extend(unknown.into_iter().zip(verdicts));
+                    known.extend(unknown.iter().copied().zip(verdicts));
                 }
-                known
+                (known, unknown)
             });
             (id, verdicts)
         })
@@ -403,9 +412,9 @@ fn verdicts<'a>(
     if let Some(kept) = kept {
         // Verdicts already kept for the same archive stay (one on a quote no
         // longer written is still right for that archive, and is there if
-        // the quote comes back); new ones are added; a source whose
+        // the quote comes back); the new ones are added; a source whose
         // archive changed, or that is gone, starts again.
-        let sources: HashMap<&str, &Source> = (content.sources.iter())
+        let sources: FxHashMap<&str, &Source> = (content.sources.iter())
             .map(|s| (s.origin.id.as_str(), s))
             .collect();
         kept.retain(|id, kept| {
@@ -414,10 +423,8 @@ fn verdicts<'a>(
                 .and_then(|s| s.archive_text.as_deref())
                 .is_some_and(|archive| kept.archive == archive)
         });
-        for s in &content.sources {
-            let (Some(archive), Some(Some(now))) =
-                (&s.archive_text, verdicts.get(s.origin.id.as_str()))
-            else {
+        for (s, (_, now)) in content.sources.iter().zip(&worked_out) {
+            let (Some(archive), Some((verdicts, new))) = (&s.archive_text, now) else {
                 continue;
             };
             let kept = kept
@@ -426,12 +433,13 @@ fn verdicts<'a>(
                     archive: archive.clone(),
                     by_text: HashMap::new(),
                 });
-            for (text, verdict) in now {
-                if !kept.by_text.contains_key(*text) {
-                    kept.by_text.insert(text.to_string(), verdict.clone());
-                }
+            for text in new {
+                kept.by_text
+                    .insert(text.to_string(), verdicts[text].clone());
             }
         }
     }
-    verdicts
+    (worked_out.into_iter())
+        .map(|(id, verdicts)| (id, verdicts.map(|(verdicts, _)| verdicts)))
+        .collect()
 }
