@@ -708,7 +708,7 @@ impl Model {
             format!(
                 "title: {}\nbase_url: https://example.org/kitchen/\nlanguage: en\n\
                  description: A small fixture site about bread.\ndisclaimer: {}\n\
-                 review:\n  max_age_days: 365\nreadability:\n  max_grade: 12\n",
+                 review:\n  max_age_days: 365\nreadability:\n  max_grade: 1\n",
                 quoted(self.site_title),
                 quoted(&self.disclaimer.text())
             ),

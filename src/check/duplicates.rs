@@ -15,6 +15,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::model::Question;
 
 use super::evidence::{claim_words, words};
@@ -41,7 +43,7 @@ pub struct NearDuplicate {
 }
 
 /// For each question (by index), the question most like it, if any is near enough.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NearDuplicates {
     by_question: Vec<Option<NearDuplicate>>,
 }
@@ -64,9 +66,52 @@ fn stems(question: &str) -> Vec<String> {
     stems
 }
 
+/// Finds each question's near duplicate.
 pub fn find(questions: &[Question]) -> NearDuplicates {
-    let n = questions.len();
-    let all: Vec<Vec<String>> = questions.iter().map(|q| stems(&q.question)).collect();
+    let all: Vec<Vec<String>> = questions.par_iter().map(|q| stems(&q.question)).collect();
+    find_among(&all)
+}
+
+/// [`find`], for a check that follows another of the same site (the
+/// preview): the pairs depend on the questions' titles alone, in their
+/// order, so while those are as `memo` saw them last time its pairs are
+/// the answer; otherwise only the titles it has not seen are reduced to
+/// stems again.
+pub fn find_remembered(questions: &[Question], memo: &mut Memo) -> NearDuplicates {
+    let same_titles = memo.titles.len() == questions.len()
+        && (memo.titles.iter())
+            .zip(questions)
+            .all(|(then, q)| *then == q.question.value);
+    if same_titles && let Some(found) = &memo.found {
+        return found.clone();
+    }
+    let known = std::mem::take(&mut memo.stems);
+    let all: Vec<Vec<String>> = questions
+        .par_iter()
+        .map(|q| match known.get(q.question.value.as_str()) {
+            Some(stems) => stems.clone(),
+            None => stems(&q.question),
+        })
+        .collect();
+    let found = find_among(&all);
+    memo.titles = questions.iter().map(|q| q.question.value.clone()).collect();
+    memo.stems = (memo.titles.iter().cloned()).zip(all).collect();
+    memo.found = Some(found.clone());
+    found
+}
+
+/// What [`find_remembered`] keeps between checks: the titles it last saw,
+/// in order, the pairs it found among them, and each title's stems.
+#[derive(Default)]
+pub struct Memo {
+    titles: Vec<String>,
+    found: Option<NearDuplicates>,
+    stems: HashMap<String, Vec<String>>,
+}
+
+/// The pairs among questions reduced to their stems (by index).
+fn find_among(all: &[Vec<String>]) -> NearDuplicates {
+    let n = all.len();
     // Each stem's questions.
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, stems) in all.iter().enumerate() {
@@ -85,10 +130,11 @@ pub fn find(questions: &[Question]) -> NearDuplicates {
             same_words.entry(stems.as_slice()).or_default().push(i);
         }
     }
-    let mut by_question = vec![None; n];
-    for (i, mine) in all.iter().enumerate() {
+    // Each question's best match is independent of the others'.
+    let nearest = |i: usize| -> Option<NearDuplicate> {
+        let mine = &all[i];
         if mine.len() < MIN_WORDS {
-            continue;
+            return None;
         }
         // Any one of a group with the same words is as near as the others:
         // a few are enough (10,000 copies of one question stay linear).
@@ -125,8 +171,9 @@ pub fn find(questions: &[Question]) -> NearDuplicates {
                 });
             }
         }
-        by_question[i] = best;
-    }
+        best
+    };
+    let by_question = (0..n).into_par_iter().map(nearest).collect();
     NearDuplicates { by_question }
 }
 
@@ -210,6 +257,40 @@ mod tests {
         let questions: Vec<Question> = texts.iter().map(|t| question(t)).collect();
         let found = find(&questions);
         assert!((0..texts.len()).all(|i| found.of(i).is_some_and(|d| d.other != i)));
+    }
+
+    #[test]
+    fn remembered_pairs_are_the_pairs_found_afresh() {
+        // Titles edited, swapped, added and removed, one check after another.
+        let steps: [&[&str]; 6] = [
+            &[
+                "Does microneedling hurt?",
+                "Can microneedling cause scarring?",
+            ],
+            &[
+                "Does microneedling hurt?",
+                "Does microneedling hurt, and is numbing cream used?",
+            ],
+            &[
+                "Does microneedling hurt, and is numbing cream used?",
+                "Does microneedling hurt?",
+                "Can microneedling cause scarring?",
+            ],
+            &[
+                "Does microneedling hurt, and is numbing cream used?",
+                "Does microneedling hurt?",
+                "Can microneedling cause scarring, or hurt?",
+            ],
+            &["Does microneedling hurt?"],
+            &["Does microneedling hurt?", "Does microneedling hurt?"],
+        ];
+        let mut memo = Memo::default();
+        for titles in steps {
+            let questions: Vec<Question> = titles.iter().map(|t| question(t)).collect();
+            assert_eq!(find_remembered(&questions, &mut memo), find(&questions));
+            // And again with nothing changed.
+            assert_eq!(find_remembered(&questions, &mut memo), find(&questions));
+        }
     }
 
     #[test]

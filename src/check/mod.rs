@@ -44,6 +44,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostics, SourceFiles};
 use crate::model::*;
@@ -94,10 +95,9 @@ fn check_with<'a>(
     mut cache: Option<&mut Cache>,
     out: &mut Diagnostics,
 ) -> Checked<'a> {
-    let reusable = match cache.as_deref_mut() {
-        Some(cache) => cache.start(cache::SharedInputs::of(content, files, today)),
-        None => false,
-    };
+    let changes = cache
+        .as_deref_mut()
+        .and_then(|cache| cache.start(content, files, today));
     let verdict_cache = cache.as_deref_mut().map(|c| &mut c.verdicts);
     let ctx = Context::with_verdicts(content, files, today, verdict_cache);
     if let Some(site) = &content.site {
@@ -113,9 +113,12 @@ fn check_with<'a>(
             markdown_fields::check(&ctx, &topic.origin.file, intro, out);
         }
     }
-    let near_duplicates = duplicates::find(&content.questions);
+    let near_duplicates = match cache.as_deref_mut() {
+        Some(cache) => cache.near_duplicates(content),
+        None => duplicates::find(&content.questions),
+    };
     // Questions are most of a site and independent of each other: check them in parallel.
-    let kept = cache.as_deref().filter(|_| reusable);
+    let kept = cache.as_deref().zip(changes.as_ref());
     let keeping = cache.is_some();
     type Findings = (
         Diagnostics,
@@ -128,14 +131,14 @@ fn check_with<'a>(
         .enumerate()
         .map(|(index, q)| {
             let near = near_duplicates.of(index);
-            if let Some((d, allowances)) = kept.and_then(|c| c.reuse(&ctx, q, near)) {
+            let reused = kept.and_then(|(cache, changes)| cache.reuse(changes, index, q, near));
+            if let Some((d, allowances)) = reused {
                 return (d, allowances, None);
             }
             let mut d = Diagnostics::default();
             let allowances = question(&ctx, q, near, &mut d);
-            let keep = keeping
-                .then(|| cache::QuestionFindingsToKeep::new(&ctx, q, near, &d, &allowances))
-                .flatten();
+            let keep =
+                keeping.then(|| cache::QuestionFindingsToKeep::new(&ctx, q, near, &d, &allowances));
             (d, allowances, keep)
         })
         .collect();
@@ -147,7 +150,7 @@ fn check_with<'a>(
         to_keep.push(keep);
     }
     if let Some(cache) = cache {
-        cache.keep(content, to_keep);
+        cache.keep(content, files, changes.as_ref(), to_keep);
     }
     for caution in &content.cautions {
         let file = &caution.origin.file;
@@ -232,14 +235,14 @@ pub struct Context<'a> {
     pub files: &'a SourceFiles,
     pub today: Date,
     /// Every id, with its kind and its title.
-    pub entities: HashMap<&'a str, (Kind, &'a str)>,
+    pub entities: FxHashMap<&'a str, (Kind, &'a str)>,
     /// The site's reviewers, by id.
     pub reviewers: HashMap<&'a str, &'a Reviewer>,
     /// The site's sources, by id.
     pub sources: HashMap<&'a str, &'a Source>,
     /// Per source with a readable archive, the verdict on each of its quotes
     /// (by the quote's text as written).
-    verdicts: HashMap<&'a str, Option<HashMap<&'a str, Verdict>>>,
+    verdicts: FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>>,
     pub settings: Settings,
 }
 
@@ -267,7 +270,7 @@ impl<'a> Context<'a> {
         today: Date,
         kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
     ) -> Self {
-        let mut entities = HashMap::new();
+        let mut entities = FxHashMap::default();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
             .chain((content.topics.iter()).map(|e| (&e.origin, Kind::Topic, e.title.as_str())))
@@ -332,11 +335,15 @@ impl<'a> Context<'a> {
     fn located(self) -> Located<'a> {
         let mut located = Located::default();
         for (source, verdicts) in self.verdicts {
-            for (text, verdict) in verdicts.into_iter().flatten() {
-                if let Verdict::Found(found) = verdict {
-                    located.insert(source, text, found);
-                }
-            }
+            let found =
+                verdicts
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(text, verdict)| match verdict {
+                        Verdict::Found(found) => Some((text, found)),
+                        _ => None,
+                    });
+            located.insert_all(source, found);
         }
         located
     }
@@ -349,8 +356,8 @@ impl<'a> Context<'a> {
 fn verdicts<'a>(
     content: &'a Content,
     kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
-) -> HashMap<&'a str, Option<HashMap<&'a str, Verdict>>> {
-    let mut quoted: HashMap<&str, Vec<&str>> = HashMap::new();
+) -> FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>> {
+    let mut quoted: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
     let all_quotes = (content.questions.iter())
         .flat_map(crate::link::question_quotes)
         .chain(content.cautions.iter().flat_map(|c| &c.quotes));
@@ -363,7 +370,10 @@ fn verdicts<'a>(
         }
     }
     let previous = kept.as_deref();
-    let verdicts: HashMap<&str, Option<HashMap<&str, Verdict>>> = content
+    // Per source: the verdicts on its quotes, and which of them were
+    // worked out in this check (not taken from `kept`).
+    type SourceVerdicts<'a> = Option<(FxHashMap<&'a str, Verdict>, Vec<&'a str>)>;
+    let worked_out: Vec<(&str, SourceVerdicts)> = content
         .sources
         .par_iter()
         .map(|s| {
@@ -371,7 +381,7 @@ fn verdicts<'a>(
             let verdicts = s.archive_text.as_deref().map(|text| {
                 let mut texts = quoted.get(id).cloned().unwrap_or_default();
                 if texts.is_empty() {
-                    return HashMap::new(); // Not quoted: nothing to normalise for.
+                    return (FxHashMap::default(), Vec::new()); // Not quoted: nothing to normalise for.
                 }
                 texts.sort_unstable();
                 texts.dedup();
@@ -379,7 +389,8 @@ fn verdicts<'a>(
                     .and_then(|p| p.get(id))
                     .filter(|p| p.archive == text)
                     .map(|p| &p.by_text);
-                let mut known: HashMap<&str, Verdict> = HashMap::with_capacity(texts.len());
+                let mut known: FxHashMap<&str, Verdict> =
+                    FxHashMap::with_capacity_and_hasher(texts.len(), Default::default());
                 let mut unknown: Vec<&str> = Vec::new();
                 for quote in texts {
                     match same_archive.and_then(|by_text| by_text.get(quote)) {
@@ -391,9 +402,9 @@ fn verdicts<'a>(
                 }
                 if !unknown.is_empty() {
                     let verdicts = Archive::new(text).verify_all(&unknown);
-                    known.extend(unknown.into_iter().zip(verdicts));
+                    known.extend(unknown.iter().copied().zip(verdicts));
                 }
-                known
+                (known, unknown)
             });
             (id, verdicts)
         })
@@ -401,9 +412,9 @@ fn verdicts<'a>(
     if let Some(kept) = kept {
         // Verdicts already kept for the same archive stay (one on a quote no
         // longer written is still right for that archive, and is there if
-        // the quote comes back); new ones are added; a source whose
+        // the quote comes back); the new ones are added; a source whose
         // archive changed, or that is gone, starts again.
-        let sources: HashMap<&str, &Source> = (content.sources.iter())
+        let sources: FxHashMap<&str, &Source> = (content.sources.iter())
             .map(|s| (s.origin.id.as_str(), s))
             .collect();
         kept.retain(|id, kept| {
@@ -412,10 +423,8 @@ fn verdicts<'a>(
                 .and_then(|s| s.archive_text.as_deref())
                 .is_some_and(|archive| kept.archive == archive)
         });
-        for s in &content.sources {
-            let (Some(archive), Some(Some(now))) =
-                (&s.archive_text, verdicts.get(s.origin.id.as_str()))
-            else {
+        for (s, (_, now)) in content.sources.iter().zip(&worked_out) {
+            let (Some(archive), Some((verdicts, new))) = (&s.archive_text, now) else {
                 continue;
             };
             let kept = kept
@@ -424,12 +433,13 @@ fn verdicts<'a>(
                     archive: archive.clone(),
                     by_text: HashMap::new(),
                 });
-            for (text, verdict) in now {
-                if !kept.by_text.contains_key(*text) {
-                    kept.by_text.insert(text.to_string(), verdict.clone());
-                }
+            for text in new {
+                kept.by_text
+                    .insert(text.to_string(), verdicts[text].clone());
             }
         }
     }
-    verdicts
+    (worked_out.into_iter())
+        .map(|(id, verdicts)| (id, verdicts.map(|(verdicts, _)| verdicts)))
+        .collect()
 }

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
 
 pub use closest::{Closest, Difference};
 pub use normalise::normalise;
@@ -294,7 +295,7 @@ fn is_curly_closing(c: char) -> bool {
 /// check, for render to show without searching again.
 #[derive(Debug, Default)]
 pub struct Located<'a> {
-    by_source: HashMap<&'a str, HashMap<&'a str, Found>>,
+    by_source: FxHashMap<&'a str, FxHashMap<&'a str, Found>>,
 }
 
 impl<'a> Located<'a> {
@@ -306,12 +307,22 @@ impl<'a> Located<'a> {
     }
 
     /// Where the quote `text` (as written in the YAML) of `source` is.
+    /// Where `source`'s quotes are, each by its text as written: all at
+    /// once, replacing any found before.
+    pub fn insert_all(
+        &mut self,
+        source: &'a str,
+        found: impl IntoIterator<Item = (&'a str, Found)>,
+    ) {
+        self.by_source.insert(source, found.into_iter().collect());
+    }
+
     pub fn get(&self, source: &str, text: &str) -> Option<&Found> {
         self.by_source.get(source)?.get(text)
     }
 
     pub fn len(&self) -> usize {
-        self.by_source.values().map(HashMap::len).sum()
+        self.by_source.values().map(FxHashMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
