@@ -204,6 +204,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
         options.today,
         &options.render,
         scope.as_ref(),
+        session.render_cache().map(|cache| (cache, &loaded.files)),
         &mut run.diagnostics,
     );
     run.stage("render");
