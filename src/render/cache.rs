@@ -67,7 +67,10 @@ pub(super) struct MadeDocument {
 impl Cache {
     /// The search document of every question of `graph`, in content order:
     /// kept ones where nothing they were made from changed, the others from
-    /// `make`. Keeps this build's documents (and only theirs) for the next.
+    /// `make`. Keeps the documents made afresh for the next build, and
+    /// forgets those of questions no longer there. (An entry is always a
+    /// document with exactly what it was made from, so one left from an
+    /// earlier build can only be reused when all of that holds again.)
     pub(super) fn question_documents(
         &mut self,
         graph: &Graph,
