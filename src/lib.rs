@@ -228,6 +228,7 @@ fn check_to_write(
         options.today,
         &options.render,
         scope.as_ref(),
+        session.render_cache().map(|cache| (cache, &loaded.files)),
         &mut run.diagnostics,
     );
     run.stage("render");

@@ -51,6 +51,8 @@ pub struct Session {
     as_built: std::collections::HashMap<String, model::Question>,
     /// What the last check found, reused where an edit cannot change it.
     check_cache: check::Cache,
+    /// What the last render made, reused where an edit cannot change it.
+    render_cache: render::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
@@ -164,12 +166,17 @@ impl Session {
         (!self.one_off).then_some(&mut self.check_cache)
     }
 
+    /// The render stage's cache, for builds that have a next one.
+    pub(crate) fn render_cache(&mut self) -> Option<&mut render::Cache> {
+        (!self.one_off).then_some(&mut self.render_cache)
+    }
+
     /// Keeps what a successful build produced, for the next one to compare against.
     pub(crate) fn remember(
         &mut self,
         options: &BuildOptions,
         theme_fingerprint: u64,
-        deferred_search: Option<Vec<search::SearchDocument>>,
+        deferred_search: Option<Vec<std::sync::Arc<search::SearchDocument>>>,
     ) {
         if let Some(documents) = deferred_search {
             self.search_writer.submit(options.out.clone(), documents);
@@ -431,7 +438,7 @@ struct WriterShared {
 #[derive(Default)]
 struct WriterState {
     /// The index to write next: the output, and the documents.
-    next: Option<(PathBuf, Vec<search::SearchDocument>)>,
+    next: Option<(PathBuf, Vec<std::sync::Arc<search::SearchDocument>>)>,
     writing: bool,
     /// A write panicked since this was last asked.
     failed: bool,
@@ -446,7 +453,7 @@ impl IndexWriter {
 
     /// Has the index of `documents` written into `out`, after any being
     /// written now, instead of any still waiting.
-    fn submit(&mut self, out: PathBuf, documents: Vec<search::SearchDocument>) {
+    fn submit(&mut self, out: PathBuf, documents: Vec<std::sync::Arc<search::SearchDocument>>) {
         if self.thread.is_none() {
             let shared = std::sync::Arc::clone(&self.shared);
             self.thread = Some(std::thread::spawn(move || writer_thread(&shared)));
@@ -525,7 +532,7 @@ fn lower_this_threads_priority() {
 /// Writes a fresh search index into an existing output, then removes the
 /// index folders the new one replaces. The preview keeps working if this
 /// fails: search then answers from the previous index.
-fn write_search_index(out: &Path, documents: &[search::SearchDocument]) {
+fn write_search_index(out: &Path, documents: &[std::sync::Arc<search::SearchDocument>]) {
     let index = search::build_index(documents);
     let keep: std::collections::HashSet<&str> = index
         .iter()

@@ -439,6 +439,7 @@ fn feed_and_sitemap_stay_well_formed_xml_whatever_the_model_holds() {
         TODAY,
         &RenderOptions::default(),
         None,
+        None,
         &mut diagnostics,
     );
     assert!(!diagnostics.has_errors());

@@ -6,14 +6,18 @@
 //! out the characters XML 1.0 forbids: one control character would make
 //! the whole feed unreadable to a feed reader.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
+use crate::diagnostics::SourceFiles;
 use crate::link::Graph;
 use crate::model::*;
 use crate::search::SearchDocument;
 use crate::urls::{Section, SiteUrls};
 
 use super::Job;
+use super::cache::{Cache, MadeDocument};
 use super::pages::PageRenderer;
 
 /// Text for XML content or a quoted attribute: markup characters escaped,
@@ -22,6 +26,13 @@ use super::pages::PageRenderer;
 /// discourages dropped too. Content should never hold them (loading refuses
 /// them); this is the last line of defence.
 pub(super) fn xml_text(text: &str) -> String {
+    let plain = |b: &u8| {
+        b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+    };
+    // Most text (every URL of the sitemap) has nothing to change.
+    if text.as_bytes().iter().all(plain) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -151,33 +162,26 @@ pub(super) fn atom_feed(graph: &Graph, site: &Site) -> String {
 
 /// What patients can search: questions, glossary terms, cautions and pages,
 /// each with every word its page shows of it: a question's summary, answer,
-/// claims, quotes (the archive's words, as shown) and data blocks.
-pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<SearchDocument> {
+/// claims, quotes (the archive's words, as shown) and data blocks. With
+/// `cache` (the preview's), a question's document is reused from the last
+/// build wherever nothing it is made from changed.
+pub(super) fn search_documents(
+    graph: &Graph,
+    renderer: &PageRenderer,
+    cache: Option<(&mut Cache, &SourceFiles)>,
+) -> Vec<Arc<SearchDocument>> {
     let url = |id: &str| graph.url(id).unwrap_or_default().to_string();
-    let mut docs: Vec<SearchDocument> = graph
-        .content
-        .questions
-        .par_iter()
-        .map(|q| {
-            let mut text = vec![renderer.question_text(q).to_string()];
-            text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
-            text.extend(data_block_text(q, renderer));
-            text.extend(crate::link::question_quotes(q).flat_map(|x| quote_text(graph, x)));
-            text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
-            let topic = graph
-                .entities
-                .get(q.topic.value.as_str())
-                .map(|t| t.title.to_string());
-            text.extend(topic.clone());
-            SearchDocument {
-                url: url(&q.origin.id),
-                title: q.question.value.clone(),
-                section: topic.unwrap_or_default(),
-                text: text.join("\n"),
-            }
-        })
-        .collect();
-    docs.extend(graph.content.glossary.iter().map(|t| SearchDocument {
+    let make = |q: &Question| question_document(graph, renderer, q);
+    let mut docs: Vec<Arc<SearchDocument>> = match cache {
+        Some((cache, files)) => {
+            let language = &renderer.site().language.value;
+            cache.question_documents(graph, files, language, make)
+        }
+        None => (graph.content.questions.par_iter())
+            .map(|q| Arc::new(make(q).document))
+            .collect(),
+    };
+    let others = graph.content.glossary.iter().map(|t| SearchDocument {
         url: url(&t.origin.id),
         title: t.term.clone(),
         section: "Glossary".into(),
@@ -186,8 +190,8 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             t.aliases.join(", "),
             renderer.plain(&t.definition)
         ),
-    }));
-    docs.extend(graph.content.cautions.iter().map(|c| {
+    });
+    let others = others.chain(graph.content.cautions.iter().map(|c| {
         let mut text = vec![renderer.plain(&c.message)];
         text.extend(c.quotes.iter().flat_map(|x| quote_text(graph, x)));
         SearchDocument {
@@ -197,14 +201,39 @@ pub(super) fn search_documents(graph: &Graph, renderer: &PageRenderer) -> Vec<Se
             text: text.join("\n"),
         }
     }));
-    docs.extend(graph.content.pages.iter().map(|p| SearchDocument {
+    let others = others.chain(graph.content.pages.iter().map(|p| SearchDocument {
         url: url(&p.origin.id),
         title: p.title.clone(),
         section: "Page".into(),
         text: renderer.plain(&p.body),
     }));
+    docs.extend(others.map(Arc::new));
     docs.sort_by(|a, b| a.url.cmp(&b.url));
     docs
+}
+
+/// A question's search document, and the ids whose titles its answer's
+/// plain words asked for (what the preview's cache must watch).
+fn question_document(graph: &Graph, renderer: &PageRenderer, q: &Question) -> MadeDocument {
+    let mut text = vec![renderer.question_text(q).to_string()];
+    text.extend(q.facts.iter().map(|f| f.claim.value.clone()));
+    text.extend(data_block_text(q, renderer));
+    text.extend(crate::link::question_quotes(q).flat_map(|x| quote_text(graph, x)));
+    text.extend(q.tags.iter().map(|t| t.value.replace('-', " ")));
+    let topic = graph
+        .entities
+        .get(q.topic.value.as_str())
+        .map(|t| t.title.to_string());
+    text.extend(topic.clone());
+    MadeDocument {
+        document: SearchDocument {
+            url: graph.url(&q.origin.id).unwrap_or_default().to_string(),
+            title: q.question.value.clone(),
+            section: topic.unwrap_or_default(),
+            text: text.join("\n"),
+        },
+        linked: renderer.question_text_links(q).to_vec(),
+    }
 }
 
 /// A quote's words as its page shows them (the archive's, where check found

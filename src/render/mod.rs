@@ -18,12 +18,13 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
 use crate::link::{Graph, by_title};
 use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
@@ -34,7 +35,10 @@ use crate::write::Output;
 use files::{atom_feed, robots, search_documents, sitemap};
 use pages::PageRenderer;
 
+pub use cache::Cache;
+
 mod amounts;
+mod cache;
 mod dates;
 mod files;
 mod pages;
@@ -45,7 +49,7 @@ pub struct Rendered {
     /// For a scoped render: the documents of the search index, which the
     /// caller must build and write ([`search::build_index`]) once the pages
     /// are out.
-    pub deferred_search: Option<Vec<SearchDocument>>,
+    pub deferred_search: Option<Vec<Arc<SearchDocument>>>,
 }
 
 /// The pages to render when a build redoes only what an edit can affect.
@@ -84,7 +88,11 @@ pub fn preview_archive_path(id: &str) -> String {
 }
 
 /// Renders the whole site into `staging`. Problems (a template that fails on
-/// some pages, a file that cannot be written) go into `diagnostics`.
+/// some pages, a file that cannot be written) go into `diagnostics`. With
+/// `cache` (the preview's, with the texts of the files loaded), what the
+/// last build made is reused wherever nothing it was made from changed
+/// (see [`Cache`]).
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     graph: &Graph,
     theme: &mut Theme,
@@ -92,6 +100,7 @@ pub fn render(
     today: Date,
     options: &RenderOptions,
     scope: Option<&Scope>,
+    cache: Option<(&mut Cache, &SourceFiles)>,
     diagnostics: &mut Diagnostics,
 ) -> Rendered {
     let site = graph
@@ -99,7 +108,8 @@ pub fn render(
         .site
         .as_ref()
         .expect("check guarantees a site");
-    let mut renderer = PageRenderer::new(graph, site, today);
+    // A scoped render shows little of the site: each page makes what it shows.
+    let mut renderer = PageRenderer::new(graph, site, today, scope.is_none());
     set_global_context(theme, graph, site, options);
     let theme = &*theme;
 
@@ -145,10 +155,7 @@ pub fn render(
                 .map(|a| (a.path.clone(), a.bytes.clone())),
         );
     }
-    // Pages left out of a scoped render did not work out their question's
-    // plain words: the search index needs them all.
-    renderer.prepare_question_texts(&graph.content.questions);
-    let documents = search_documents(graph, &renderer);
+    let documents = search_documents(graph, &renderer, cache);
     // The documents hold copies of the question texts: the renderer's go
     // before the index is built, when memory use peaks.
     drop(renderer);
@@ -223,7 +230,7 @@ pub fn question_contexts_for_benchmark(
     };
     set_global_context(theme, graph, site, &RenderOptions::default());
     let questions = &graph.content.questions[..limit.min(graph.content.questions.len())];
-    let renderer = PageRenderer::new(graph, site, today);
+    let renderer = PageRenderer::new(graph, site, today, true);
     let global = theme.tera.global_context();
     let json = |value: &tera::Value| serde_json::to_value(value).expect("a Tera value is JSON");
     questions
@@ -269,7 +276,7 @@ pub fn check_templates(
     let theme = &*theme;
     let jobs = all_job_list(graph);
     let samples = sample_jobs(graph, &jobs);
-    let renderer = PageRenderer::new(graph, site, today);
+    let renderer = PageRenderer::new(graph, site, today, true);
     let problems = render_pages(&samples, &renderer, theme, None);
     if problems.failed_templates.is_empty() {
         return;

@@ -17,7 +17,6 @@ use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Value;
@@ -428,7 +427,7 @@ pub(super) struct PageRenderer<'g> {
     /// level, the structured data and the search index: worked out with its
     /// page's HTML from one parse of the answer (or, for a question whose
     /// page is not rendered, when first asked for).
-    question_text: FxHashMap<&'g str, OnceLock<String>>,
+    question_text: FxHashMap<&'g str, OnceLock<PlainQuestion>>,
     /// Amounts of money, formatted for the site's language.
     pub(super) amounts: Amounts,
     sources: std::collections::HashMap<&'g str, &'g Source>,
@@ -441,47 +440,13 @@ pub(super) struct PageRenderer<'g> {
 }
 
 impl<'g> PageRenderer<'g> {
-    /// A renderer for the pages of the graph's site.
-    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date) -> Self {
-        let links: FxHashMap<&str, Value> = graph
-            .entities
-            .iter()
-            .map(|(id, e)| {
-                let link = Link {
-                    title: e.title.to_string(),
-                    url: e.url.clone(),
-                };
-                (*id, Value::from_serializable(&link))
-            })
-            .collect();
-        let summaries = graph
-            .content
-            .questions
-            .iter()
-            .map(|q| {
-                let summary = QuestionSummary {
-                    title: &q.question.value,
-                    url: graph.url(&q.origin.id).unwrap_or_default(),
-                    summary: &q.summary.value,
-                    topic: links.get(q.topic.value.as_str()).cloned(),
-                };
-                (q.origin.id.as_str(), Value::from_serializable(&summary))
-            })
-            .collect();
-        let source_views = graph
-            .content
-            .sources
-            .iter()
-            .map(|s| {
-                let id = s.origin.id.as_str();
-                let view = SourceView {
-                    link: links[id].clone(),
-                    source_type: s.source_type.describe(),
-                    unknowns: Value::from(unknowns(s, false)),
-                };
-                (id, view)
-            })
-            .collect();
+    /// A renderer for the pages of the graph's site. With `share`, what
+    /// many pages show alike (links, question summaries, cautions, what
+    /// quotes show of their sources) is made once, up front, for every
+    /// entity: for a render of every page. Without, each page makes what it
+    /// shows: for a render of a few pages, which would not pay for making
+    /// it for the whole site. The pages come out the same either way.
+    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date, share: bool) -> Self {
         let mut renderer = PageRenderer {
             graph,
             site,
@@ -503,46 +468,99 @@ impl<'g> PageRenderer<'g> {
                 .iter()
                 .map(|s| (s.origin.id.as_str(), s))
                 .collect(),
-            links,
-            summaries,
-            source_views,
+            links: FxHashMap::default(),
+            summaries: FxHashMap::default(),
+            source_views: FxHashMap::default(),
         };
-        renderer.cautions = graph
-            .content
-            .cautions
-            .iter()
-            .map(|c| {
-                let context = CautionContext {
-                    id: c.origin.id.clone(),
-                    title: c.title.clone(),
-                    url: renderer.url_of(&c.origin.id),
-                    severity: c.severity.name(),
-                    message_html: renderer.markdown(&c.message, None, None),
-                    get_help: renderer.care_cards(&c.get_help),
-                };
-                (c.origin.id.as_str(), Value::from_serializable(&context))
+        if !share {
+            return renderer;
+        }
+        renderer.links = (graph.entities.keys())
+            .filter_map(|id| Some((*id, renderer.make_link(id)?)))
+            .collect();
+        renderer.summaries = (graph.content.questions.iter())
+            .map(|q| (q.origin.id.as_str(), renderer.make_summary(q)))
+            .collect();
+        renderer.source_views = (graph.content.sources.iter())
+            .filter_map(|s| {
+                let id = s.origin.id.as_str();
+                Some((id, renderer.make_source_view(id)?))
             })
+            .collect();
+        renderer.cautions = (graph.content.cautions.iter())
+            .map(|c| (c.origin.id.as_str(), renderer.make_caution(c)))
             .collect();
         renderer
     }
 
-    /// A question's summary and answer as plain words.
-    pub(super) fn question_text(&self, q: &Question) -> &str {
-        let text = || question_text(q, &self.plain(&q.answer));
-        match self.question_text.get(q.origin.id.as_str()) {
-            Some(slot) => slot.get_or_init(text),
-            // Only a question that is not in the content the graph was made of.
-            None => "",
-        }
+    /// A link to entity `id`'s page (see [`PageRenderer::link`]).
+    fn make_link(&self, id: &str) -> Option<Value> {
+        let e = self.graph.entities.get(id)?;
+        let link = Link {
+            title: e.title.to_string(),
+            url: e.url.clone(),
+        };
+        Some(Value::from_serializable(&link))
     }
 
-    /// Works out [`PageRenderer::question_text`] of all `questions` not yet
-    /// done, in parallel: before the search index of a render that left
-    /// pages out.
-    pub(super) fn prepare_question_texts(&self, questions: &[Question]) {
-        questions.par_iter().for_each(|q| {
-            self.question_text(q);
-        });
+    /// A question as lists show it (see [`PageRenderer::summaries`]).
+    fn make_summary(&self, q: &Question) -> Value {
+        let summary = QuestionSummary {
+            title: &q.question.value,
+            url: self.url(&q.origin.id),
+            summary: &q.summary.value,
+            topic: self.link(&q.topic.value),
+        };
+        Value::from_serializable(&summary)
+    }
+
+    /// What quotes show of source `id`, if there is such a source.
+    fn make_source_view(&self, id: &str) -> Option<SourceView> {
+        let s = self.sources.get(id)?;
+        Some(SourceView {
+            link: self.link(id)?,
+            source_type: s.source_type.describe(),
+            unknowns: Value::from(unknowns(s, false)),
+        })
+    }
+
+    /// A caution as pages show it (see [`PageRenderer::caution`]).
+    fn make_caution(&self, c: &Caution) -> Value {
+        let context = CautionContext {
+            id: c.origin.id.clone(),
+            title: c.title.clone(),
+            url: self.url_of(&c.origin.id),
+            severity: c.severity.name(),
+            message_html: self.markdown(&c.message, None, None),
+            get_help: self.care_cards(&c.get_help),
+        };
+        Value::from_serializable(&context)
+    }
+
+    /// The site whose pages these are.
+    pub(super) fn site(&self) -> &'g Site {
+        self.site
+    }
+
+    /// A question's summary and answer as plain words.
+    pub(super) fn question_text(&self, q: &Question) -> &str {
+        self.plain_question(q).map_or("", |p| p.text.as_str())
+    }
+
+    /// The ids whose titles [`PageRenderer::question_text`] of `q` asked
+    /// for (each time one was asked), for the preview's cache.
+    pub(super) fn question_text_links(&self, q: &Question) -> &[String] {
+        self.plain_question(q).map_or(&[], |p| p.linked.as_slice())
+    }
+
+    fn plain_question(&self, q: &Question) -> Option<&PlainQuestion> {
+        let slot = self.question_text.get(q.origin.id.as_str())?;
+        // `None` only for a question not in the content the graph was made of.
+        Some(slot.get_or_init(|| {
+            let title_of = AskedTitles::new(self.graph);
+            let answer = markdown::to_plain_text(&q.answer, &|id| title_of.title(id));
+            PlainQuestion::new(q, &answer, title_of)
+        }))
     }
 
     /// Frees what only pages share (links, lists, cautions), once every
@@ -1004,9 +1022,13 @@ impl<'g> PageRenderer<'g> {
         (path, context)
     }
 
-    /// A link to an entity's page, shared (see [`PageRenderer::links`]).
+    /// A link to an entity's page, shared when made up front (see
+    /// [`PageRenderer::links`]).
     fn link(&self, id: &str) -> Option<Value> {
-        self.links.get(id).cloned()
+        match self.links.get(id) {
+            Some(link) => Some(link.clone()),
+            None => self.make_link(id),
+        }
     }
 
     fn backlinks(&self, id: &str) -> Vec<Value> {
@@ -1021,7 +1043,10 @@ impl<'g> PageRenderer<'g> {
     fn summaries(&self, questions: &[&Question]) -> Vec<Value> {
         questions
             .iter()
-            .filter_map(|q| self.summaries.get(q.origin.id.as_str()).cloned())
+            .map(|q| match self.summaries.get(q.origin.id.as_str()) {
+                Some(summary) => summary.clone(),
+                None => self.make_summary(q),
+            })
             .collect()
     }
 
@@ -1053,12 +1078,12 @@ impl<'g> PageRenderer<'g> {
         cautions.into_iter().map(|c| self.caution(c)).collect()
     }
 
-    /// A caution as pages show it, shared (built in [`PageRenderer::new`]).
+    /// A caution as pages show it, shared when made up front.
     fn caution(&self, c: &Caution) -> Value {
-        self.cautions
-            .get(c.origin.id.as_str())
-            .cloned()
-            .unwrap_or_else(Value::none)
+        match self.cautions.get(c.origin.id.as_str()) {
+            Some(caution) => caution.clone(),
+            None => self.make_caution(c),
+        }
     }
 
     /// A quote as a page shows it: the words of its passage (as the
@@ -1067,7 +1092,15 @@ impl<'g> PageRenderer<'g> {
         let source_id = quote.source.value.as_str();
         let attribution = quote.attribution.as_deref();
         let stance = quote.stance.name();
-        let (source, source_type, unknowns) = match self.source_views.get(source_id) {
+        let made;
+        let view = match self.source_views.get(source_id) {
+            Some(view) => Some(view),
+            None => {
+                made = self.make_source_view(source_id);
+                made.as_ref()
+            }
+        };
+        let (source, source_type, unknowns) = match view {
             Some(s) => (s.link.clone(), s.source_type, s.unknowns.clone()),
             None => (
                 Value::from_serializable(&Link {
@@ -1194,10 +1227,10 @@ impl<'g> PageRenderer<'g> {
         let g = self.graph;
         let id = q.origin.id.as_str();
         let mut linked = HashSet::new();
+        let title_of = AskedTitles::new(g);
         let (answer_html, plain) = {
             let resolve = |id: &str| resolve(g, id);
             let glossary_url = |id: &str| g.urls.entity(Kind::Glossary, id);
-            let title_of = |id: &str| g.entities.get(id).map(|e| e.title.to_string());
             markdown::to_html_and_plain_text(
                 &q.answer,
                 RenderContext {
@@ -1207,11 +1240,11 @@ impl<'g> PageRenderer<'g> {
                     skip_glossary_id: None,
                     glossary_url: &glossary_url,
                 },
-                &title_of,
+                &|id| title_of.title(id),
             )
         };
         if let Some(slot) = self.question_text.get(id) {
-            slot.get_or_init(|| question_text(q, &plain));
+            slot.get_or_init(|| PlainQuestion::new(q, &plain, title_of));
         }
         let facts = q
             .facts
@@ -1716,10 +1749,42 @@ mod ld {
     }
 }
 
-/// A question's summary and answer (as plain words `answer`), for
-/// [`PageRenderer::question_text`].
-fn question_text(q: &Question, answer: &str) -> String {
-    format!("{}\n{}", q.summary.value, answer)
+/// A question's summary and answer as plain words
+/// ([`PageRenderer::question_text`]), and the ids whose titles its answer's
+/// words asked for.
+struct PlainQuestion {
+    text: String,
+    linked: Vec<String>,
+}
+
+impl PlainQuestion {
+    /// From the answer as plain words, made with `asked`.
+    fn new(q: &Question, answer: &str, asked: AskedTitles) -> Self {
+        PlainQuestion {
+            text: format!("{}\n{}", q.summary.value, answer),
+            linked: asked.asked.into_inner(),
+        }
+    }
+}
+
+/// Entities' titles for plain words, noting each id asked for.
+struct AskedTitles<'g> {
+    graph: &'g Graph<'g>,
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'g> AskedTitles<'g> {
+    fn new(graph: &'g Graph<'g>) -> Self {
+        AskedTitles {
+            graph,
+            asked: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    fn title(&self, id: &str) -> Option<String> {
+        self.asked.borrow_mut().push(id.to_string());
+        self.graph.entities.get(id).map(|e| e.title.to_string())
+    }
 }
 
 /// What an emergency care card says to do when the site sets nothing: no

@@ -9,6 +9,7 @@
 //! (word, count) pair per distinct word of each document, plus the
 //! vocabulary.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
@@ -64,7 +65,7 @@ const ANALYSIS_BATCH: usize = 512;
 /// Builds the sharded index. Deterministic: same documents in (in any order),
 /// byte-identical files out: the meta file, the term shards, then the
 /// document chunks, in that order.
-pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
+pub fn build_index<D: Borrow<SearchDocument> + Sync>(docs: &[D]) -> Vec<IndexFile> {
     let files = std::sync::Mutex::new(Vec::new());
     write_index(docs, |order, file| {
         files
@@ -83,11 +84,11 @@ pub fn build_index(docs: &[SearchDocument]) -> Vec<IndexFile> {
 /// from several threads, rather than holding them all: the document chunks
 /// are as large as the site's text. Returns what `put` returned of note
 /// (its failures).
-pub fn write_index<E: Send>(
-    docs: &[SearchDocument],
+pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
+    docs: &[D],
     put: impl Fn(usize, IndexFile) -> Option<E> + Sync,
 ) -> Vec<E> {
-    let mut ordered: Vec<&SearchDocument> = docs.iter().collect();
+    let mut ordered: Vec<&SearchDocument> = docs.iter().map(Borrow::borrow).collect();
     ordered.par_sort_unstable_by(|a, b| {
         (&a.url, &a.title, &a.section, &a.text).cmp(&(&b.url, &b.title, &b.section, &b.text))
     });
