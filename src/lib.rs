@@ -152,7 +152,7 @@ struct Built {
     theme_fingerprint: u64,
     /// The search index's documents, when the preview writes it after the
     /// build returns.
-    deferred_search: Option<Vec<search::SearchDocument>>,
+    deferred_search: Option<Vec<std::sync::Arc<search::SearchDocument>>>,
 }
 
 /// check → link → render → write, on what was loaded; `None` when a
