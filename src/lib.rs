@@ -167,7 +167,7 @@ fn run_build(session: &mut Session, options: &BuildOptions) -> Report {
     let Ok(urls) = urls::SiteUrls::new(&site.base_url) else {
         return run.finish(loaded.files); // check has reported why.
     };
-    let graph = link::Graph::with_quotes(content, urls, &located);
+    let graph = link::Graph::reusing(content, urls, &located, session.link_cache());
     drop(located);
     if session.is_one_off() {
         // From here on problems are found only in templates (and in writing

@@ -46,6 +46,8 @@ pub struct Session {
     cache: load::ParseCache,
     /// What the last check found, reused where an edit cannot change it.
     check_cache: check::Cache,
+    /// What the last link stage worked out, reused where an edit cannot change it.
+    link_cache: link::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
@@ -152,6 +154,11 @@ impl Session {
     /// The check stage's cache, for builds that have a next one.
     pub(crate) fn check_cache(&mut self) -> Option<&mut check::Cache> {
         (!self.one_off).then_some(&mut self.check_cache)
+    }
+
+    /// The link stage's cache, or `None` in a one-off build (which keeps nothing).
+    pub(crate) fn link_cache(&mut self) -> Option<&mut link::Cache> {
+        (!self.one_off).then_some(&mut self.link_cache)
     }
 
     /// Keeps what a successful build produced, for the next one to compare against.
