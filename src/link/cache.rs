@@ -30,12 +30,15 @@ use crate::urls::SiteUrls;
 pub struct Cache {
     /// Each entity's kind and URL by its id, and the site's URLs they were
     /// made with.
-    pub(super) urls: Option<(SiteUrls, FxHashMap<String, (Kind, String)>)>,
+    pub(super) urls: Option<(SiteUrls, EntityUrls)>,
     /// Each markdown field's internal links, by the id of its entity.
     pub(super) links: FxHashMap<String, FieldLinks>,
     /// Each quoted source's worked-out passages, by source id.
     pub(super) passages: FxHashMap<String, passages::Kept>,
 }
+
+/// Each entity's kind and URL, by its id.
+pub(super) type EntityUrls = FxHashMap<String, (Kind, String)>;
 
 /// The ids a markdown field links to, and the text they were read from.
 pub(super) struct FieldLinks {
