@@ -84,9 +84,8 @@ impl<'a> Graph<'a> {
         let mut entities = FxHashMap::default();
         entities.reserve(content.questions.len() + content.sources.len());
         // The preview keeps each entity's URL for the `base_url` it was made
-        // with; the URLs of other base URLs are dropped.
-        // with (and only while the site has not twice as many entities as
-        // it keeps URLs for: those of removed entities go then).
+        // with: all are dropped when that changes, or when twice as many
+        // are kept as the site has entities (those of removed ones go then).
         let entity_count = content.sources.len()
             + content.topics.len()
             + content.questions.len()
