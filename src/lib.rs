@@ -191,7 +191,7 @@ fn check_to_write(
 
     // check has reported why a base URL does not parse.
     let urls = urls::SiteUrls::new(&site.base_url).ok()?;
-    let graph = link::Graph::with_quotes(content, urls, &located);
+    let graph = link::Graph::reusing(content, urls, &located, session.link_cache());
     drop(located);
     if session.is_one_off() {
         // From here on problems are found only in templates (and in writing

@@ -53,6 +53,8 @@ pub struct Session {
     check_cache: check::Cache,
     /// What the last render made, reused where an edit cannot change it.
     render_cache: render::Cache,
+    /// What the last link stage worked out, reused where an edit cannot change it.
+    link_cache: link::Cache,
     /// Content files changed since the last good build (see [`Session::load`]).
     changed_since_last_build: Vec<PathBuf>,
     previous: Option<PreviousBuild>,
@@ -169,6 +171,11 @@ impl Session {
     /// The render stage's cache, for builds that have a next one.
     pub(crate) fn render_cache(&mut self) -> Option<&mut render::Cache> {
         (!self.one_off).then_some(&mut self.render_cache)
+    }
+
+    /// The link stage's cache, or `None` in a one-off build (which keeps nothing).
+    pub(crate) fn link_cache(&mut self) -> Option<&mut link::Cache> {
+        (!self.one_off).then_some(&mut self.link_cache)
     }
 
     /// Keeps what a successful build produced, for the next one to compare against.

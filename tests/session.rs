@@ -257,7 +257,17 @@ struct Model {
     broken: Option<String>,
     /// Which of [`ARCHIVE_VERSIONS`] the source archives are.
     archives: usize,
+    /// Which of [`SOURCE_URLS`] the first source has.
+    source_url: usize,
 }
+
+/// The `url` of the fixture's first source: each gives its quoted passages
+/// other links to the original (or none), and nothing else changes.
+const SOURCE_URLS: &[Option<&str>] = &[
+    Some("https://example.org/baking-notes"),
+    Some("https://example.org/notes/baking"),
+    None,
+];
 
 /// Versions of the fixture's source archives, each a list of replacements
 /// in one archive: as they are; moved down a line (every quote found
@@ -468,6 +478,7 @@ impl Model {
             template: 0,
             broken: None,
             archives: 0,
+            source_url: 0,
         }
     }
 
@@ -692,6 +703,7 @@ impl Model {
             }
             Edit::Fix => self.broken = None,
             Edit::Archives(version) => self.archives = *version,
+            Edit::SourceUrl(url) => self.source_url = *url,
         }
     }
 
@@ -766,7 +778,13 @@ impl Model {
                 if let Some(markdown) = &entity.markdown {
                     text.push_str(&format!("{markdown_field}: {}\n", quoted(&markdown.text())));
                 }
-                text.push_str(entity.rest);
+                let rest = match SOURCE_URLS[self.source_url] {
+                    Some(url) => entity.rest.replace(SOURCE_URLS[0].unwrap(), url),
+                    None => entity
+                        .rest
+                        .replace(&format!("url: {}\n", SOURCE_URLS[0].unwrap()), ""),
+                };
+                text.push_str(&rest);
                 files.insert(format!("content/{folder}/{id}.yaml"), text);
             }
         }
@@ -882,6 +900,8 @@ enum Edit {
     Fix,
     /// The source archives changed (see [`ARCHIVE_VERSIONS`]).
     Archives(usize),
+    /// The first source's `url` changed (see [`SOURCE_URLS`]).
+    SourceUrl(usize),
 }
 
 fn field() -> impl Strategy<Value = Field> {
@@ -917,6 +937,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => pick().prop_map(Edit::Break),
         1 => Just(Edit::Fix),
         1 => (0..ARCHIVE_VERSIONS.len()).prop_map(Edit::Archives),
+        1 => (0..SOURCE_URLS.len()).prop_map(Edit::SourceUrl),
     ]
 }
 

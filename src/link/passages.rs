@@ -115,11 +115,38 @@ pub struct Citation<'a> {
 /// texts found there, and the ids of what quotes them.
 type Place<'a> = (Found, Vec<&'a str>, Vec<&'a str>);
 
+/// What a passage shows that takes work to find, worked out from the
+/// source's archive, its `url` and the places quoted in it, and nothing
+/// else (see [`Kept`]).
+#[derive(Clone, Debug)]
+struct Worked {
+    anchor: String,
+    text: String,
+    original: Option<String>,
+}
+
+/// A source's worked-out passages, kept by the preview for its next build
+/// together with everything they were worked out from: reused only when
+/// all of it is equal, compared in full (see [`of_source`]).
+#[derive(Debug)]
+pub struct Kept {
+    archive: String,
+    url: Option<String>,
+    places: Vec<Found>,
+    worked: Vec<Worked>,
+}
+
 /// The passages of `source`, from its `citations` in reading order.
+///
+/// With `kept` (the preview's slot for this source): what it holds is
+/// reused if it was worked out from this archive, `url` and places, and
+/// otherwise replaced by what this build works out. A one-off build passes
+/// `None` and keeps nothing.
 pub fn of_source<'a>(
     source: &'a Source,
     citations: &[Citation<'a>],
     located: &Located,
+    kept: Option<&mut Option<Kept>>,
 ) -> SourcePassages<'a> {
     let Some(archive) = source.archive_text.as_deref() else {
         return SourcePassages::default();
@@ -139,34 +166,45 @@ pub fn of_source<'a>(
             citing.push(citation.by);
         }
     }
-    let words = (source.url.is_some() && !places.is_empty()).then(|| {
-        let ranges: Vec<Range<usize>> = places.values().map(|p| p.0.range.clone()).collect();
-        Words::new(archive, &ranges)
-    });
-    let mut anchors = HashSet::new();
+    let places: Vec<Place<'a>> = places.into_values().collect();
+    let url = source.url.as_ref().map(|url| url.value.as_str());
+    let worked = match kept {
+        None => work_out(archive, url, &places),
+        Some(slot) => match slot {
+            Some(kept)
+                if kept.archive == archive
+                    && kept.url.as_deref() == url
+                    && kept.places.len() == places.len()
+                    && (kept.places.iter()).zip(&places).all(|(k, p)| *k == p.0) =>
+            {
+                kept.worked.clone()
+            }
+            _ => {
+                let worked = work_out(archive, url, &places);
+                *slot = Some(Kept {
+                    archive: archive.to_string(),
+                    url: url.map(str::to_string),
+                    places: places.iter().map(|p| p.0.clone()).collect(),
+                    worked: worked.clone(),
+                });
+                worked
+            }
+        },
+    };
     let mut by_text = FxHashMap::default();
     let mut passages = Vec::with_capacity(places.len());
-    for (found, texts, citing) in places.into_values() {
+    for ((found, texts, citing), worked) in places.into_iter().zip(worked) {
         let index = passages.len();
         for text in texts {
             by_text.insert(text, index);
         }
-        let original = match (&source.url, &words) {
-            (Some(url), Some(words)) => Some(
-                words
-                    .directive(&found.range)
-                    .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref()))
-                    .unwrap_or_else(|| url.value.clone()),
-            ),
-            _ => None,
-        };
         passages.push(Passage {
-            anchor: unique(anchor(&archive[found.range.clone()]), &mut anchors),
-            text: collapse_white_space(&archive[found.range.clone()]),
+            anchor: worked.anchor,
+            text: worked.text,
             part: found.range.start / PART_BYTES + 1,
             found,
             citing,
-            original,
+            original: worked.original,
         });
     }
     let mut parts: Vec<usize> = passages.iter().map(|p| p.part).collect();
@@ -176,6 +214,37 @@ pub fn of_source<'a>(
         parts,
         by_text,
     }
+}
+
+/// Each place's anchor, words and link to the original: the costly part
+/// of a source's passages, a function of `archive`, `url` and the places'
+/// ranges alone.
+fn work_out(archive: &str, url: Option<&str>, places: &[Place]) -> Vec<Worked> {
+    let words = (url.is_some() && !places.is_empty()).then(|| {
+        let ranges: Vec<Range<usize>> = places.iter().map(|p| p.0.range.clone()).collect();
+        Words::new(archive, &ranges)
+    });
+    let mut anchors = HashSet::new();
+    places
+        .iter()
+        .map(|(found, _, _)| {
+            let quoted = &archive[found.range.clone()];
+            let original = match (url, &words) {
+                (Some(url), Some(words)) => Some(
+                    words
+                        .directive(&found.range)
+                        .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref()))
+                        .unwrap_or_else(|| url.to_string()),
+                ),
+                _ => None,
+            };
+            Worked {
+                anchor: unique(anchor(quoted), &mut anchors),
+                text: collapse_white_space(quoted),
+                original,
+            }
+        })
+        .collect()
 }
 
 /// The anchor of a passage with these words: stable as long as they are.
