@@ -19,11 +19,40 @@ pub const STOP_WORDS: &[&str] = &[
     "we", "were", "what", "when", "where", "which", "who", "will", "with", "you", "your",
 ];
 
-/// Whether `word` (already normalised) is a stop word.
+/// Whether `word` (already normalised) is a stop word. It is asked of every
+/// word of every page's text, so the list is searched as numbers.
 pub fn is_stop_word(word: &str) -> bool {
     // No stop word is longer than five letters: most words stop here.
-    word.len() <= 5 && STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= 5 && PACKED_STOP_WORDS.binary_search(&packed(word)).is_ok()
 }
+
+/// A word of at most eight bytes as a number that sorts as the word does:
+/// its bytes from the most significant down, zeros after (no normalised
+/// word holds a zero byte).
+const fn packed(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    let mut number = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        number <<= 8;
+        if i < bytes.len() {
+            number |= bytes[i] as u64;
+        }
+        i += 1;
+    }
+    number
+}
+
+/// [`STOP_WORDS`], each [`packed`], in the same (sorted) order.
+const PACKED_STOP_WORDS: [u64; STOP_WORDS.len()] = {
+    let mut numbers = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        numbers[i] = packed(STOP_WORDS[i]);
+        i += 1;
+    }
+    numbers
+};
 
 /// Apostrophes are deleted rather than treated as separators, so that
 /// "patient's" and "patients" become the same word, and "don't" stays one word.
@@ -458,7 +487,26 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search_and_short() {
         assert!(STOP_WORDS.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(PACKED_STOP_WORDS.windows(2).all(|pair| pair[0] < pair[1]));
         assert!(STOP_WORDS.iter().all(|word| word.len() <= 5));
+    }
+
+    /// The numeric search finds exactly the words of the list: each of
+    /// them, and none of their prefixes, extensions or neighbours.
+    #[test]
+    fn stop_words_are_recognised_exactly() {
+        let mut others = vec![
+            "", "th", "thee", "theirs", "ab", "abc", "z", "zzzzz", "a1", "été",
+        ];
+        for word in STOP_WORDS {
+            assert!(is_stop_word(word), "{word}");
+            others.push(&word[..word.len() - 1]);
+        }
+        let extended: Vec<String> = STOP_WORDS.iter().map(|w| format!("{w}s")).collect();
+        others.extend(extended.iter().map(String::as_str));
+        for word in others {
+            assert_eq!(is_stop_word(word), STOP_WORDS.contains(&word), "{word:?}");
+        }
     }
 
     #[test]
