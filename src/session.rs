@@ -301,12 +301,13 @@ impl Session {
                     scope
                         .entities
                         .extend(siblings.into_iter().flatten().map(|q| q.origin.id.clone()));
+                    // The sources it quotes list it by its title (not its summary).
+                    scope.entities.extend(cited(new));
                 }
                 scope.tags.extend(new.tags.iter().map(|t| t.value.clone()));
                 scope
                     .entities
                     .extend(new.cautions.iter().map(|c| c.value.clone()));
-                scope.entities.extend(cited(new));
                 let related = graph.related.get(id).into_iter().flatten();
                 scope.entities.extend(related.map(|q| q.origin.id.clone()));
                 // Text that links to it shows its title, wherever that text is shown.

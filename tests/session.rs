@@ -1215,9 +1215,9 @@ fn an_edit_renders_again_only_the_pages_that_show_it() {
         (Edit::Words(answer, 0), 1),
         // ...and the source page shows its quotes.
         (Edit::Facts(stale, vec![(1, 1)]), 2),
-        // Its page, home, its topic, its tag, the source it quotes and the
-        // related question show the summary.
-        (Edit::Summary(stale, 3), 6),
+        // Its page, home, its topic, its tag and the related question show
+        // the summary (the source it quotes lists it by its title only).
+        (Edit::Summary(stale, 3), 5),
         // The title too; its neighbour in the topic is the related question.
         (Edit::Title(stale, 1), 6),
         // The feed and sitemap are written every time anyway.
