@@ -246,11 +246,17 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
         }
     }
     // Folder by folder, each in name order, as a walk sorted by name
-    // would give them: the order of the content's lists.
+    // would give them: the order of the content's lists. That is the order
+    // of the paths' bytes with each separator taken as the lowest byte (a
+    // path holds no zero byte; these paths have no `.` or doubled `/`).
     found.sort_by_cached_key(|file| {
-        (file.relative.components())
-            .map(|c| c.as_os_str().to_os_string())
-            .collect::<Vec<_>>()
+        let mut key = file.relative.as_os_str().as_encoded_bytes().to_vec();
+        for byte in &mut key {
+            if std::path::is_separator(char::from(*byte)) {
+                *byte = 0;
+            }
+        }
+        key
     });
     drop_second_files_for_one_id(found, diagnostics)
 }
