@@ -383,7 +383,10 @@ fn load_one(
         if cached.limit == limit
             && cached.parsed.text.as_deref().map(str::as_bytes) == Some(bytes.as_slice()));
     match cached {
-        Some(cached) if same_text && cached.reusable(limit) => loading(Parse::Cached, false),
+        // (Without a stamp it could not be kept: parsed again below.)
+        Some(cached) if same_text && cached.reusable(limit) && stamp.is_some() => {
+            loading(Parse::Cached, false)
+        }
         // The same text, but its entity was not given back: parsed again,
         // to the same entity, so no change.
         _ => loading(
@@ -874,6 +877,12 @@ fn read_archive(
 mod tests {
     use super::*;
 
+    /// Gives `path` the modification time `at`, as a save at that time would.
+    fn set_modified(path: &Path, at: std::time::SystemTime) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(at).unwrap();
+    }
+
     /// The table's complete example of every kind reads without a problem,
     /// and (through `Reader::finish`) the reader asks for every field the
     /// table lists: the table and the reader cannot drift apart.
@@ -979,10 +988,7 @@ mod tests {
         let yaml = |word: &str| format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n");
         std::fs::write(&term, yaml("soft")).unwrap();
         let definition = |loaded: &Loaded| loaded.content.glossary[0].definition.clone();
-        let set_modified = |at: std::time::SystemTime| {
-            let file = std::fs::File::options().write(true).open(&term).unwrap();
-            file.set_modified(at).unwrap();
-        };
+        let set_modified = |at| set_modified(&term, at);
         let mut cache = ParseCache::default();
         let mut diagnostics = Diagnostics::default();
         let first = load_cached(root, &mut cache, &mut diagnostics);
@@ -1043,10 +1049,7 @@ mod tests {
             let q = loaded.content.questions.iter().find(|q| q.origin.id == id);
             q.unwrap().summary.value.clone()
         };
-        let set_modified = |at: std::time::SystemTime| {
-            let file = std::fs::File::options().write(true).open(&path).unwrap();
-            file.set_modified(at).unwrap();
-        };
+        let set_modified = |at| set_modified(&path, at);
         let mut cache = ParseCache::default();
         let mut diagnostics = Diagnostics::default();
         let first = load_cached(root, &mut cache, &mut diagnostics);
