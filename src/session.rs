@@ -45,9 +45,9 @@ use crate::{
 #[derive(Default)]
 pub struct Session {
     cache: load::ParseCache,
-    /// Questions as the last good build had them, for each one parsed again
-    /// since (see [`load::Loaded::replaced_questions`]): what an edit is
-    /// compared with to work out its scope.
+    /// Questions as the last good build had them, for each one of its
+    /// questions parsed again since (see [`load::Loaded::replaced_questions`]):
+    /// what an edit is compared with to work out its scope.
     as_built: std::collections::HashMap<String, model::Question>,
     /// What the last check found, reused where an edit cannot change it.
     check_cache: check::Cache,
@@ -150,10 +150,15 @@ impl Session {
             load::load_cached(root, &mut self.cache, diagnostics)
         };
         for question in loaded.replaced_questions.drain(..) {
-            // The first version replaced since the last good build is that build's.
-            (self.as_built)
-                .entry(question.origin.id.clone())
-                .or_insert(question);
+            // The version replaced is the last good build's only if the
+            // file had not changed since (it may not even have been in it:
+            // added while the site did not build).
+            let unchanged_since = (self.changed_since_last_build)
+                .binary_search(&question.origin.file)
+                .is_err();
+            if unchanged_since {
+                self.as_built.insert(question.origin.id.clone(), question);
+            }
         }
         self.changed_since_last_build.append(&mut loaded.changed);
         self.changed_since_last_build.sort();

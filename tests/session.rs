@@ -1250,6 +1250,31 @@ fn an_edit_renders_again_only_the_pages_that_show_it() {
 }
 
 /// The [`Pick`] of question `id` among the model's questions.
+/// A question added while the site does not build, then edited, is not in
+/// the last good build: once the site builds again, it is built in full
+/// (its topic, tag and home listings gain it), not as an edit of the
+/// version a failed build read.
+#[test]
+fn a_question_added_while_the_site_is_broken_lands_in_every_listing() {
+    let mut with_it = Model::fixture();
+    with_it.apply(&Edit::Add(0, 0));
+    let added = pick_of(&with_it, NEW_IDS[0]);
+    let answer = Field {
+        kind: Some(0),
+        entity: added,
+    };
+    // A question is the broken file, so that the fix alone is an edit the
+    // session may build in part.
+    let paths: Vec<String> = Model::fixture().files().into_keys().collect();
+    let stale = "content/questions/does-bread-go-stale.yaml";
+    let broken = Pick::at(paths.iter().position(|p| p == stale).unwrap(), paths.len());
+    // `run_edits` ends with the fix.
+    let edits = [Edit::Break(broken), Edit::Add(0, 0), Edit::Words(answer, 0)];
+    if let Err(failure) = run_edits(&edits) {
+        panic!("{failure}");
+    }
+}
+
 fn pick_of(model: &Model, id: &str) -> Pick {
     let ids: Vec<&String> = model.questions.keys().collect();
     let position = ids.iter().position(|x| *x == id).unwrap();
