@@ -409,39 +409,119 @@ fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
         }
         // The folder itself may be a link (the build follows it); nothing
         // under it is followed.
-        for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
-            let entry = entry.ok()?;
-            let path = entry.path().strip_prefix(root).ok()?.to_path_buf();
-            let (file_type, changed) = if entry.depth() == 0 {
-                let meta = std::fs::metadata(entry.path()).ok()?;
-                (meta.file_type(), Some(change_time(&meta)))
-            } else if with_times {
-                let meta = entry.metadata().ok()?;
-                (meta.file_type(), Some(change_time(&meta)))
-            } else {
-                (entry.file_type(), None)
-            };
-            let (kind, target) = if file_type.is_symlink() {
-                (
-                    EntryKind::Link,
-                    Some(std::fs::read_link(entry.path()).ok()?),
-                )
-            } else if file_type.is_dir() {
-                (EntryKind::Folder, None)
-            } else if file_type.is_file() {
-                (EntryKind::File, None)
-            } else {
-                (EntryKind::Other, None)
-            };
-            entries.push(Entry {
-                path,
-                kind,
-                target,
-                changed,
-            });
+        let meta = std::fs::metadata(&top).ok()?;
+        entries.push(Entry::new(
+            &top,
+            PathBuf::from(folder),
+            meta.file_type(),
+            Some(&meta),
+        )?);
+        if !meta.is_dir() {
+            continue;
         }
+        let listed = walk(&top, &|_| with_times)?;
+        let under: Vec<Entry> = (listed.into_par_iter())
+            .map(|listed| {
+                Entry::new(
+                    &top.join(&listed.path),
+                    Path::new(folder).join(&listed.path),
+                    listed.file_type,
+                    listed.meta.as_ref(),
+                )
+            })
+            .collect::<Option<_>>()?;
+        entries.extend(under);
     }
     Some(entries)
+}
+
+impl Entry {
+    /// The entry at `full` (`path` relative to the site), of `file_type`;
+    /// when it changed if `meta` is given.
+    fn new(
+        full: &Path,
+        path: PathBuf,
+        file_type: std::fs::FileType,
+        meta: Option<&std::fs::Metadata>,
+    ) -> Option<Entry> {
+        let (kind, target) = if file_type.is_symlink() {
+            (EntryKind::Link, Some(std::fs::read_link(full).ok()?))
+        } else if file_type.is_dir() {
+            (EntryKind::Folder, None)
+        } else if file_type.is_file() {
+            (EntryKind::File, None)
+        } else {
+            (EntryKind::Other, None)
+        };
+        Some(Entry {
+            path,
+            kind,
+            target,
+            changed: meta.map(change_time),
+        })
+    }
+}
+
+/// One entry found by [`walk`].
+struct Listed {
+    /// Relative to the folder walked.
+    path: PathBuf,
+    file_type: std::fs::FileType,
+    /// Its own metadata (a link's, not its target's), when asked for.
+    meta: Option<std::fs::Metadata>,
+}
+
+/// Every entry under `top` (not `top` itself) in the order of a depth-first
+/// walk that takes each folder's entries by name (as walkdir's
+/// `sort_by_file_name`), without following links, with the metadata of
+/// those `want_meta` asks for; `None` if any cannot be read. Each folder's
+/// entries are looked at on every core: an output has one folder per
+/// page, and walking it on one thread was a tenth of a 10,000-page build.
+/// A tree deeper than [`DEEPEST`] is not walked (`None`: the build then
+/// runs, and no record is kept), so a hostile one cannot overflow a stack.
+fn walk(top: &Path, want_meta: &(dyn Fn(std::fs::FileType) -> bool + Sync)) -> Option<Vec<Listed>> {
+    walk_under(top, Path::new(""), 0, want_meta)
+}
+
+/// How deep [`walk`] goes: far deeper than any site or output is.
+const DEEPEST: usize = 64;
+
+fn walk_under(
+    folder: &Path,
+    relative: &Path,
+    depth: usize,
+    want_meta: &(dyn Fn(std::fs::FileType) -> bool + Sync),
+) -> Option<Vec<Listed>> {
+    if depth > DEEPEST {
+        return None;
+    }
+    let mut children = (std::fs::read_dir(folder).ok()?)
+        .map(|entry| entry.ok())
+        .collect::<Option<Vec<std::fs::DirEntry>>>()?;
+    children.sort_unstable_by_key(|entry| entry.file_name());
+    let subtrees: Vec<Vec<Listed>> = (children.into_par_iter())
+        .map(|entry| {
+            let file_type = entry.file_type().ok()?;
+            let meta = match want_meta(file_type) {
+                true => Some(entry.metadata().ok()?),
+                false => None,
+            };
+            let path = relative.join(entry.file_name());
+            let below = match file_type.is_dir() {
+                true => walk_under(&entry.path(), &path, depth + 1, want_meta)?,
+                false => Vec::new(),
+            };
+            let mut subtree = Vec::with_capacity(1 + below.len());
+            subtree.push(Listed {
+                path,
+                file_type,
+                meta,
+            });
+            subtree.extend(below);
+            Some(subtree)
+        })
+        .collect::<Option<_>>()?;
+    Some(subtrees.into_iter().flatten().collect())
 }
 
 /// The largest input file this module reads: far above what the site's
@@ -495,21 +575,15 @@ fn output_state(out: &Path) -> Option<OutputState> {
     use std::os::unix::fs::MetadataExt as _;
     let mut digest = Sha256::new();
     let mut last_change = (i64::MIN, 0);
-    for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
-        let entry = entry.ok()?;
-        if entry.depth() == 0 {
-            continue;
-        }
-        let path = entry.path().strip_prefix(out).ok()?;
-        digest.update(path.as_os_str().as_encoded_bytes());
+    // A folder is known by its name (its entries are listed anyway; its
+    // size is the file system's business): no need to ask for more.
+    for entry in walk(out, &|file_type| !file_type.is_dir())? {
+        digest.update(entry.path.as_os_str().as_encoded_bytes());
         digest.update([0]);
-        // A folder is known by its name (its entries are listed anyway; its
-        // size is the file system's business): no need to ask for more.
-        if entry.file_type().is_dir() {
+        let Some(meta) = entry.meta else {
             digest.update([b'd']);
             continue;
-        }
-        let meta = entry.metadata().ok()?;
+        };
         digest.update(meta.mode().to_le_bytes());
         digest.update(meta.len().to_le_bytes());
         last_change = last_change.max(change_time(&meta));

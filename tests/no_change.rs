@@ -365,3 +365,28 @@ fn a_failed_build_is_never_skipped() {
     let again = build(site.path(), &out, FEBRUARY_2026);
     assert!(again.skipped(), "{}", again.stderr);
 }
+
+/// A folder tree under `content/` deeper than any site has (nested as deep
+/// as paths allow) is built like any other site: telling whether it
+/// changed must not exhaust a thread's stack (it did: the walk that lists
+/// the inputs went one call deeper per folder).
+#[test]
+fn a_folder_tree_nested_as_deep_as_paths_allow_is_built() {
+    let site = site();
+    let mut deep = site.path().join("content/notes");
+    std::fs::create_dir(&deep).unwrap();
+    while deep.as_os_str().len() < 3_600 {
+        deep.push("a");
+        std::fs::create_dir(&deep).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    for attempt in ["first", "second"] {
+        let run = build(site.path(), &out, FEBRUARY_2026);
+        assert!(
+            run.success && (run.built() || run.skipped()),
+            "{attempt} build: {}",
+            run.stderr
+        );
+    }
+}
