@@ -11,6 +11,8 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::schema;
 
@@ -155,9 +157,15 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
     let walker = walkdir::WalkDir::new(content_dir)
         .into_iter()
         .filter_entry(|e| !is_editor_clutter(e.file_name().to_str().unwrap_or("")));
+    // The walk only lists (it is one folder's entries at a time); what
+    // each entry is, and whether it may be read, is worked out on every
+    // core, each entry on its own.
+    let mut entries = Vec::new();
     for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
+        match entry {
+            // The root is `content/` itself, which may be a symlink: it is the site's.
+            Ok(entry) if entry.depth() == 0 || entry.file_type().is_dir() => {}
+            Ok(entry) => entries.push(entry),
             Err(error) => {
                 let path = error
                     .path()
@@ -167,89 +175,24 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
                     Diagnostic::error(Code::Unreadable, path, None)
                         .message(format!("cannot read this folder: {error}")),
                 );
-                continue;
-            }
-        };
-        // The root is `content/` itself, which may be a symlink: it is the site's.
-        if entry.depth() == 0 || entry.file_type().is_dir() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = || relative(root, path);
-        let mut open = path.to_path_buf();
-        let linked = entry.path_is_symlink();
-        if linked {
-            match path.canonicalize() {
-                Ok(real) if !real.starts_with(&content_real) => {
-                    diagnostics.push(
-                        Diagnostic::error(Code::SymlinkOutside, rel(), None)
-                            .message(format!(
-                                "this is a link to {}, outside content/: cited does not read it",
-                                real.display()
-                            ))
-                            .help("copy the file into content/ instead of linking to it"),
-                    );
-                    continue;
-                }
-                Ok(real) if real.is_dir() => {
-                    diagnostics.push(
-                        Diagnostic::warning(Code::IgnoredFile, rel(), None)
-                            .message("this is a link to a folder: cited does not follow it")
-                            .help("move the folder here instead of linking to it"),
-                    );
-                    continue;
-                }
-                Ok(real) => open = real,
-                Err(error) => {
-                    diagnostics.push(
-                        Diagnostic::error(Code::Unreadable, rel(), None)
-                            .message(format!("this link leads nowhere: {error}"))
-                            .help("remove the link, or make it point at a file in content/"),
-                    );
-                    continue;
-                }
             }
         }
-        let inside: Vec<&str> = path
-            .strip_prefix(content_dir)
-            .unwrap_or(path)
-            .components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .collect();
-        let is_yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        let kind = match inside.as_slice() {
-            ["site.yaml" | "site.yml"] => Some("site"),
-            [folder, _] if is_yaml => schema::kind_in_folder(folder).and_then(|k| k.folder),
-            _ => None,
-        };
-        match (kind, inside.as_slice()) {
-            (Some(kind), _) => found.push(ContentFile {
-                kind,
-                relative: rel(),
-                path: path.to_path_buf(),
-                open,
-                linked,
-            }),
-            // Archives sit beside the source that names them; they are read with it.
-            (None, ["sources", ..]) if !is_yaml => {}
-            (None, _) => diagnostics.push(
-                Diagnostic::warning(Code::IgnoredFile, rel(), None)
-                    .message("cited does not read this file")
-                    .help(format!(
-                        "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
-                        schema::entity_folders().collect::<Vec<_>>().join(", ")
-                    )),
-            ),
+    }
+    let classified: Vec<Result<Option<ContentFile>, Diagnostic>> = (entries.par_iter())
+        .map(|entry| classify(root, content_dir, &content_real, entry))
+        .collect();
+    for entry in classified {
+        match entry {
+            Ok(Some(file)) => found.push(file),
+            Ok(None) => {}
+            Err(problem) => diagnostics.push(problem),
         }
     }
     // Folder by folder, each in name order, as a walk sorted by name
     // would give them: the order of the content's lists. That is the order
     // of the paths' bytes with each separator taken as the lowest byte (a
     // path holds no zero byte; these paths have no `.` or doubled `/`).
-    found.sort_by_cached_key(|file| {
+    found.par_sort_by_cached_key(|file| {
         let mut key = file.relative.as_os_str().as_encoded_bytes().to_vec();
         for byte in &mut key {
             if std::path::is_separator(char::from(*byte)) {
@@ -259,6 +202,75 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
         key
     });
     drop_second_files_for_one_id(found, diagnostics)
+}
+
+/// What the walk's `entry` (not a folder) is: a content file to read,
+/// something to report, or an archive (read with its source).
+fn classify(
+    root: &Path,
+    content_dir: &Path,
+    content_real: &Path,
+    entry: &walkdir::DirEntry,
+) -> Result<Option<ContentFile>, Diagnostic> {
+    let path = entry.path();
+    let rel = || relative(root, path);
+    let mut open = path.to_path_buf();
+    let linked = entry.path_is_symlink();
+    if linked {
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(content_real) => {
+                return Err(Diagnostic::error(Code::SymlinkOutside, rel(), None)
+                    .message(format!(
+                        "this is a link to {}, outside content/: cited does not read it",
+                        real.display()
+                    ))
+                    .help("copy the file into content/ instead of linking to it"));
+            }
+            Ok(real) if real.is_dir() => {
+                return Err(Diagnostic::warning(Code::IgnoredFile, rel(), None)
+                    .message("this is a link to a folder: cited does not follow it")
+                    .help("move the folder here instead of linking to it"));
+            }
+            Ok(real) => open = real,
+            Err(error) => {
+                return Err(Diagnostic::error(Code::Unreadable, rel(), None)
+                    .message(format!("this link leads nowhere: {error}"))
+                    .help("remove the link, or make it point at a file in content/"));
+            }
+        }
+    }
+    let inside: Vec<&str> = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    let is_yaml = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    );
+    let kind = match inside.as_slice() {
+        ["site.yaml" | "site.yml"] => Some("site"),
+        [folder, _] if is_yaml => schema::kind_in_folder(folder).and_then(|k| k.folder),
+        _ => None,
+    };
+    match (kind, inside.as_slice()) {
+        (Some(kind), _) => Ok(Some(ContentFile {
+            kind,
+            relative: rel(),
+            path: path.to_path_buf(),
+            open,
+            linked,
+        })),
+        // Archives sit beside the source that names them; they are read with it.
+        (None, ["sources", ..]) if !is_yaml => Ok(None),
+        (None, _) => Err(Diagnostic::warning(Code::IgnoredFile, rel(), None)
+            .message("cited does not read this file")
+            .help(format!(
+                "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
+                schema::entity_folders().collect::<Vec<_>>().join(", ")
+            ))),
+    }
 }
 
 /// `cost.yaml` and `cost.yml` (or `site.yaml` and `site.yml`) are two files
