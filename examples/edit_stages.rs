@@ -3,8 +3,11 @@
 //! Runs a [`cited::Session`] as `cited serve` does (same allocator, a
 //! preview build with live reload), on a copy of the site in /dev/shm, and
 //! edits the first question's summary (or, with `--title`, its title) again
-//! and again. After each rebuild it prints the report's stage timings, then
-//! waits for the search index writer so that the next rebuild is timed
+//! and again, telling the session which file was saved, as the preview's
+//! file watcher does. After each rebuild it prints the report's stage
+//! timings and times, as `(verify)`, the check the preview makes once the
+//! pages are served (that no other file changed: not part of the total),
+//! then waits for the search index writer so that the next rebuild is timed
 //! alone; at the end, the median of each stage. It must not touch the site
 //! it is given, and every figure is the report of a build that succeeded.
 //!
@@ -67,8 +70,20 @@ fn main() {
         assert_ne!(edited, original, "{} has no {field}", file.display());
         std::fs::write(file, edited).unwrap();
         let t = Instant::now();
+        // As `cited serve` does: the watcher names the saved file.
+        session.expect_changes(vec![file.clone()]);
         let report = session.build(&options);
         let total = t.elapsed();
+        // Then, once the pages are written, that nothing else changed.
+        let checked = Instant::now();
+        assert!(
+            session.is_as_loaded(&options.root),
+            "the load missed a change"
+        );
+        stages
+            .entry("(verify)")
+            .or_default()
+            .push(checked.elapsed());
         assert!(!report.has_errors(), "edit {i} broke the build");
         let mut line = format!("edit {i}: {:>4} ms  [", total.as_millis());
         for (stage, took) in &report.timings {

@@ -213,6 +213,25 @@ impl Session {
         }
     }
 
+    /// Tells the next build that the files at `changed` (paths under the
+    /// site's root, as a file watcher reports them) are the only ones
+    /// changed since the last build's load: it then looks at those alone
+    /// rather than at every file (see [`load::ParseCache::expect_changes`]).
+    /// Call [`Session::is_as_loaded`] after that build: a watcher can miss
+    /// an event.
+    pub fn expect_changes(&mut self, changed: Vec<PathBuf>) {
+        if !self.one_off {
+            self.cache.expect_changes(changed);
+        }
+    }
+
+    /// Whether the site's content is still as the last build's load found
+    /// it (every file listed and stamped again): if not, a change was
+    /// missed (or made since), and the next build must look at every file.
+    pub fn is_as_loaded(&self, root: &Path) -> bool {
+        self.cache.is_as_loaded(root)
+    }
+
     /// Waits until the search index of the last build is written.
     pub fn wait_for_search_index(&mut self) {
         self.search_writer.wait();

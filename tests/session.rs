@@ -953,6 +953,9 @@ struct World {
     written: BTreeMap<String, String>,
     /// Whether the last [`World::write`] changed any file.
     changed: bool,
+    /// What a file watcher would have reported since the last build: the
+    /// files written or removed, and the folders made or removed.
+    told: Vec<PathBuf>,
     /// The session's output after its last good build.
     last_good: Option<Tree>,
 }
@@ -975,6 +978,7 @@ impl World {
             options,
             written: BTreeMap::new(),
             changed: false,
+            told: Vec::new(),
             last_good: None,
         }
     }
@@ -986,15 +990,23 @@ impl World {
         for (path, text) in &files {
             if self.written.get(path) != Some(text) {
                 let full = self.root.join(path);
-                std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-                std::fs::write(full, text).unwrap();
+                let folder = full.parent().unwrap();
+                if !folder.exists() {
+                    self.told.push(folder.to_path_buf());
+                }
+                std::fs::create_dir_all(folder).unwrap();
+                std::fs::write(&full, text).unwrap();
+                self.told.push(full);
             }
         }
         for path in self.written.keys().filter(|p| !files.contains_key(*p)) {
             std::fs::remove_file(self.root.join(path)).unwrap();
+            self.told.push(self.root.join(path));
         }
-        if !files.keys().any(|p| p.starts_with("templates/")) {
-            let _ = std::fs::remove_dir_all(self.root.join("templates"));
+        if !files.keys().any(|p| p.starts_with("templates/"))
+            && std::fs::remove_dir_all(self.root.join("templates")).is_ok()
+        {
+            self.told.push(self.root.join("templates"));
         }
         self.changed = files != self.written;
         self.written = files;
@@ -1004,7 +1016,14 @@ impl World {
     fn build_and_compare(&mut self, what: &str) -> Result<(), TestCaseError> {
         // Only builds after a real change count in the tally.
         let counts = self.last_good.is_some() && self.changed;
+        // As `cited serve` does: the session is told which files changed,
+        // looks at those alone, and then makes sure nothing else did.
+        self.session.expect_changes(std::mem::take(&mut self.told));
         let report = self.session.build(&self.options);
+        prop_assert!(
+            self.session.is_as_loaded(&self.root),
+            "after {what}: the content is not as the session's load found it"
+        );
         self.session.wait_for_search_index();
         let (fresh, fresh_problems) = fresh_build(&self.root, &self.written);
         let problems = problems_of(&report);

@@ -145,13 +145,120 @@ fn describe(file_type: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Every `.yaml` file of `content/`, sorted, with its kind. Files that cited
-/// would not read are reported, never skipped in silence.
-pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> Vec<ContentFile> {
+/// What a walk of `content/` found: every file to read, sorted, with its
+/// kind, and what it reported (files that cited would not read are
+/// reported, never skipped in silence). The preview keeps it between loads
+/// (see [`Listing::updated`]).
+#[derive(Clone)]
+pub struct Listing {
+    files: Vec<ContentFile>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Listing {
+    /// The files to read (of two files for one id, the first: the second
+    /// is reported), with the listing's problems put into `diagnostics`.
+    pub fn files_to_read(&self, diagnostics: &mut Diagnostics) -> Vec<&ContentFile> {
+        for problem in &self.problems {
+            diagnostics.push(problem.clone());
+        }
+        drop_second_files_for_one_id(&self.files, diagnostics)
+    }
+
+    /// Every file found, including a second file for one id.
+    pub fn files(&self) -> &[ContentFile] {
+        &self.files
+    }
+
+    /// Whether `other` lists the same files, the same way, with the same
+    /// problems.
+    pub fn same_as(&self, other: &Listing) -> bool {
+        let same_file = |a: &ContentFile, b: &ContentFile| {
+            (a.kind, &a.relative, &a.open, a.linked) == (b.kind, &b.relative, &b.open, b.linked)
+        };
+        let mut problems: Vec<String> = self.problems.iter().map(|d| format!("{d:?}")).collect();
+        let mut others: Vec<String> = other.problems.iter().map(|d| format!("{d:?}")).collect();
+        problems.sort();
+        others.sort();
+        self.files.len() == other.files.len()
+            && (self.files.iter().zip(&other.files)).all(|(a, b)| same_file(a, b))
+            && problems == others
+    }
+
+    /// The listing as a walk would find it now, given that the files at
+    /// `changed` (paths under `root`, as a file watcher reports them) are
+    /// all that changed since it was made: each looked at again, nothing
+    /// else. `None` when a change needs a whole walk: a folder made,
+    /// removed or renamed, `content/` itself, or anything not a file.
+    pub fn updated(
+        mut self,
+        root: &Path,
+        content_dir: &Path,
+        changed: &[PathBuf],
+    ) -> Option<Listing> {
+        let content_real = content_dir.canonicalize().ok()?;
+        for path in changed {
+            let Ok(inside) = path.strip_prefix(content_dir) else {
+                // Outside content/ (a template): not the listing's business,
+                // unless it is content/ itself or above it.
+                if content_dir.starts_with(path) {
+                    return None;
+                }
+                continue;
+            };
+            if inside.as_os_str().is_empty() {
+                return None;
+            }
+            // A walk does not go into clutter (`.git/`, `#autosave#`).
+            let clutter = (inside.components())
+                .any(|c| is_editor_clutter(c.as_os_str().to_str().unwrap_or("")));
+            if clutter {
+                continue;
+            }
+            let relative = relative(root, path);
+            self.problems.retain(|problem| problem.file != relative);
+            let listed =
+                (self.files.iter()).position(|f| f.relative.as_os_str() == relative.as_os_str());
+            let classified = match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => return None,
+                Ok(meta) => classify(root, content_dir, &content_real, path, meta.is_symlink()),
+                // Gone: a file the listing had, or a folder (whose files
+                // it may have had) that needs a walk.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => match listed {
+                    Some(_) => Ok(None),
+                    None if self.files.iter().any(|f| f.relative.starts_with(&relative)) => {
+                        return None;
+                    }
+                    None => Ok(None),
+                },
+                Err(_) => return None,
+            };
+            if let Some(index) = listed {
+                self.files.remove(index);
+            }
+            match classified {
+                Ok(Some(file)) => {
+                    let key = order_key(&file);
+                    let at = (self.files)
+                        .binary_search_by(|f| order_key(f).cmp(&key))
+                        .unwrap_or_else(|at| at);
+                    self.files.insert(at, file);
+                }
+                Ok(None) => {}
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+        Some(self)
+    }
+}
+
+/// Walks `content/`: see [`Listing`].
+pub fn find(root: &Path, content_dir: &Path) -> Listing {
     let content_real = content_dir
         .canonicalize()
         .unwrap_or_else(|_| content_dir.to_path_buf());
     let mut found = Vec::new();
+    let mut problems = Vec::new();
     // Not sorted while walking: walkdir's sort works each file's name out
     // of its path again in every comparison. The list is sorted below.
     let walker = walkdir::WalkDir::new(content_dir)
@@ -171,7 +278,7 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| "content".into());
-                diagnostics.push(
+                problems.push(
                     Diagnostic::error(Code::Unreadable, path, None)
                         .message(format!("cannot read this folder: {error}")),
                 );
@@ -179,43 +286,56 @@ pub fn find(root: &Path, content_dir: &Path, diagnostics: &mut Diagnostics) -> V
         }
     }
     let classified: Vec<Result<Option<ContentFile>, Diagnostic>> = (entries.par_iter())
-        .map(|entry| classify(root, content_dir, &content_real, entry))
+        .map(|entry| {
+            classify(
+                root,
+                content_dir,
+                &content_real,
+                entry.path(),
+                entry.path_is_symlink(),
+            )
+        })
         .collect();
     for entry in classified {
         match entry {
             Ok(Some(file)) => found.push(file),
             Ok(None) => {}
-            Err(problem) => diagnostics.push(problem),
+            Err(problem) => problems.push(problem),
         }
     }
-    // Folder by folder, each in name order, as a walk sorted by name
-    // would give them: the order of the content's lists. That is the order
-    // of the paths' bytes with each separator taken as the lowest byte (a
-    // path holds no zero byte; these paths have no `.` or doubled `/`).
-    found.par_sort_by_cached_key(|file| {
-        let mut key = file.relative.as_os_str().as_encoded_bytes().to_vec();
-        for byte in &mut key {
-            if std::path::is_separator(char::from(*byte)) {
-                *byte = 0;
-            }
-        }
-        key
-    });
-    drop_second_files_for_one_id(found, diagnostics)
+    found.par_sort_by_cached_key(order_key);
+    Listing {
+        files: found,
+        problems,
+    }
 }
 
-/// What the walk's `entry` (not a folder) is: a content file to read,
-/// something to report, or an archive (read with its source).
+/// Folder by folder, each in name order, as a walk sorted by name would
+/// give them: the order of the content's lists. That is the order of the
+/// paths' bytes with each separator taken as the lowest byte (a path holds
+/// no zero byte; these paths have no `.` or doubled `/`).
+fn order_key(file: &ContentFile) -> Vec<u8> {
+    let mut key = file.relative.as_os_str().as_encoded_bytes().to_vec();
+    for byte in &mut key {
+        if std::path::is_separator(char::from(*byte)) {
+            *byte = 0;
+        }
+    }
+    key
+}
+
+/// What the file at `path` (not a folder; `linked` if it is a symlink)
+/// is: a content file to read, something to report, or an archive (read
+/// with its source).
 fn classify(
     root: &Path,
     content_dir: &Path,
     content_real: &Path,
-    entry: &walkdir::DirEntry,
+    path: &Path,
+    linked: bool,
 ) -> Result<Option<ContentFile>, Diagnostic> {
-    let path = entry.path();
     let rel = || relative(root, path);
     let mut open = path.to_path_buf();
-    let linked = entry.path_is_symlink();
     if linked {
         match path.canonicalize() {
             Ok(real) if !real.starts_with(content_real) => {
@@ -276,10 +396,10 @@ fn classify(
 /// `cost.yaml` and `cost.yml` (or `site.yaml` and `site.yml`) are two files
 /// for one id: one error naming both, and only the first is read, so the
 /// rest of the site is still checked against it.
-fn drop_second_files_for_one_id(
-    found: Vec<ContentFile>,
+fn drop_second_files_for_one_id<'a>(
+    found: &'a [ContentFile],
     diagnostics: &mut Diagnostics,
-) -> Vec<ContentFile> {
+) -> Vec<&'a ContentFile> {
     // Each (kind, id) to the first file found for it.
     let mut first: rustc_hash::FxHashMap<(&str, &std::ffi::OsStr), usize> =
         rustc_hash::FxHashMap::default();
@@ -304,7 +424,7 @@ fn drop_second_files_for_one_id(
             }
         }
     }
-    (found.into_iter().zip(second))
+    (found.iter().zip(second))
         .filter_map(|(file, second)| (!second).then_some(file))
         .collect()
 }

@@ -22,7 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::archive;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
@@ -69,6 +69,11 @@ pub struct ParseCache {
     archives: HashMap<PathBuf, CachedArchive>,
     /// Hashes archives' bytes, to tell a file saved unchanged from an edit.
     hasher: std::collections::hash_map::RandomState,
+    /// The files of `content/` as the last load listed them.
+    listing: Option<files::Listing>,
+    /// What changed since the last load, when the caller knows it (see
+    /// [`ParseCache::expect_changes`]).
+    expected: Option<Vec<PathBuf>>,
 }
 
 /// An archive as the last load read it.
@@ -101,6 +106,37 @@ impl CachedFile {
 }
 
 impl ParseCache {
+    /// Tells the next load that the files at `changed` (under the site's
+    /// root, as a file watcher names them) are the only ones changed since
+    /// the last: it then looks at those alone, not at every file's stamp,
+    /// unless one of them needs a whole walk (a folder). The caller must
+    /// make sure, after the build, that nothing else changed
+    /// ([`ParseCache::is_as_loaded`]): a watcher can miss an event.
+    pub fn expect_changes(&mut self, changed: Vec<PathBuf>) {
+        self.expected = Some(changed);
+    }
+
+    /// Whether `content/` under `root` is still as the last load found it:
+    /// the same files listed, with the same problems, each with the stamp
+    /// the load kept. `false` when in doubt.
+    pub fn is_as_loaded(&self, root: &Path) -> bool {
+        let Some(listing) = &self.listing else {
+            return false;
+        };
+        let content_dir = root.join("content");
+        let now = files::find(root, &content_dir);
+        if !now.same_as(listing) {
+            return false;
+        }
+        now.files().par_iter().all(|file| {
+            let stamp = FileStamp::of(&file.open);
+            // One the cache does not hold (it could not be read, or is
+            // a second file for an id) is read again by every load.
+            (self.files.get(file.relative.as_os_str()))
+                .is_none_or(|cached| stamp == Some(cached.stamp))
+        })
+    }
+
     /// Takes back the entities of a content this cache's last load made,
     /// so the next load can hand them out again without parsing their
     /// files. Entities of files the cache no longer has are dropped.
@@ -195,14 +231,38 @@ fn load_inner(
         };
     }
 
-    let found = files::find(root, &content_dir, diagnostics);
+    // With the watcher's word for what changed, the last listing is
+    // updated for those files alone, and only they are looked at again.
+    let changes = cache
+        .as_deref_mut()
+        .and_then(|c| Some((c.expected.take()?, c.listing.take()?)));
+    let (listing, looked_at) = match changes {
+        Some((changed, listing)) => match listing.updated(root, &content_dir, &changed) {
+            Some(listing) => {
+                let looked_at: FxHashSet<PathBuf> =
+                    changed.iter().map(|p| files::relative(root, p)).collect();
+                (listing, Some(looked_at))
+            }
+            None => (files::find(root, &content_dir), None),
+        },
+        None => (files::find(root, &content_dir), None),
+    };
+    let found = listing.files_to_read(diagnostics);
     let cached = cache.as_deref();
+    let look = |file: &files::ContentFile| match &looked_at {
+        // A link is looked at every time: the watcher names the file it
+        // leads to, not the link.
+        Some(_) if file.linked => Look::Stamp,
+        Some(looked_at) if looked_at.contains(&file.relative) => Look::Text,
+        Some(_) => Look::AsCached,
+        None => Look::Stamp,
+    };
     // The site settings first: they set how large the other files may be.
     let (site_files, entity_files): (Vec<&files::ContentFile>, Vec<&files::ContentFile>) =
         found.iter().partition(|f| f.kind == "site");
     let site: Vec<Loading> = site_files
         .iter()
-        .map(|f| load_one(root, f, Limits::default().yaml_bytes, cached))
+        .map(|f| load_one(root, f, Limits::default().yaml_bytes, cached, look(f)))
         .collect();
     let limits = site
         .iter()
@@ -224,9 +284,13 @@ fn load_inner(
     loaded.extend(
         entity_files
             .par_iter()
-            .map(|f| load_one(root, f, limits.yaml_bytes, cached))
+            .map(|f| load_one(root, f, limits.yaml_bytes, cached, look(f)))
             .collect::<Vec<_>>(),
     );
+    drop(found);
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.listing = Some(listing);
+    }
 
     let mut changed: Vec<PathBuf> = loaded
         .iter()
@@ -352,17 +416,33 @@ enum Parse {
     Cached,
 }
 
+/// How a load tells whether a file changed since the cache's last load.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Look {
+    /// By its stamp, and by its text if the stamp differs.
+    Stamp,
+    /// By its text: the watcher says it changed (and a stamp can miss a
+    /// save within the file system's clock tick).
+    Text,
+    /// It did not: the watcher names every file that did.
+    AsCached,
+}
+
 /// Reads and parses one file, unless `cache` holds it with the same stamp
-/// (or, failing that, the same text) and limit.
+/// (or, failing that, the same text) and limit; `look` says how to tell.
 fn load_one(
     root: &Path,
     file: &files::ContentFile,
     limit: u64,
     cache: Option<&ParseCache>,
+    look: Look,
 ) -> Loading {
     let relative = file.relative.clone();
-    let stamp = cache.and_then(|_| FileStamp::of(&file.open));
     let cached = cache.and_then(|c| c.files.get(relative.as_os_str()));
+    let stamp = match cached {
+        Some(cached) if look == Look::AsCached => Some(cached.stamp),
+        _ => cache.and_then(|_| FileStamp::of(&file.open)),
+    };
     let loading = |parsed, new| Loading {
         relative: relative.clone(),
         parsed,
@@ -374,6 +454,7 @@ fn load_one(
         && cached.reusable(limit)
         && stamp == cached.stamp
         && stamp.modified.is_some()
+        && look != Look::Text
     {
         // Same size and modification time: unchanged, no need to read it.
         return loading(Parse::Cached, false);
@@ -1024,6 +1105,92 @@ mod tests {
         let fifth = load_cached(root, &mut cache, &mut diagnostics);
         assert!(fifth.changed.contains(&relative));
         assert!(fifth.content.glossary.is_empty());
+        assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+    }
+
+    /// Told which files changed (as `cited serve`'s watcher tells it), a
+    /// load looks at those alone: a file it is told of is read even under
+    /// its old stamp, new and removed files it is told of are found, a
+    /// folder among the changes means a whole walk, and a change it is not
+    /// told of is missed by the load but found by `is_as_loaded`.
+    #[test]
+    fn told_what_changed_a_load_looks_only_there_and_a_missed_change_is_found_after() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content/glossary")).unwrap();
+        std::fs::write(
+            root.join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+        )
+        .unwrap();
+        let term = |name: &str| root.join(format!("content/glossary/{name}.yaml"));
+        let yaml = |word: &str| format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n");
+        std::fs::write(term("crumb"), yaml("soft")).unwrap();
+        std::fs::write(term("crust"), yaml("hard")).unwrap();
+        let definitions = |loaded: &Loaded| -> Vec<String> {
+            let glossary = loaded.content.glossary.iter();
+            glossary.map(|t| t.definition.value.clone()).collect()
+        };
+        let mut cache = ParseCache::default();
+        let mut diagnostics = Diagnostics::default();
+        let first = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(definitions(&first).len(), 2, "{diagnostics:?}");
+        cache.give_back(first.content);
+        assert!(cache.is_as_loaded(root));
+
+        // Other bytes of the same length under the same stamp: told, read.
+        let modified = std::fs::metadata(term("crumb"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::fs::write(term("crumb"), yaml("firm")).unwrap();
+        set_modified(&term("crumb"), modified);
+        cache.expect_changes(vec![term("crumb")]);
+        let second = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(definitions(&second)[0].contains("firm"));
+        assert_eq!(
+            second.changed,
+            [PathBuf::from("content/glossary/crumb.yaml")]
+        );
+        cache.give_back(second.content);
+        assert!(cache.is_as_loaded(root));
+
+        // A new file and a removed one, told.
+        std::fs::write(term("flour"), yaml("dry")).unwrap();
+        std::fs::remove_file(term("crust")).unwrap();
+        cache.expect_changes(vec![term("flour"), term("crust")]);
+        let third = load_cached(root, &mut cache, &mut diagnostics);
+        let now = definitions(&third);
+        assert_eq!(now.len(), 2);
+        assert!(now.iter().any(|d| d.contains("dry")) && !now.iter().any(|d| d.contains("hard")));
+        cache.give_back(third.content);
+        assert!(cache.is_as_loaded(root));
+
+        // An edit it is not told of: the load keeps the old text, and the
+        // check after it says so; a load not told anything finds it.
+        std::fs::write(term("flour"), yaml("fine and dry")).unwrap();
+        cache.expect_changes(vec![term("crumb")]);
+        let fourth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(!definitions(&fourth).iter().any(|d| d.contains("fine")));
+        cache.give_back(fourth.content);
+        assert!(!cache.is_as_loaded(root));
+        let fifth = load_cached(root, &mut cache, &mut diagnostics);
+        assert!(definitions(&fifth).iter().any(|d| d.contains("fine")));
+        cache.give_back(fifth.content);
+        assert!(cache.is_as_loaded(root));
+
+        // A folder among the changes: a whole walk finds what is in it.
+        std::fs::create_dir(root.join("content/pages")).unwrap();
+        std::fs::write(
+            root.join("content/pages/about.yaml"),
+            "title: About\nbody: About this site.\n",
+        )
+        .unwrap();
+        cache.expect_changes(vec![root.join("content/pages")]);
+        let sixth = load_cached(root, &mut cache, &mut diagnostics);
+        assert_eq!(sixth.content.pages.len(), 1);
+        cache.give_back(sixth.content);
+        assert!(cache.is_as_loaded(root));
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
     }
 

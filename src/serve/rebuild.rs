@@ -83,6 +83,10 @@ pub struct Builder {
     /// The content files as the latest build read them, to skip rebuilds
     /// that could not change anything.
     last_read: SourceFiles,
+    /// Files changed since the latest build's load that no build has
+    /// looked at since (saved without a change to their text): the next
+    /// build is told of them too.
+    unseen: Vec<PathBuf>,
     /// Keeps parsed files and the last build's content, so an edit to one
     /// answer re-renders only the pages it can affect.
     session: crate::Session,
@@ -95,6 +99,7 @@ impl Builder {
             out,
             today,
             last_read: SourceFiles::default(),
+            unseen: Vec::new(),
             session: crate::Session::default(),
         }
     }
@@ -137,7 +142,12 @@ impl Builder {
             }
             changed.sort();
             changed.dedup();
-            if !changed.is_empty() && !self.unchanged_since_last_build(&changed) {
+            if changed.is_empty() {
+                continue;
+            }
+            if self.unchanged_since_last_build(&changed) {
+                self.unseen.extend(changed);
+            } else {
                 self.build_and_publish(&state, &changed);
             }
         }
@@ -151,10 +161,18 @@ impl Builder {
     /// (printing or publishing the outcome) is reported the same way, and
     /// the next build starts from a fresh session.
     pub fn build_and_publish(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| self.build_once(state, changed)));
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            let missed = self.build_once(state, changed, Trust::Watcher);
+            if missed {
+                // A change the watcher did not report (or one made while
+                // the build ran): build again, looking at every file.
+                self.build_once(state, changed, Trust::Nothing);
+            }
+        }));
         if let Err(payload) = outcome {
             self.session = crate::Session::default();
             self.last_read = SourceFiles::default();
+            self.unseen.clear();
             let relative: Vec<PathBuf> = changed
                 .iter()
                 .map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf())
@@ -174,7 +192,22 @@ impl Builder {
         }
     }
 
-    fn build_once(&mut self, state: &watch::Sender<LiveState>, changed: &[PathBuf]) {
+    /// One build. With [`Trust::Watcher`] and `changed` files, the build
+    /// looks only at those (and at the files saved unchanged since the
+    /// last), then checks every file once the pages are served: returns
+    /// whether it found a change the build did not see.
+    fn build_once(
+        &mut self,
+        state: &watch::Sender<LiveState>,
+        changed: &[PathBuf],
+        trust: Trust,
+    ) -> bool {
+        let told = trust == Trust::Watcher && !changed.is_empty();
+        let mut expected = std::mem::take(&mut self.unseen);
+        if told {
+            expected.extend_from_slice(changed);
+            self.session.expect_changes(expected);
+        }
         let report = self.session.build(&BuildOptions {
             root: self.root.clone(),
             out: self.out.clone(),
@@ -189,6 +222,7 @@ impl Builder {
         // After publishing: the pages need not wait for the terminal.
         self.print_outcome(&report, changed, had_site);
         self.last_read = report.files;
+        told && !self.session.is_as_loaded(&self.root)
     }
 
     /// Whether every changed path is a content file whose text is exactly
@@ -245,6 +279,14 @@ impl Builder {
             [] => "nothing".into(),
         }
     }
+}
+
+/// Whether a build takes the watcher's word for which files changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trust {
+    Watcher,
+    /// Every file is looked at (its stamp, and its text if that changed).
+    Nothing,
 }
 
 /// Tells the open pages: new diagnostics if they changed, a reload if
