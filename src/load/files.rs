@@ -219,33 +219,40 @@ impl Listing {
             self.problems.retain(|problem| problem.file != relative);
             let listed =
                 (self.files.iter()).position(|f| f.relative.as_os_str() == relative.as_os_str());
-            let classified = match std::fs::symlink_metadata(path) {
+            // What it is now: `None` if it is gone (a file the listing
+            // had, or a folder whose files it may have had: that needs a
+            // walk).
+            let now = match std::fs::symlink_metadata(path) {
                 Ok(meta) if meta.is_dir() => return None,
-                Ok(meta) => classify(root, content_dir, &content_real, path, meta.is_symlink()),
-                // Gone: a file the listing had, or a folder (whose files
-                // it may have had) that needs a walk.
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => match listed {
-                    Some(_) => Ok(None),
-                    None if self.files.iter().any(|f| f.relative.starts_with(&relative)) => {
+                Ok(meta) => Some(classify(
+                    root,
+                    content_dir,
+                    &content_real,
+                    path,
+                    meta.is_symlink(),
+                )),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    let held_files = (self.files.iter()).any(|f| f.relative.starts_with(&relative));
+                    if listed.is_none() && held_files {
                         return None;
                     }
-                    None => Ok(None),
-                },
+                    None
+                }
                 Err(_) => return None,
             };
             if let Some(index) = listed {
                 self.files.remove(index);
             }
-            match classified {
-                Ok(Some(file)) => {
+            match now {
+                Some(Classified::Read(file)) => {
                     let key = order_key(&file);
                     let at = (self.files)
                         .binary_search_by(|f| order_key(f).cmp(&key))
                         .unwrap_or_else(|at| at);
                     self.files.insert(at, file);
                 }
-                Ok(None) => {}
-                Err(problem) => self.problems.push(problem),
+                Some(Classified::Report(problem)) => self.problems.push(problem),
+                Some(Classified::Beside) | None => {}
             }
         }
         Some(self)
@@ -285,7 +292,7 @@ pub fn find(root: &Path, content_dir: &Path) -> Listing {
             }
         }
     }
-    let classified: Vec<Result<Option<ContentFile>, Diagnostic>> = (entries.par_iter())
+    let classified: Vec<Classified> = (entries.par_iter())
         .map(|entry| {
             classify(
                 root,
@@ -298,9 +305,9 @@ pub fn find(root: &Path, content_dir: &Path) -> Listing {
         .collect();
     for entry in classified {
         match entry {
-            Ok(Some(file)) => found.push(file),
-            Ok(None) => {}
-            Err(problem) => problems.push(problem),
+            Classified::Read(file) => found.push(file),
+            Classified::Beside => {}
+            Classified::Report(problem) => problems.push(problem),
         }
     }
     found.par_sort_by_cached_key(order_key);
@@ -324,38 +331,52 @@ fn order_key(file: &ContentFile) -> Vec<u8> {
     key
 }
 
-/// What the file at `path` (not a folder; `linked` if it is a symlink)
-/// is: a content file to read, something to report, or an archive (read
-/// with its source).
+/// What a file of `content/` is to a load.
+enum Classified {
+    /// A content file to read.
+    Read(ContentFile),
+    /// An archive, read with the source beside it.
+    Beside,
+    /// Something not read, and why.
+    Report(Diagnostic),
+}
+
+/// What the file at `path` (not a folder; `linked` if it is a symlink) is.
 fn classify(
     root: &Path,
     content_dir: &Path,
     content_real: &Path,
     path: &Path,
     linked: bool,
-) -> Result<Option<ContentFile>, Diagnostic> {
+) -> Classified {
     let rel = || relative(root, path);
     let mut open = path.to_path_buf();
     if linked {
         match path.canonicalize() {
             Ok(real) if !real.starts_with(content_real) => {
-                return Err(Diagnostic::error(Code::SymlinkOutside, rel(), None)
-                    .message(format!(
-                        "this is a link to {}, outside content/: cited does not read it",
-                        real.display()
-                    ))
-                    .help("copy the file into content/ instead of linking to it"));
+                return Classified::Report(
+                    Diagnostic::error(Code::SymlinkOutside, rel(), None)
+                        .message(format!(
+                            "this is a link to {}, outside content/: cited does not read it",
+                            real.display()
+                        ))
+                        .help("copy the file into content/ instead of linking to it"),
+                );
             }
             Ok(real) if real.is_dir() => {
-                return Err(Diagnostic::warning(Code::IgnoredFile, rel(), None)
-                    .message("this is a link to a folder: cited does not follow it")
-                    .help("move the folder here instead of linking to it"));
+                return Classified::Report(
+                    Diagnostic::warning(Code::IgnoredFile, rel(), None)
+                        .message("this is a link to a folder: cited does not follow it")
+                        .help("move the folder here instead of linking to it"),
+                );
             }
             Ok(real) => open = real,
             Err(error) => {
-                return Err(Diagnostic::error(Code::Unreadable, rel(), None)
-                    .message(format!("this link leads nowhere: {error}"))
-                    .help("remove the link, or make it point at a file in content/"));
+                return Classified::Report(
+                    Diagnostic::error(Code::Unreadable, rel(), None)
+                        .message(format!("this link leads nowhere: {error}"))
+                        .help("remove the link, or make it point at a file in content/"),
+                );
             }
         }
     }
@@ -375,16 +396,16 @@ fn classify(
         _ => None,
     };
     match (kind, inside.as_slice()) {
-        (Some(kind), _) => Ok(Some(ContentFile {
+        (Some(kind), _) => Classified::Read(ContentFile {
             kind,
             relative: rel(),
             path: path.to_path_buf(),
             open,
             linked,
-        })),
+        }),
         // Archives sit beside the source that names them; they are read with it.
-        (None, ["sources", ..]) if !is_yaml => Ok(None),
-        (None, _) => Err(Diagnostic::warning(Code::IgnoredFile, rel(), None)
+        (None, ["sources", ..]) if !is_yaml => Classified::Beside,
+        (None, _) => Classified::Report(Diagnostic::warning(Code::IgnoredFile, rel(), None)
             .message("cited does not read this file")
             .help(format!(
                 "content files are `content/site.yaml` and `content/<kind>/<id>.yaml` where kind is one of: {}",
