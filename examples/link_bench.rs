@@ -53,12 +53,17 @@ fn one_off(root: &Path, today: jiff::civil::Date, runs: usize) {
     let mut diagnostics = cited::Diagnostics::default();
     let loaded = cited::load::load(root, &mut diagnostics);
     let checked = cited::check::check(&loaded.content, &loaded.files, today, &mut diagnostics);
-    let site = loaded.content.site.as_ref().expect("the site has site.yaml");
+    let site = loaded
+        .content
+        .site
+        .as_ref()
+        .expect("the site has site.yaml");
     let urls = cited::urls::SiteUrls::new(&site.base_url).expect("a valid base_url");
     let mut times = Vec::new();
     for _ in 0..runs {
         let (started, cpu_started) = (Instant::now(), cpu_ns());
-        let graph = cited::link::Graph::with_quotes(&loaded.content, urls.clone(), &checked.located);
+        let graph =
+            cited::link::Graph::with_quotes(&loaded.content, urls.clone(), &checked.located);
         times.push(elapsed(started, cpu_started));
         drop(graph);
     }
@@ -92,8 +97,7 @@ fn preview(root: &Path, today: jiff::civil::Date, runs: usize, field: &str) {
         assert_ne!(edited, original, "{} has no {field}", file.display());
         std::fs::write(file, edited).expect("the copy is writable");
         let mut diagnostics = cited::Diagnostics::default();
-        let loaded =
-            cited::load::load_cached(scratch.path(), &mut parse_cache, &mut diagnostics);
+        let loaded = cited::load::load_cached(scratch.path(), &mut parse_cache, &mut diagnostics);
         let checked = cited::check::check_incremental(
             &loaded.content,
             &loaded.files,
@@ -101,7 +105,11 @@ fn preview(root: &Path, today: jiff::civil::Date, runs: usize, field: &str) {
             &mut check_cache,
             &mut diagnostics,
         );
-        let site = loaded.content.site.as_ref().expect("the site has site.yaml");
+        let site = loaded
+            .content
+            .site
+            .as_ref()
+            .expect("the site has site.yaml");
         let urls = cited::urls::SiteUrls::new(&site.base_url).expect("a valid base_url");
         let (started, cpu_started) = (Instant::now(), cpu_ns());
         let graph = cited::link::Graph::reusing(
