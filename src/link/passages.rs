@@ -345,8 +345,10 @@ impl<'t> Words<'t> {
     /// The words of `text`, for the passages at `ranges`.
     fn new(text: &'t str, ranges: &[Range<usize>]) -> Self {
         let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
-        let mut spans = Vec::new();
-        let mut keys = Vec::new();
+        // About one word in six bytes of prose: sized once, not doubled
+        // again and again.
+        let mut spans = Vec::with_capacity(text.len() / 6);
+        let mut keys = Vec::with_capacity(text.len() / 6);
         for (at, word) in text.unicode_word_indices() {
             let next = numbers.len() as u32;
             let key = match numbers.get(word) {
@@ -356,11 +358,15 @@ impl<'t> Words<'t> {
             spans.push((at as u32, (at + word.len()) as u32));
             keys.push(key);
         }
+        // Each passage's start, and up to the most words a directive's end
+        // has.
+        let mut trigrams = FxHashMap::default();
+        trigrams.reserve(ranges.len() * (DIRECTIVE_MAX_WORDS - DIRECTIVE_MIN_WORDS + 2));
         let mut words = Words {
             text,
             spans,
             keys,
-            trigrams: FxHashMap::default(),
+            trigrams,
         };
         // The runs that can begin a directive's start (a passage's first
         // words) or its end (its last few).
