@@ -257,7 +257,8 @@ fn anchor(words: &str) -> String {
     anchor_of_collapsed(&collapse_white_space(words))
 }
 
-/// [`anchor`] of words whose white space is collapsed already.
+/// The anchor of a passage with these words, their white space collapsed
+/// already (as [`collapse_white_space`] does): stable as long as they are.
 fn anchor_of_collapsed(words: &str) -> String {
     let hash = Sha256::digest(words.as_bytes());
     let mut anchor = String::with_capacity("passage-".len() + 10);
