@@ -79,73 +79,117 @@ impl<'a> Graph<'a> {
         content: &'a Content,
         urls: SiteUrls,
         located: &Located,
-        mut cache: Option<&mut Cache>,
+        cache: Option<&mut Cache>,
     ) -> Self {
-        let mut entities = FxHashMap::default();
-        entities.reserve(content.questions.len() + content.sources.len());
-        // The preview keeps each entity's URL for the `base_url` it was made
-        // with: all are dropped when that changes, or when twice as many
-        // are kept as the site has entities (those of removed ones go then).
-        let entity_count = content.sources.len()
-            + content.topics.len()
-            + content.questions.len()
-            + content.cautions.len()
-            + content.glossary.len()
-            + content.pages.len()
-            + content.reviewers.len();
-        let mut kept_urls = cache.as_deref_mut().map(|cache| {
-            let kept = cache
-                .urls
-                .take()
-                .filter(|(base, kept)| *base == urls && kept.len() <= 2 * entity_count.max(1000));
-            &mut cache
-                .urls
-                .insert(kept.unwrap_or_else(|| (urls.clone(), FxHashMap::default())))
-                .1
-        });
-        let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
-            let url = match kept_urls.as_deref_mut() {
-                None => urls.entity(kind, &origin.id),
-                Some(kept) => match kept.get(origin.id.as_str()) {
-                    Some((kept_kind, url)) if *kept_kind == kind => url.clone(),
-                    _ => {
-                        let url = urls.entity(kind, &origin.id);
-                        kept.insert(origin.id.clone(), (kind, url.clone()));
-                        url
-                    }
-                },
-            };
-            entities.insert(
-                origin.id.as_str(),
-                EntityRef {
-                    kind,
-                    id: &origin.id,
-                    title,
-                    url,
-                },
-            );
+        // The cache's three parts, each lent to the part of the work that
+        // reuses it: those parts run side by side on the thread pool.
+        let (kept_urls, mut kept_links, kept_passages) = match cache {
+            Some(Cache {
+                urls,
+                links,
+                passages,
+            }) => (Some(urls), Some(links), Some(passages)),
+            None => (None, None, None),
         };
-        for e in &content.sources {
-            add(Kind::Source, &e.origin, &e.title);
+        let order = reading_order(content);
+        let questions: Vec<&Question> = order.iter().map(|&i| &content.questions[i]).collect();
+        // The quoted passages (the costliest part, per source), the links
+        // in the markdown fields (per field) and the rest (one pass over the
+        // site each, on one thread) do not depend on each other.
+        let fields: Vec<(&str, &str)> = markdown_fields(content).collect();
+        let (passages, (lists, fresh_links)) = rayon::join(
+            || quoted_passages(content, &questions, located, kept_passages),
+            || {
+                rayon::join(
+                    || Lists::new(content, &urls, &order, &questions, kept_urls),
+                    || match kept_links.as_deref_mut() {
+                        None => fields.par_iter().map(|(_, text)| link_ids(text)).collect(),
+                        Some(kept) => {
+                            update_links(&fields, kept);
+                            Vec::new()
+                        }
+                    },
+                )
+            },
+        );
+        let Lists {
+            entities,
+            topics,
+            topic_questions,
+            tags,
+            related,
+            caution_questions,
+            reviewer_questions,
+            previous,
+            next,
+            glossary,
+        } = lists;
+        let links: Vec<&[String]> = match kept_links.as_deref() {
+            None => fresh_links.iter().map(Vec::as_slice).collect(),
+            Some(kept) => kept
+                .iter()
+                .map(|(_, field)| field.links.as_slice())
+                .collect(),
+        };
+        let backlinks = backlinks(&entities, &fields, &links);
+
+        Graph {
+            content,
+            urls,
+            entities,
+            topics,
+            topic_questions,
+            tags,
+            related,
+            backlinks,
+            caution_questions,
+            reviewer_questions,
+            previous,
+            next,
+            glossary,
+            passages,
         }
-        for e in &content.topics {
-            add(Kind::Topic, &e.origin, &e.title);
-        }
-        for e in &content.questions {
-            add(Kind::Question, &e.origin, &e.question);
-        }
-        for e in &content.cautions {
-            add(Kind::Caution, &e.origin, &e.title);
-        }
-        for e in &content.glossary {
-            add(Kind::Glossary, &e.origin, &e.term);
-        }
-        for e in &content.pages {
-            add(Kind::Page, &e.origin, &e.title);
-        }
-        for e in &content.reviewers {
-            add(Kind::Reviewer, &e.origin, &e.name);
-        }
+    }
+
+    /// The passage a quote of `source` written as `text` quotes, if check
+    /// found it.
+    pub fn passage(&self, source: &str, text: &str) -> Option<&Passage<'a>> {
+        self.passages.get(source)?.get(text)
+    }
+
+    /// The root-relative URL of an entity's page, worked out once in
+    /// [`Graph::new`]; `None` for an id that names nothing.
+    pub fn url(&self, id: &str) -> Option<&str> {
+        self.entities.get(id).map(|e| e.url.as_str())
+    }
+}
+
+/// The graph's lists and maps that one pass over the site makes, each
+/// cheap: worked out on one thread while others find passages and links.
+struct Lists<'a> {
+    entities: FxHashMap<&'a str, EntityRef<'a>>,
+    topics: Vec<&'a Topic>,
+    topic_questions: FxHashMap<&'a str, Vec<&'a Question>>,
+    tags: BTreeMap<&'a str, Vec<&'a Question>>,
+    related: FxHashMap<&'a str, Vec<&'a Question>>,
+    caution_questions: FxHashMap<&'a str, Vec<&'a Question>>,
+    reviewer_questions: FxHashMap<&'a str, Vec<&'a Question>>,
+    previous: FxHashMap<&'a str, &'a Question>,
+    next: FxHashMap<&'a str, &'a Question>,
+    glossary: GlossaryMatcher,
+}
+
+impl<'a> Lists<'a> {
+    /// `questions` are the site's in reading order (`order`, their indices
+    /// in `content.questions`); `kept_urls` the preview's entity URLs, if any.
+    fn new(
+        content: &'a Content,
+        urls: &SiteUrls,
+        order: &[usize],
+        questions: &[&'a Question],
+        kept_urls: Option<&mut Option<(SiteUrls, cache::EntityUrls)>>,
+    ) -> Self {
+        let entities = entity_refs(content, urls, kept_urls);
 
         let mut topics: Vec<&Topic> = content.topics.iter().collect();
         topics.sort_by(|a, b| {
@@ -155,24 +199,11 @@ impl<'a> Graph<'a> {
                 .then_with(|| a.origin.id.cmp(&b.origin.id))
         });
 
-        // Questions in reading order: by their `order`, then alphabetically.
-        let mut questions: Vec<&Question> = content.questions.iter().collect();
-        // The same order as `by_title`, with each key worked out once rather
-        // than lowercased again in every comparison.
-        questions.sort_by_cached_key(|q| {
-            (
-                q.order.unwrap_or(i64::MAX),
-                q.question.to_lowercase(),
-                q.question.as_str(),
-                q.origin.id.as_str(),
-            )
-        });
-
         let mut topic_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
         let mut tags: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
         let mut caution_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
         let mut reviewer_questions: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
-        for &q in &questions {
+        for &q in questions {
             let reviewers = (q.reviewed.by.entries.iter())
                 .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
             for reviewer in reviewers {
@@ -218,180 +249,275 @@ impl<'a> Graph<'a> {
             }
         }
 
-        let by_id: FxHashMap<&str, &Question> = content
-            .questions
-            .iter()
-            .map(|q| (q.origin.id.as_str(), q))
-            .collect();
-        let mut related: FxHashMap<&str, Vec<&Question>> = FxHashMap::default();
-        related.reserve(questions.len());
-        // How long each question's own list is.
-        let mut own_lengths: FxHashMap<&str, usize> = FxHashMap::default();
-        own_lengths.reserve(questions.len());
-        // A question's own list first, in the editor's order...
-        for q in &content.questions {
-            let list = related.entry(q.origin.id.as_str()).or_default();
-            for other in &q.related {
-                if let Some(o) = by_id.get(other.value.as_str())
-                    && !std::ptr::eq(*o, q)
-                    && !list.iter().any(|x| std::ptr::eq(*x, *o))
-                {
-                    list.push(o);
-                }
-            }
-            own_lengths.insert(q.origin.id.as_str(), list.len());
-        }
-        // ...then the questions that list it, which it didn't list back.
-        // `q` is added to others' lists only in this turn of the loop: if it
-        // is in one already, it is in that question's own list or last.
-        for &q in &questions {
-            for other in &q.related {
-                let Some(&o) = by_id.get(other.value.as_str()) else {
-                    continue;
-                };
-                let id = o.origin.id.as_str();
-                let list = related.entry(id).or_default();
-                let own = &list[..own_lengths.get(id).copied().unwrap_or(0).min(list.len())];
-                if !std::ptr::eq(o, q)
-                    && !own.iter().any(|x| std::ptr::eq(*x, q))
-                    && !list.last().is_some_and(|x| std::ptr::eq(*x, q))
-                {
-                    list.push(q);
-                }
-            }
-        }
-
-        // Parsing every markdown field is the costly part: do it in parallel,
-        // and in the preview only for the fields whose text changed.
-        let fields: Vec<(&str, &str)> = markdown_fields(content).collect();
-        let mut backlinks: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-        // Each (target, from) once, whatever the order of the fields.
-        let mut linked: FxHashSet<(&str, &str)> = FxHashSet::default();
-        let mut add_backlinks = |from: &'a str, ids: &[String]| {
-            for id in ids {
-                let Some(target) = entities.get(id.as_str()) else {
-                    continue;
-                };
-                // A target linked only from itself still gets its (empty) list.
-                let list = backlinks.entry(target.id).or_default();
-                if from != target.id && linked.insert((target.id, from)) {
-                    list.push(from);
-                }
-            }
-        };
-        match cache.as_deref_mut() {
-            None => {
-                let found: Vec<Vec<String>> =
-                    fields.par_iter().map(|(_, text)| link_ids(text)).collect();
-                for ((from, _), ids) in fields.iter().zip(&found) {
-                    add_backlinks(from, ids);
-                }
-            }
-            Some(cache) => {
-                let kept = links_reusing(&fields, &mut cache.links);
-                for ((from, _), (_, field)) in fields.iter().zip(&kept) {
-                    add_backlinks(from, &field.links);
-                }
-                cache.links = kept.into_iter().collect();
-            }
-        }
-        backlinks.par_iter_mut().for_each(|(_, list)| {
-            list.sort_by(|a, b| by_title(entities[a].title, entities[b].title));
-        });
-
-        // Each source's quotes in reading order: questions, then cautions.
-        let mut quoted: FxHashMap<&str, Vec<passages::Citation>> = FxHashMap::default();
-        for &q in &questions {
-            for quote in question_quotes(q) {
-                quoted
-                    .entry(quote.source.value.as_str())
-                    .or_default()
-                    .push(passages::Citation {
-                        text: &quote.text.value,
-                        by: &q.origin.id,
-                    });
-            }
-        }
-        let mut cautions: Vec<&Caution> = content.cautions.iter().collect();
-        cautions.sort_by(|a, b| {
-            by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id))
-        });
-        for c in cautions {
-            for quote in &c.quotes {
-                quoted
-                    .entry(quote.source.value.as_str())
-                    .or_default()
-                    .push(passages::Citation {
-                        text: &quote.text.value,
-                        by: &c.origin.id,
-                    });
-            }
-        }
-        let passages: FxHashMap<&str, SourcePassages> = match cache {
-            None => (content.sources.par_iter())
-                .filter_map(|s| {
-                    let citations = quoted.get(s.origin.id.as_str())?;
-                    let passages = passages::of_source(s, citations, located, None);
-                    Some((s.origin.id.as_str(), passages))
-                })
-                .collect(),
-            Some(cache) => {
-                // Each quoted source with its slot of the cache, taken out
-                // (a source no longer quoted loses its slot).
-                let mut old = std::mem::take(&mut cache.passages);
-                let mut slots: Vec<(&Source, &[passages::Citation], Option<passages::Kept>)> =
-                    (content.sources.iter())
-                        .filter_map(|s| {
-                            let citations = quoted.get(s.origin.id.as_str())?;
-                            Some((s, citations.as_slice(), old.remove(&s.origin.id)))
-                        })
-                        .collect();
-                let passages = (slots.par_iter_mut())
-                    .map(|(s, citations, slot)| {
-                        let passages = passages::of_source(s, citations, located, Some(slot));
-                        (s.origin.id.as_str(), passages)
-                    })
-                    .collect();
-                cache.passages = (slots.into_iter())
-                    .filter_map(|(s, _, slot)| Some((s.origin.id.clone(), slot?)))
-                    .collect();
-                passages
-            }
-        };
-
         let glossary = GlossaryMatcher::new(content.glossary.iter().flat_map(|t| {
             std::iter::once((t.origin.id.as_str(), t.term.as_str()))
                 .chain(t.aliases.iter().map(|a| (t.origin.id.as_str(), a.as_str())))
         }));
 
-        Graph {
-            content,
-            urls,
+        Lists {
             entities,
             topics,
             topic_questions,
             tags,
-            related,
-            backlinks,
+            related: related_questions(content, order),
             caution_questions,
             reviewer_questions,
             previous,
             next,
             glossary,
-            passages,
         }
     }
+}
 
-    /// The passage a quote of `source` written as `text` quotes, if check
-    /// found it.
-    pub fn passage(&self, source: &str, text: &str) -> Option<&Passage<'a>> {
-        self.passages.get(source)?.get(text)
+/// Every entity as other pages see it, by id. With `kept` (the preview's),
+/// each URL is taken from there when it was made for this entity's kind
+/// and the same `base_url`, and kept there when it is made.
+fn entity_refs<'a>(
+    content: &'a Content,
+    urls: &SiteUrls,
+    kept: Option<&mut Option<(SiteUrls, cache::EntityUrls)>>,
+) -> FxHashMap<&'a str, EntityRef<'a>> {
+    let mut entities = FxHashMap::default();
+    entities.reserve(content.questions.len() + content.sources.len());
+    // The preview keeps each entity's URL for the `base_url` it was made
+    // with: all are dropped when that changes, or when twice as many are
+    // kept as the site has entities (those of removed ones go then).
+    let entity_count = content.sources.len()
+        + content.topics.len()
+        + content.questions.len()
+        + content.cautions.len()
+        + content.glossary.len()
+        + content.pages.len()
+        + content.reviewers.len();
+    let mut kept_urls = kept.map(|kept| {
+        let reusable = kept
+            .take()
+            .filter(|(base, kept)| base == urls && kept.len() <= 2 * entity_count.max(1000));
+        &mut kept
+            .insert(reusable.unwrap_or_else(|| (urls.clone(), FxHashMap::default())))
+            .1
+    });
+    let mut add = |kind: Kind, origin: &'a Origin, title: &'a str| {
+        let url = match kept_urls.as_deref_mut() {
+            None => urls.entity(kind, &origin.id),
+            Some(kept) => match kept.get(origin.id.as_str()) {
+                Some((kept_kind, url)) if *kept_kind == kind => url.clone(),
+                _ => {
+                    let url = urls.entity(kind, &origin.id);
+                    kept.insert(origin.id.clone(), (kind, url.clone()));
+                    url
+                }
+            },
+        };
+        entities.insert(
+            origin.id.as_str(),
+            EntityRef {
+                kind,
+                id: &origin.id,
+                title,
+                url,
+            },
+        );
+    };
+    for e in &content.sources {
+        add(Kind::Source, &e.origin, &e.title);
     }
+    for e in &content.topics {
+        add(Kind::Topic, &e.origin, &e.title);
+    }
+    for e in &content.questions {
+        add(Kind::Question, &e.origin, &e.question);
+    }
+    for e in &content.cautions {
+        add(Kind::Caution, &e.origin, &e.title);
+    }
+    for e in &content.glossary {
+        add(Kind::Glossary, &e.origin, &e.term);
+    }
+    for e in &content.pages {
+        add(Kind::Page, &e.origin, &e.title);
+    }
+    for e in &content.reviewers {
+        add(Kind::Reviewer, &e.origin, &e.name);
+    }
+    entities
+}
 
-    /// The root-relative URL of an entity's page, worked out once in
-    /// [`Graph::new`]; `None` for an id that names nothing.
-    pub fn url(&self, id: &str) -> Option<&str> {
-        self.entities.get(id).map(|e| e.url.as_str())
+/// The site's questions in reading order, as indices in
+/// `content.questions`: by their `order`, then alphabetically.
+fn reading_order(content: &Content) -> Vec<usize> {
+    let mut questions: Vec<usize> = (0..content.questions.len()).collect();
+    // The same order as `by_title`, with each key worked out once rather
+    // than lowercased again in every comparison.
+    questions.sort_by_cached_key(|&i| {
+        let q = &content.questions[i];
+        (
+            q.order.unwrap_or(i64::MAX),
+            q.question.to_lowercase(),
+            q.question.as_str(),
+            q.origin.id.as_str(),
+        )
+    });
+    questions
+}
+
+/// Each question's related questions, by its id: its own list first, in
+/// the editor's order, then the questions that list it and that it did not
+/// list back, in reading order (`order`, indices in `content.questions`).
+/// Worked out by each question's index: one lookup per `related` entry.
+fn related_questions<'a>(
+    content: &'a Content,
+    order: &[usize],
+) -> FxHashMap<&'a str, Vec<&'a Question>> {
+    let index_of: FxHashMap<&str, usize> = (content.questions.iter().enumerate())
+        .map(|(i, q)| (q.origin.id.as_str(), i))
+        .collect();
+    let mut lists: Vec<Vec<&Question>> = vec![Vec::new(); content.questions.len()];
+    // How long each question's own list is.
+    let mut own_lengths = vec![0; content.questions.len()];
+    // Each question's `related` entries that name a question, as indices,
+    // looked up once for both passes below.
+    let mut named: Vec<Vec<usize>> = Vec::with_capacity(content.questions.len());
+    // A question's own list first, in the editor's order...
+    for (i, q) in content.questions.iter().enumerate() {
+        let indices: Vec<usize> = (q.related.iter())
+            .filter_map(|other| index_of.get(other.value.as_str()).copied())
+            .collect();
+        let list = &mut lists[i];
+        for &o in &indices {
+            let o = &content.questions[o];
+            if !std::ptr::eq(o, q) && !list.iter().any(|x| std::ptr::eq(*x, o)) {
+                list.push(o);
+            }
+        }
+        own_lengths[i] = list.len();
+        named.push(indices);
+    }
+    // ...then the questions that list it, which it didn't list back.
+    // `q` is added to others' lists only in this turn of the loop: if it
+    // is in one already, it is in that question's own list or last.
+    for &i in order {
+        let q = &content.questions[i];
+        for &o in &named[i] {
+            let list = &mut lists[o];
+            let own = &list[..own_lengths[o].min(list.len())];
+            if !std::ptr::eq(&content.questions[o], q)
+                && !own.iter().any(|x| std::ptr::eq(*x, q))
+                && !list.last().is_some_and(|x| std::ptr::eq(*x, q))
+            {
+                list.push(q);
+            }
+        }
+    }
+    (content.questions.iter().zip(lists))
+        .map(|(q, list)| (q.origin.id.as_str(), list))
+        .collect()
+}
+
+/// What links to each entity that something links to: the ids of the
+/// entities whose markdown `fields` link to it (`links`, in the order of
+/// the fields), each once, sorted by their titles.
+fn backlinks<'a>(
+    entities: &FxHashMap<&'a str, EntityRef<'a>>,
+    fields: &[(&'a str, &str)],
+    links: &[&[String]],
+) -> FxHashMap<&'a str, Vec<&'a str>> {
+    let mut backlinks: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
+    // Each (target, from) once, whatever the order of the fields.
+    let mut linked: FxHashSet<(&str, &str)> = FxHashSet::default();
+    for (&(from, _), ids) in fields.iter().zip(links) {
+        for id in *ids {
+            let Some(target) = entities.get(id.as_str()) else {
+                continue;
+            };
+            // A target linked only from itself still gets its (empty) list.
+            let list = backlinks.entry(target.id).or_default();
+            if from != target.id && linked.insert((target.id, from)) {
+                list.push(from);
+            }
+        }
+    }
+    backlinks.par_iter_mut().for_each(|(_, list)| {
+        if list.len() > 1 {
+            // Each title looked up once, not in every comparison; the sort
+            // is stable, as it was when it looked them up.
+            let mut titled: Vec<(&str, &str)> =
+                list.iter().map(|id| (entities[id].title, *id)).collect();
+            titled.sort_by(|a, b| by_title(a.0, b.0));
+            list.clear();
+            list.extend(titled.into_iter().map(|(_, id)| id));
+        }
+    });
+    backlinks
+}
+
+/// Each quoted source's passages, by source id, from its quotes in reading
+/// order: the questions' (`questions` in reading order), then the
+/// cautions' (by title). With `kept` (the preview's), each source's
+/// worked-out passages are reused where their inputs are unchanged (see
+/// [`passages::of_source`]); a source no longer quoted loses its slot.
+fn quoted_passages<'a>(
+    content: &'a Content,
+    questions: &[&'a Question],
+    located: &Located,
+    kept: Option<&mut FxHashMap<String, passages::Kept>>,
+) -> FxHashMap<&'a str, SourcePassages<'a>> {
+    let mut quoted: FxHashMap<&str, Vec<passages::Citation>> = FxHashMap::default();
+    for &q in questions {
+        for quote in question_quotes(q) {
+            quoted
+                .entry(quote.source.value.as_str())
+                .or_default()
+                .push(passages::Citation {
+                    text: &quote.text.value,
+                    by: &q.origin.id,
+                });
+        }
+    }
+    let mut cautions: Vec<&Caution> = content.cautions.iter().collect();
+    cautions
+        .sort_by(|a, b| by_title(&a.title, &b.title).then_with(|| a.origin.id.cmp(&b.origin.id)));
+    for c in cautions {
+        for quote in &c.quotes {
+            quoted
+                .entry(quote.source.value.as_str())
+                .or_default()
+                .push(passages::Citation {
+                    text: &quote.text.value,
+                    by: &c.origin.id,
+                });
+        }
+    }
+    match kept {
+        None => (content.sources.par_iter())
+            .filter_map(|s| {
+                let citations = quoted.get(s.origin.id.as_str())?;
+                let passages = passages::of_source(s, citations, located, None);
+                Some((s.origin.id.as_str(), passages))
+            })
+            .collect(),
+        Some(cache) => {
+            // Each quoted source with its slot of the cache, taken out
+            // (a source no longer quoted loses its slot).
+            let mut old = std::mem::take(cache);
+            let mut slots: Vec<(&Source, &[passages::Citation], Option<passages::Kept>)> =
+                (content.sources.iter())
+                    .filter_map(|s| {
+                        let citations = quoted.get(s.origin.id.as_str())?;
+                        Some((s, citations.as_slice(), old.remove(&s.origin.id)))
+                    })
+                    .collect();
+            let passages = (slots.par_iter_mut())
+                .map(|(s, citations, slot)| {
+                    let passages = passages::of_source(s, citations, located, Some(slot));
+                    (s.origin.id.as_str(), passages)
+                })
+                .collect();
+            *cache = (slots.into_iter())
+                .filter_map(|(s, _, slot)| Some((s.origin.id.clone(), slot?)))
+                .collect();
+            passages
+        }
     }
 }
 
@@ -403,36 +529,37 @@ fn link_ids(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Each field's internal links, in the order of `fields`, each with the id
-/// of its entity: those of a field whose text is the one `kept` has for its
-/// entity are taken from there, the others read afresh (in parallel). What
-/// was kept for entities no longer here is dropped.
-fn links_reusing(
-    fields: &[(&str, &str)],
-    kept: &mut FxHashMap<String, cache::FieldLinks>,
-) -> Vec<(String, cache::FieldLinks)> {
-    let mut old = std::mem::take(kept);
-    let fresh: Vec<Option<Vec<String>>> = fields
-        .par_iter()
-        .map(|(from, text)| match old.get(*from) {
-            Some(field) if field.text == *text => None,
-            _ => Some(link_ids(text)),
-        })
-        .collect();
-    let field_links = |text: &str, links| cache::FieldLinks {
-        text: text.to_string(),
-        links,
-    };
-    (fields.iter().zip(fresh))
-        .map(|(&(from, text), fresh)| match fresh {
-            Some(links) => (from.to_string(), field_links(text, links)),
-            // Found equal above; gone only if two fields have one id (then
-            // the first took it).
-            None => old
-                .remove_entry(from)
-                .unwrap_or_else(|| (from.to_string(), field_links(text, link_ids(text)))),
-        })
-        .collect()
+/// Brings `kept` (the preview's) up to date with `fields`: afterwards it
+/// holds, in the order of `fields`, each field's entity id, text and
+/// internal links. Where it lines up with `fields` already (no entity
+/// added, removed or moved since), each field is compared in place; else
+/// each entry is first moved to its entity's place (what was kept for
+/// entities no longer here is dropped). A field whose text differs from
+/// what is kept for it is read afresh (in parallel).
+fn update_links(fields: &[(&str, &str)], kept: &mut Vec<(String, cache::FieldLinks)>) {
+    let lined_up = kept.len() == fields.len()
+        && (kept.iter().zip(fields)).all(|((kept_id, _), (id, _))| kept_id == id);
+    if !lined_up {
+        let mut by_id: FxHashMap<String, cache::FieldLinks> =
+            std::mem::take(kept).into_iter().collect();
+        // An entity not seen before (or a second field of one id) starts
+        // with an empty text and no links: right for an empty field, and
+        // compared like any other.
+        *kept = (fields.iter())
+            .map(|&(id, _)| {
+                (by_id.remove_entry(id))
+                    .unwrap_or_else(|| (id.to_string(), cache::FieldLinks::default()))
+            })
+            .collect();
+    }
+    (kept.par_iter_mut())
+        .zip(fields)
+        .for_each(|((_, field), &(_, text))| {
+            if field.text != text {
+                field.links = link_ids(text);
+                field.text = text.to_string();
+            }
+        });
 }
 
 /// Every quote a question carries: in facts and in its data blocks.

@@ -359,23 +359,54 @@ impl SiteUrls {
 /// it; others open the page. A fragment the URL already has is kept, the
 /// directive after it. `None` if `original` is not an absolute http(s) URL.
 pub fn with_text_fragment(original: &str, start: &str, end: Option<&str>) -> Option<String> {
-    let mut url = Url::parse(original).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || start.is_empty() {
-        return None;
+    TextFragments::new(original)?.link(start, end)
+}
+
+/// Links with a text fragment into one original address, which is read
+/// once for all of them (a source's passages all link into its `url`).
+#[derive(Clone, Debug)]
+pub struct TextFragments {
+    /// The address as the `url` crate writes it, its fragment kept without
+    /// any text directive, then the start of one: `…#part:~:text=`.
+    prefix: String,
+}
+
+impl TextFragments {
+    /// `None` when `original` is not an http(s) URL.
+    pub fn new(original: &str) -> Option<TextFragments> {
+        let mut url = Url::parse(original).ok()?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return None;
+        }
+        // Only the fragment directive: an earlier text directive is replaced.
+        let kept = url
+            .fragment()
+            .map(|f| f.split(":~:").next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        // The url crate encodes a fragment one character at a time, and
+        // leaves every character of an encoded directive as it is: so the
+        // directive can be appended to what it writes for its start.
+        url.set_fragment(Some(&format!("{kept}:~:text=")));
+        Some(TextFragments { prefix: url.into() })
     }
-    let mut directive = String::from(":~:text=");
-    directive.extend(utf8_percent_encode(start, TEXT_DIRECTIVE));
-    if let Some(end) = end.filter(|e| !e.is_empty()) {
-        directive.push(',');
-        directive.extend(utf8_percent_encode(end, TEXT_DIRECTIVE));
+
+    /// The address with a text directive for `start` (and `end`, when not
+    /// empty); `None` when `start` is empty.
+    pub fn link(&self, start: &str, end: Option<&str>) -> Option<String> {
+        if start.is_empty() {
+            return None;
+        }
+        let end = end.filter(|e| !e.is_empty());
+        let words = start.len() + end.map_or(0, |e| e.len() + 1);
+        let mut link = String::with_capacity(self.prefix.len() + 3 * words);
+        link.push_str(&self.prefix);
+        link.extend(utf8_percent_encode(start, TEXT_DIRECTIVE));
+        if let Some(end) = end {
+            link.push(',');
+            link.extend(utf8_percent_encode(end, TEXT_DIRECTIVE));
+        }
+        Some(link)
     }
-    // Only the fragment directive: an earlier text directive is replaced.
-    let kept = url
-        .fragment()
-        .map(|f| f.split(":~:").next().unwrap_or_default().to_string())
-        .unwrap_or_default();
-    url.set_fragment(Some(&format!("{kept}{directive}")));
-    Some(url.into())
 }
 
 impl BaseUrlError {
@@ -556,6 +587,61 @@ mod tests {
         );
         assert_eq!(with_text_fragment("mailto:a@b.c", "x", None), None);
         assert_eq!(with_text_fragment("not a url", "x", None), None);
+    }
+
+    /// What `with_text_fragment` made before it appended the directive to
+    /// a start read once: the whole fragment set through the url crate.
+    fn set_through_the_url_crate(original: &str, start: &str, end: Option<&str>) -> Option<String> {
+        let mut url = Url::parse(original).ok()?;
+        if !matches!(url.scheme(), "http" | "https") || start.is_empty() {
+            return None;
+        }
+        let mut directive = String::from(":~:text=");
+        directive.extend(utf8_percent_encode(start, TEXT_DIRECTIVE));
+        if let Some(end) = end.filter(|e| !e.is_empty()) {
+            directive.push(',');
+            directive.extend(utf8_percent_encode(end, TEXT_DIRECTIVE));
+        }
+        let kept = (url.fragment())
+            .map(|f| f.split(":~:").next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        url.set_fragment(Some(&format!("{kept}{directive}")));
+        Some(url.into())
+    }
+
+    #[test]
+    fn a_text_fragment_is_what_the_url_crate_makes_of_the_whole_fragment() {
+        let originals = [
+            "https://example.com/a?b=1",
+            "https://example.com/a#part",
+            "https://example.com/a#:~:text=old",
+            "https://example.com/a#p%20q:~:text=old,older",
+            "https://example.com/a#p q\"<`>",
+            "https://example.com/a#é ü",
+            "https://example.com/a#",
+            "HTTP://EXAMPLE.com:80/x/../y z?q=ä#f",
+            "ftp://example.com/a",
+            "not a url",
+        ];
+        let words = [
+            "",
+            "x",
+            "a-b, c & d",
+            "e–f “g” ’h’ é",
+            "50% #1 \"x\" <y> `z`",
+            "it's (1+1)=2! $5; a.b/c:d?e@f_g~h*",
+            "\u{0}\t\n\u{7f}\u{85}\u{a0}",
+        ];
+        for original in originals {
+            let fragments = TextFragments::new(original);
+            for start in words {
+                for end in std::iter::once(None).chain(words.map(Some)) {
+                    let expected = set_through_the_url_crate(original, start, end);
+                    let made = fragments.as_ref().and_then(|f| f.link(start, end));
+                    assert_eq!(made, expected, "{original:?} {start:?} {end:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //!
 //! - **each entity's URL**, by its id, with its kind, for the `base_url`
 //!   they were made with (all dropped when it changes);
-//! - **each markdown field's internal links** (the ids it links to), by the
-//!   id of the entity holding it, with the field's text: reused when the
-//!   text is the same, compared in full;
+//! - **each markdown field's internal links** (the ids it links to), with
+//!   the id of the entity holding it and the field's text, in the order of
+//!   the site's fields: reused when the text is the same, compared in full;
 //! - **each quoted source's worked-out passages** (anchors, words, links
 //!   to the original; see [`passages::Kept`]), with the archive, `url` and
 //!   places they were worked out from: reused when all of them are equal.
@@ -31,8 +31,9 @@ pub struct Cache {
     /// Each entity's kind and URL by its id, and the site's URLs they were
     /// made with.
     pub(super) urls: Option<(SiteUrls, EntityUrls)>,
-    /// Each markdown field's internal links, by the id of its entity.
-    pub(super) links: FxHashMap<String, FieldLinks>,
+    /// Each markdown field's id, text and internal links, in the order of
+    /// the site's fields at the last build.
+    pub(super) links: Vec<(String, FieldLinks)>,
     /// Each quoted source's worked-out passages, by source id.
     pub(super) passages: FxHashMap<String, passages::Kept>,
 }
@@ -41,6 +42,7 @@ pub struct Cache {
 pub(super) type EntityUrls = FxHashMap<String, (Kind, String)>;
 
 /// The ids a markdown field links to, and the text they were read from.
+#[derive(Default)]
 pub(super) struct FieldLinks {
     pub(super) text: String,
     pub(super) links: Vec<String>,

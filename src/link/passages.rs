@@ -19,16 +19,16 @@
 //! This module decides what is quoted where; it must not format anything
 //! for a page (render does).
 
-use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::check::quotes::{Found, Located};
 use crate::model::Source;
-use crate::urls::with_text_fragment;
+use crate::urls::TextFragments;
 
 /// Each part of a source's page shows the passages that start in one run of
 /// this many bytes of its archive (part 1 the first run). On the
@@ -111,9 +111,9 @@ pub struct Citation<'a> {
     pub by: &'a str,
 }
 
-/// A place in an archive while passages are gathered: where, the quote
-/// texts found there, and the ids of what quotes them.
-type Place<'a> = (Found, Vec<&'a str>, Vec<&'a str>);
+/// A place in an archive while passages are gathered: where, and the ids
+/// of what quotes it.
+type Place<'a> = (Found, Vec<&'a str>);
 
 /// What a passage shows that takes work to find, worked out from the
 /// source's archive, its `url` and the places quoted in it, and nothing
@@ -152,21 +152,29 @@ pub fn of_source<'a>(
         return SourcePassages::default();
     };
     let id = source.origin.id.as_str();
-    // Distinct places, in the archive's order, each with its citations.
-    let mut places: BTreeMap<(usize, usize), Place<'a>> = BTreeMap::new();
-    for citation in citations {
-        let Some(found) = located.get(id, citation.text) else {
-            continue; // Not verified: check has reported it.
-        };
-        let (_, texts, citing) = places
-            .entry((found.range.start, found.range.end))
-            .or_insert_with(|| (found.clone(), Vec::new(), Vec::new()));
-        texts.push(citation.text);
-        if !citing.contains(&citation.by) {
-            citing.push(citation.by);
+    // Each verified citation where check found it, in reading order (one
+    // not verified is left out: check has reported it), then by place: the
+    // sort is stable, so each place's citations stay in reading order.
+    let mut found: Vec<(&Found, &Citation<'a>)> = (citations.iter())
+        .filter_map(|citation| Some((located.get(id, citation.text)?, citation)))
+        .collect();
+    found.sort_by_key(|(found, _)| (found.range.start, found.range.end));
+    // Distinct places, in the archive's order, each with its citations;
+    // each quote's text with the index of its place.
+    let mut places: Vec<Place<'a>> = Vec::new();
+    let mut by_text = FxHashMap::default();
+    by_text.reserve(found.len());
+    for (found, citation) in found {
+        match places.last_mut() {
+            Some((place, citing)) if place.range == found.range => {
+                if !citing.contains(&citation.by) {
+                    citing.push(citation.by);
+                }
+            }
+            _ => places.push((found.clone(), vec![citation.by])),
         }
+        by_text.insert(citation.text, places.len() - 1);
     }
-    let places: Vec<Place<'a>> = places.into_values().collect();
     let url = source.url.as_ref().map(|url| url.value.as_str());
     let worked = match kept {
         None => work_out(archive, url, &places),
@@ -191,13 +199,8 @@ pub fn of_source<'a>(
             }
         },
     };
-    let mut by_text = FxHashMap::default();
     let mut passages = Vec::with_capacity(places.len());
-    for ((found, texts, citing), worked) in places.into_iter().zip(worked) {
-        let index = passages.len();
-        for text in texts {
-            by_text.insert(text, index);
-        }
+    for ((found, citing), worked) in places.into_iter().zip(worked) {
         passages.push(Passage {
             anchor: worked.anchor,
             text: worked.text,
@@ -224,23 +227,24 @@ fn work_out(archive: &str, url: Option<&str>, places: &[Place]) -> Vec<Worked> {
         let ranges: Vec<Range<usize>> = places.iter().map(|p| p.0.range.clone()).collect();
         Words::new(archive, &ranges)
     });
-    let mut anchors = HashSet::new();
+    // The source's `url` is read once for all its passages' links.
+    let fragments = url.and_then(TextFragments::new);
+    let mut anchors = FxHashSet::default();
     places
         .iter()
-        .map(|(found, _, _)| {
-            let quoted = &archive[found.range.clone()];
+        .map(|(found, _)| {
+            let text = collapse_white_space(&archive[found.range.clone()]);
             let original = match (url, &words) {
                 (Some(url), Some(words)) => Some(
-                    words
-                        .directive(&found.range)
-                        .and_then(|(start, end)| with_text_fragment(url, &start, end.as_deref()))
+                    (words.directive(&found.range))
+                        .and_then(|(start, end)| fragments.as_ref()?.link(&start, end.as_deref()))
                         .unwrap_or_else(|| url.to_string()),
                 ),
                 _ => None,
             };
             Worked {
-                anchor: unique(anchor(quoted), &mut anchors),
-                text: collapse_white_space(quoted),
+                anchor: unique(anchor_of_collapsed(&text), &mut anchors),
+                text,
                 original,
             }
         })
@@ -248,33 +252,59 @@ fn work_out(archive: &str, url: Option<&str>, places: &[Place]) -> Vec<Worked> {
 }
 
 /// The anchor of a passage with these words: stable as long as they are.
+#[cfg(test)]
 fn anchor(words: &str) -> String {
-    let hash = Sha256::digest(collapse_white_space(words).as_bytes());
-    let hex: String = hash[..5].iter().map(|b| format!("{b:02x}")).collect();
-    format!("passage-{hex}")
+    anchor_of_collapsed(&collapse_white_space(words))
+}
+
+/// The anchor of a passage with these words, their white space collapsed
+/// already (as [`collapse_white_space`] does): stable as long as they are.
+fn anchor_of_collapsed(words: &str) -> String {
+    let hash = Sha256::digest(words.as_bytes());
+    let mut anchor = String::with_capacity("passage-".len() + 10);
+    anchor.push_str("passage-");
+    for byte in &hash[..5] {
+        let _ = write!(anchor, "{byte:02x}");
+    }
+    anchor
 }
 
 /// `anchor`, or if another passage of the page has it (two different texts
 /// whose hashes begin alike, most unlikely), the same with a number.
-fn unique(anchor: String, taken: &mut HashSet<String>) -> String {
-    let mut candidate = anchor.clone();
+fn unique(anchor: String, taken: &mut FxHashSet<String>) -> String {
+    if !taken.contains(&anchor) {
+        taken.insert(anchor.clone());
+        return anchor;
+    }
     let mut number = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{anchor}-{number}");
+    loop {
+        let candidate = format!("{anchor}-{number}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
         number += 1;
     }
-    candidate
 }
 
 /// `text` with each run of white space (line breaks included) one space,
 /// at its ends too (so that pieces of a paragraph join as the whole would).
 pub fn collapse_white_space(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     // Runs of other characters are copied whole, not a character at a time.
     let mut run_start: Option<usize> = None;
     let mut in_space = false;
-    for (at, c) in text.char_indices() {
-        if c.is_whitespace() {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most text is ASCII: its white space is told by the byte.
+        let (is_space, width) = match bytes[at] {
+            byte if byte.is_ascii() => (matches!(byte, b'\t'..=b'\r' | b' '), 1),
+            _ => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if is_space {
             if let Some(start) = run_start.take() {
                 out.push_str(&text[start..at]);
             }
@@ -286,6 +316,7 @@ pub fn collapse_white_space(text: &str) -> String {
             }
             run_start = Some(at);
         }
+        at += width;
     }
     if let Some(start) = run_start {
         out.push_str(&text[start..]);
@@ -315,8 +346,10 @@ impl<'t> Words<'t> {
     /// The words of `text`, for the passages at `ranges`.
     fn new(text: &'t str, ranges: &[Range<usize>]) -> Self {
         let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
-        let mut spans = Vec::new();
-        let mut keys = Vec::new();
+        // About one word in six bytes of prose: sized once, not doubled
+        // again and again.
+        let mut spans = Vec::with_capacity(text.len() / 6);
+        let mut keys = Vec::with_capacity(text.len() / 6);
         for (at, word) in text.unicode_word_indices() {
             let next = numbers.len() as u32;
             let key = match numbers.get(word) {
@@ -326,11 +359,15 @@ impl<'t> Words<'t> {
             spans.push((at as u32, (at + word.len()) as u32));
             keys.push(key);
         }
+        // Each passage's start, and up to the most words a directive's end
+        // has.
+        let mut trigrams = FxHashMap::default();
+        trigrams.reserve(ranges.len() * (DIRECTIVE_MAX_WORDS - DIRECTIVE_MIN_WORDS + 2));
         let mut words = Words {
             text,
             spans,
             keys,
-            trigrams: FxHashMap::default(),
+            trigrams,
         };
         // The runs that can begin a directive's start (a passage's first
         // words) or its end (its last few).
@@ -550,10 +587,60 @@ mod tests {
         assert_eq!(anchor("It is  safe.\n"), anchor("It is safe. "));
         assert_ne!(anchor("It is safe."), anchor("It is unsafe."));
         assert!(anchor("x").starts_with("passage-") && anchor("x").len() == 18);
-        let mut taken = HashSet::new();
+        let mut taken = FxHashSet::default();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");
         assert_eq!(unique("a".into(), &mut taken), "a-3");
+    }
+
+    /// `collapse_white_space` without its ASCII shortcut: what it must
+    /// agree with.
+    fn collapse_char_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let mut in_space = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                in_space = true;
+            } else {
+                if in_space {
+                    out.push(' ');
+                    in_space = false;
+                }
+                out.push(c);
+            }
+        }
+        if in_space {
+            out.push(' ');
+        }
+        out
+    }
+
+    #[test]
+    fn white_space_is_told_as_char_is_whitespace_tells_it() {
+        // Every ASCII character, and every other kind of white space and
+        // its neighbours, alone and between words.
+        let mut characters: Vec<char> = (0u8..128).map(char::from).collect();
+        characters.extend((0x80..0x3100).filter_map(char::from_u32).filter(|c| {
+            c.is_whitespace()
+                || [*c as u32 - 1, *c as u32 + 1]
+                    .iter()
+                    .any(|&n| char::from_u32(n).is_some_and(char::is_whitespace))
+        }));
+        characters.extend(['é', '…', '“', '\u{feff}', '\u{200b}', '\u{10ffff}']);
+        for c in characters {
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!("{c}{c}a {c}\n"),
+                format!("wörd{c} {c}é"),
+            ] {
+                assert_eq!(
+                    collapse_white_space(&text),
+                    collapse_char_by_char(&text),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
