@@ -42,6 +42,11 @@ use normalise::Normalised;
 /// they prove nothing; three is the shortest phrase that states something.
 pub const MIN_WORDS: usize = 3;
 
+/// How much of each quote the search's automaton is built of (at most; cut
+/// at a character boundary): enough that a beginning seldom occurs where
+/// its quote does not, little enough that the quotes of one passage share it.
+const SEARCH_PREFIX_BYTES: usize = 24;
+
 /// A quote that is a whole line of its archive, ends with no sentence
 /// punctuation and has fewer words than this is a heading, not a statement.
 pub const HEADING_MAX_WORDS: usize = 8;
@@ -172,20 +177,38 @@ impl<'t> Archive<'t> {
 
     /// Every occurrence of every pattern, overlapping ones included, in one
     /// pass; stops once each pattern is found on word boundaries.
+    ///
+    /// The automaton is built of the patterns' beginnings (see
+    /// [`SEARCH_PREFIX_BYTES`]), each kept once, and a pattern is compared
+    /// whole where its beginning occurs: a site quotes the same passages of a
+    /// source many times, and building the automaton of every quote in full
+    /// cost more than the search.
     fn search(&self, patterns: &[&str]) -> Vec<Hit> {
         let mut hits = vec![Hit::default(); patterns.len()];
         let text = self.normalised.text.as_str();
         if patterns.is_empty() {
             return hits;
         }
-        match automaton(patterns) {
-            Some(automaton) => scan(text, &automaton, &mut hits),
+        let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut prefixes: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (index, pattern) in patterns.iter().enumerate() {
+            let prefix = &pattern[..pattern.floor_char_boundary(SEARCH_PREFIX_BYTES)];
+            let group = *group_of.entry(prefix).or_insert_with(|| {
+                prefixes.push(prefix);
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[group].push(index);
+        }
+        match automaton(&prefixes) {
+            Some(automaton) => scan(text, &automaton, patterns, &groups, &mut hits),
             // Too many patterns for one automaton: one each (a pattern that
             // cannot be searched for stays not found, and is reported).
             None => {
-                for (pattern, hit) in patterns.iter().zip(hits.chunks_mut(1)) {
-                    if let Some(automaton) = automaton(&[pattern]) {
-                        scan(text, &automaton, hit);
+                for (prefix, group) in prefixes.iter().zip(&groups) {
+                    if let Some(automaton) = automaton(&[prefix]) {
+                        scan(text, &automaton, patterns, &[group.clone()], &mut hits);
                     }
                 }
             }
@@ -253,23 +276,35 @@ impl<'t> Archive<'t> {
     }
 }
 
-/// Records each occurrence the automaton finds in `text` in `hits` (one per
-/// pattern): the first on word boundaries, else the first inside words.
-fn scan(text: &str, automaton: &AhoCorasick, hits: &mut [Hit]) {
-    let mut left = hits.len();
+/// Records each occurrence of a pattern in `text` in `hits` (one per
+/// pattern): the first on word boundaries, else the first inside words. The
+/// automaton finds the beginnings of the patterns; `groups[i]` are the
+/// patterns its pattern `i` begins.
+fn scan(
+    text: &str,
+    automaton: &AhoCorasick,
+    patterns: &[&str],
+    groups: &[Vec<usize>],
+    hits: &mut [Hit],
+) {
+    let mut left: usize = groups.iter().map(Vec::len).sum();
     for m in automaton.find_overlapping_iter(text) {
-        let hit = &mut hits[m.pattern().as_usize()];
-        if hit.found.is_some() {
-            continue;
-        }
-        if words::is_boundary(text, m.start()) && words::is_boundary(text, m.end()) {
-            hit.found = Some(m.range());
-            left -= 1;
-            if left == 0 {
-                break;
+        for &index in &groups[m.pattern().as_usize()] {
+            let hit = &mut hits[index];
+            let pattern = patterns[index];
+            if hit.found.is_some() || !text[m.start()..].starts_with(pattern) {
+                continue;
             }
-        } else if hit.inside_words.is_none() {
-            hit.inside_words = Some(m.range());
+            let range = m.start()..m.start() + pattern.len();
+            if words::is_boundary(text, range.start) && words::is_boundary(text, range.end) {
+                hit.found = Some(range);
+                left -= 1;
+                if left == 0 {
+                    return;
+                }
+            } else if hit.inside_words.is_none() {
+                hit.inside_words = Some(range);
+            }
         }
     }
 }
