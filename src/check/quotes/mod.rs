@@ -25,7 +25,6 @@ mod normalise;
 mod place;
 mod words;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -130,7 +129,7 @@ impl<'t> Archive<'t> {
         let normalised: Vec<String> = quotes.iter().map(|q| normalise(q)).collect();
         let word_counts: Vec<usize> = normalised.iter().map(|q| words::count(q)).collect();
         // Distinct quotes long enough to search for, each a pattern.
-        let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+        let mut pattern_of: FxHashMap<&str, usize> = FxHashMap::default();
         let mut patterns: Vec<&str> = Vec::new();
         for (quote, &count) in normalised.iter().zip(&word_counts) {
             if count >= MIN_WORDS && !pattern_of.contains_key(quote.as_str()) {
@@ -193,7 +192,7 @@ impl<'t> Archive<'t> {
         let mut prefixes: Vec<&str> = Vec::new();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for (index, pattern) in patterns.iter().enumerate() {
-            let prefix = &pattern[..pattern.floor_char_boundary(SEARCH_PREFIX_BYTES)];
+            let prefix = &pattern[..prefix_end(pattern)];
             let group = *group_of.entry(prefix).or_insert_with(|| {
                 prefixes.push(prefix);
                 groups.push(Vec::new());
@@ -208,7 +207,13 @@ impl<'t> Archive<'t> {
             None => {
                 for (prefix, group) in prefixes.iter().zip(&groups) {
                     if let Some(automaton) = automaton(&[prefix]) {
-                        scan(text, &automaton, patterns, &[group.clone()], &mut hits);
+                        scan(
+                            text,
+                            &automaton,
+                            patterns,
+                            std::slice::from_ref(group),
+                            &mut hits,
+                        );
                     }
                 }
             }
@@ -307,6 +312,16 @@ fn scan(
             }
         }
     }
+}
+
+/// Where a pattern's beginning for the search ends: at most
+/// [`SEARCH_PREFIX_BYTES`], on a character boundary.
+fn prefix_end(pattern: &str) -> usize {
+    let mut end = SEARCH_PREFIX_BYTES.min(pattern.len());
+    while !pattern.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// An automaton finding every occurrence of the patterns, overlapping ones

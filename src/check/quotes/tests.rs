@@ -301,3 +301,13 @@ fn quotes_that_begin_alike_are_each_found_where_they_are_whole() {
     let hours = archive.rfind(quotes[4]).unwrap();
     assert_eq!(at(&verdicts[4]), Some(hours..archive.len()));
 }
+
+#[test]
+fn a_beginning_cut_inside_a_character_is_cut_before_it() {
+    // The 24th byte is inside `é`: the search's beginning ends before it.
+    let quote = "Crème brûlée, le café crème, thé glacé et gâteau";
+    assert!(!quote.is_char_boundary(SEARCH_PREFIX_BYTES));
+    let archive = format!("Au menu. {quote}. Bon appétit.");
+    let place = found(&archive, quote);
+    assert_eq!(&archive[place.range], quote);
+}
