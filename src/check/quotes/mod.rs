@@ -342,10 +342,12 @@ fn is_curly_closing(c: char) -> bool {
 }
 
 /// Where each verified quote is, by source and quote text: found once by the
-/// check, for render to show without searching again.
+/// check, for render to show without searching again. Holds the check's
+/// verdicts themselves (moved, not copied: the preview makes it after
+/// every edit), and answers for the verified ones.
 #[derive(Debug, Default)]
 pub struct Located<'a> {
-    by_source: FxHashMap<&'a str, FxHashMap<&'a str, Found>>,
+    by_source: FxHashMap<&'a str, FxHashMap<&'a str, Verdict>>,
 }
 
 impl<'a> Located<'a> {
@@ -353,10 +355,9 @@ impl<'a> Located<'a> {
         self.by_source
             .entry(source)
             .or_default()
-            .insert(text, found);
+            .insert(text, Verdict::Found(found));
     }
 
-    /// Where the quote `text` (as written in the YAML) of `source` is.
     /// Where `source`'s quotes are, each by its text as written: all at
     /// once, replacing any found before.
     pub fn insert_all(
@@ -364,15 +365,32 @@ impl<'a> Located<'a> {
         source: &'a str,
         found: impl IntoIterator<Item = (&'a str, Found)>,
     ) {
-        self.by_source.insert(source, found.into_iter().collect());
+        let verdicts = found.into_iter().map(|(text, found)| (text, Verdict::Found(found)));
+        self.by_source.insert(source, verdicts.collect());
     }
 
+    /// The verdicts on each source's quotes, by source and text as written
+    /// (those that are not [`Verdict::Found`] are kept, never answered for).
+    pub(crate) fn of_verdicts(
+        verdicts: impl IntoIterator<Item = (&'a str, FxHashMap<&'a str, Verdict>)>,
+    ) -> Self {
+        Located {
+            by_source: verdicts.into_iter().collect(),
+        }
+    }
+
+    /// Where the quote `text` (as written in the YAML) of `source` is.
     pub fn get(&self, source: &str, text: &str) -> Option<&Found> {
-        self.by_source.get(source)?.get(text)
+        match self.by_source.get(source)?.get(text)? {
+            Verdict::Found(found) => Some(found),
+            _ => None,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.by_source.values().map(FxHashMap::len).sum()
+        (self.by_source.values().flat_map(FxHashMap::values))
+            .filter(|verdict| matches!(verdict, Verdict::Found(_)))
+            .count()
     }
 
     pub fn is_empty(&self) -> bool {
