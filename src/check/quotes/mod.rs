@@ -365,7 +365,9 @@ impl<'a> Located<'a> {
         source: &'a str,
         found: impl IntoIterator<Item = (&'a str, Found)>,
     ) {
-        let verdicts = found.into_iter().map(|(text, found)| (text, Verdict::Found(found)));
+        let verdicts = found
+            .into_iter()
+            .map(|(text, found)| (text, Verdict::Found(found)));
         self.by_source.insert(source, verdicts.collect());
     }
 
