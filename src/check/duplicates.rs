@@ -519,7 +519,10 @@ mod tests {
                         .skip(1)
                         .collect::<Vec<_>>()
                         .join(" "),
-                    3 => titles[i].replacen(WORDS[next(WORDS.len())], WORDS[next(WORDS.len())], 1),
+                    3 => {
+                        let (from, to) = (WORDS[next(WORDS.len())], WORDS[next(WORDS.len())]);
+                        titles[i].replacen(from, to, 1)
+                    }
                     _ => format!(
                         "Is {} {} {}?",
                         WORDS[next(14)],
