@@ -326,5 +326,5 @@ impl QuestionFindingsToKeep {
 /// The verdicts on one source's quotes, and the archive text they hold for.
 pub(super) struct SourceVerdicts {
     pub(super) archive: String,
-    pub(super) by_text: HashMap<String, Verdict>,
+    pub(super) by_text: rustc_hash::FxHashMap<String, Verdict>,
 }

@@ -13,9 +13,11 @@
 //! This rule finds pairs; the evidence rules report them (an allowance on
 //! either question silences the pair).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::model::Question;
 
@@ -75,14 +77,41 @@ pub fn find(questions: &[Question]) -> NearDuplicates {
 /// [`find`], for a check that follows another of the same site (the
 /// preview): the pairs depend on the questions' titles alone, in their
 /// order, so while those are as `memo` saw them last time its pairs are
-/// the answer; otherwise only the titles it has not seen are reduced to
-/// stems again.
+/// the answer. When only some titles changed (the same questions, in the
+/// same order), only the questions whose pairing those titles can change
+/// are compared again (see [`Memo::update`]); otherwise only the titles it
+/// has not seen are reduced to stems again.
 pub fn find_remembered(questions: &[Question], memo: &mut Memo) -> NearDuplicates {
-    let same_titles = memo.titles.len() == questions.len()
-        && (memo.titles.iter())
-            .zip(questions)
-            .all(|(then, q)| *then == q.question.value);
-    if same_titles && let Some(found) = &memo.found {
+    let same_count = memo.titles.len() == questions.len();
+    let retitled: Vec<usize> = if same_count {
+        (memo.titles.iter().zip(questions).enumerate())
+            .filter(|(_, (then, q))| **then != q.question.value)
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if let Some(found) = &mut memo.found
+        && let Some(index) = &mut memo.index
+        && same_count
+    {
+        if !retitled.is_empty() {
+            let mut restemmed: Vec<(usize, Vec<String>)> = Vec::new();
+            for &i in &retitled {
+                memo.titles[i].clone_from(&questions[i].question.value);
+                let now = stems(&questions[i].question);
+                if now != memo.all[i] {
+                    restemmed.push((i, now));
+                }
+            }
+            let again = index.update(&mut memo.all, restemmed);
+            let nearer: Vec<(usize, Option<NearDuplicate>)> = (again.into_par_iter())
+                .map(|i| (i, nearest(&memo.all, index, i)))
+                .collect();
+            for (i, near) in nearer {
+                found.by_question[i] = near;
+            }
+        }
         return found.clone();
     }
     let known = std::mem::take(&mut memo.stems);
@@ -93,88 +122,231 @@ pub fn find_remembered(questions: &[Question], memo: &mut Memo) -> NearDuplicate
             None => stems(&q.question),
         })
         .collect();
-    let found = find_among(&all);
+    let index = Index::owning(&all);
+    let found = NearDuplicates {
+        by_question: (0..all.len())
+            .into_par_iter()
+            .map(|i| nearest(&all, &index, i))
+            .collect(),
+    };
     memo.titles = questions.iter().map(|q| q.question.value.clone()).collect();
-    memo.stems = (memo.titles.iter().cloned()).zip(all).collect();
+    memo.stems = (memo.titles.iter().cloned())
+        .zip(all.iter().cloned())
+        .collect();
+    memo.all = all;
+    memo.index = Some(index);
     memo.found = Some(found.clone());
     found
 }
 
 /// What [`find_remembered`] keeps between checks: the titles it last saw,
-/// in order, the pairs it found among them, and each title's stems.
+/// in order, their stems and index, the pairs it found among them, and each
+/// title's stems (for questions added or moved).
 #[derive(Default)]
 pub struct Memo {
     titles: Vec<String>,
+    /// The stems of `titles`, by index.
+    all: Vec<Vec<String>>,
+    /// The index of `all`.
+    index: Option<Index<'static>>,
     found: Option<NearDuplicates>,
     stems: HashMap<String, Vec<String>>,
 }
 
+/// What the comparison of one question with the others reads besides the
+/// questions' stems.
+struct Index<'a> {
+    /// Each stem's questions, ascending.
+    postings: FxHashMap<Cow<'a, str>, Vec<usize>>,
+    /// The questions with the same stems (at least [`MIN_WORDS`] of them),
+    /// ascending.
+    same_words: FxHashMap<Cow<'a, [String]>, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn build<'s>(
+        all: &'s [Vec<String>],
+        stem_key: impl Fn(&'s str) -> Cow<'a, str>,
+        words_key: impl Fn(&'s [String]) -> Cow<'a, [String]>,
+    ) -> Self {
+        let mut postings: FxHashMap<Cow<str>, Vec<usize>> = FxHashMap::default();
+        let mut same_words: FxHashMap<Cow<[String]>, Vec<usize>> = FxHashMap::default();
+        for (i, stems) in all.iter().enumerate() {
+            for stem in stems {
+                match postings.get_mut(stem.as_str()) {
+                    Some(list) => list.push(i),
+                    None => {
+                        postings.insert(stem_key(stem), vec![i]);
+                    }
+                }
+            }
+            if stems.len() >= MIN_WORDS {
+                match same_words.get_mut(stems.as_slice()) {
+                    Some(group) => group.push(i),
+                    None => {
+                        same_words.insert(words_key(stems), vec![i]);
+                    }
+                }
+            }
+        }
+        Index {
+            postings,
+            same_words,
+        }
+    }
+
+    fn borrowing(all: &'a [Vec<String>]) -> Self {
+        Self::build(all, Cow::Borrowed, Cow::Borrowed)
+    }
+}
+
+impl Index<'static> {
+    fn owning(all: &[Vec<String>]) -> Self {
+        Self::build(
+            all,
+            |stem| Cow::Owned(stem.to_string()),
+            |stems| Cow::Owned(stems.to_vec()),
+        )
+    }
+
+    /// Gives the questions in `restemmed` their new stems, in `all` and in
+    /// the index, and returns every question whose near duplicate may have
+    /// changed, ascending: a fresh [`find`] and the pairs kept for the
+    /// others, with these compared again, agree.
+    ///
+    /// A question's pairing reads its stems' weights (the number of
+    /// questions with each stem), its candidates (the questions sharing a
+    /// rare stem with it, and the first few with the same stems) and their
+    /// stems' weights. The stems a question gained or lost change their
+    /// weights and lists; so the questions with such a stem are compared
+    /// again, and so is every question one of those is a candidate of.
+    fn update(
+        &mut self,
+        all: &mut [Vec<String>],
+        restemmed: Vec<(usize, Vec<String>)>,
+    ) -> Vec<usize> {
+        let mut changed_stems: Vec<String> = Vec::new();
+        let mut again: Vec<usize> = Vec::new();
+        for (i, now) in restemmed {
+            let then = std::mem::replace(&mut all[i], now);
+            let now = &all[i];
+            for stem in then.iter().filter(|s| now.binary_search(s).is_err()) {
+                if let Some(list) = self.postings.get_mut(stem.as_str()) {
+                    list.retain(|&j| j != i);
+                    if list.is_empty() {
+                        self.postings.remove(stem.as_str());
+                    }
+                }
+                changed_stems.push(stem.clone());
+            }
+            for stem in now.iter().filter(|s| then.binary_search(s).is_err()) {
+                let list = self.postings.entry(Cow::Owned(stem.clone())).or_default();
+                let at = list.partition_point(|&j| j < i);
+                list.insert(at, i);
+                changed_stems.push(stem.clone());
+            }
+            if then.len() >= MIN_WORDS
+                && let Some(group) = self.same_words.get_mut(then.as_slice())
+            {
+                group.retain(|&j| j != i);
+                // The group it left lost a candidate.
+                again.extend(group.iter().copied());
+                if group.is_empty() {
+                    self.same_words.remove(then.as_slice());
+                }
+            }
+            if now.len() >= MIN_WORDS {
+                let group = (self.same_words.entry(Cow::Owned(now.clone()))).or_default();
+                let at = group.partition_point(|&j| j < i);
+                group.insert(at, i);
+            }
+            again.push(i);
+        }
+        // The questions whose own weights changed.
+        for stem in &changed_stems {
+            if let Some(list) = self.postings.get(stem.as_str()) {
+                again.extend(list.iter().copied());
+            }
+        }
+        again.sort_unstable();
+        again.dedup();
+        // And those they are candidates of.
+        let mut of_candidates: Vec<usize> = Vec::new();
+        for &j in &again {
+            for stem in &all[j] {
+                let list = &self.postings[stem.as_str()];
+                if list.len() <= MAX_POSTINGS {
+                    of_candidates.extend(list.iter().copied());
+                }
+            }
+            if let Some(group) = self.same_words.get(all[j].as_slice()) {
+                of_candidates.extend(group.iter().copied());
+            }
+        }
+        again.extend(of_candidates);
+        again.sort_unstable();
+        again.dedup();
+        again
+    }
+}
+
 /// The pairs among questions reduced to their stems (by index).
 fn find_among(all: &[Vec<String>]) -> NearDuplicates {
+    let index = Index::borrowing(all);
+    // Each question's best match is independent of the others'.
+    let by_question = (0..all.len())
+        .into_par_iter()
+        .map(|i| nearest(all, &index, i))
+        .collect();
+    NearDuplicates { by_question }
+}
+
+/// The question most like question `i`, if one is near enough.
+fn nearest(all: &[Vec<String>], index: &Index, i: usize) -> Option<NearDuplicate> {
     let n = all.len();
-    // Each stem's questions.
-    let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, stems) in all.iter().enumerate() {
-        for stem in stems {
-            postings.entry(stem.as_str()).or_default().push(i);
-        }
-    }
     let weight = |stem: &str| {
-        let df = postings.get(stem).map_or(1, Vec::len) as f64;
+        let df = index.postings.get(stem).map_or(1, Vec::len) as f64;
         (1.0 + n as f64 / df).ln()
     };
-    // Questions with the same words: compared even when every word is common.
-    let mut same_words: HashMap<&[String], Vec<usize>> = HashMap::new();
-    for (i, stems) in all.iter().enumerate() {
-        if stems.len() >= MIN_WORDS {
-            same_words.entry(stems.as_slice()).or_default().push(i);
+    let mine = &all[i];
+    if mine.len() < MIN_WORDS {
+        return None;
+    }
+    // Any one of a group with the same words is as near as the others:
+    // a few are enough (10,000 copies of one question stay linear).
+    let group = &index.same_words[mine.as_slice()];
+    let mut candidates: Vec<usize> = group.iter().copied().filter(|&j| j != i).take(2).collect();
+    for stem in mine {
+        let list = &index.postings[stem.as_str()];
+        if list.len() <= MAX_POSTINGS {
+            candidates.extend(list);
         }
     }
-    // Each question's best match is independent of the others'.
-    let nearest = |i: usize| -> Option<NearDuplicate> {
-        let mine = &all[i];
-        if mine.len() < MIN_WORDS {
-            return None;
+    candidates.sort_unstable();
+    candidates.dedup();
+    let my_weight: f64 = mine.iter().map(|s| weight(s)).sum();
+    let mut best: Option<NearDuplicate> = None;
+    for &j in candidates.iter().filter(|&&j| j != i) {
+        let theirs = &all[j];
+        if theirs.len() < MIN_WORDS {
+            continue;
         }
-        // Any one of a group with the same words is as near as the others:
-        // a few are enough (10,000 copies of one question stay linear).
-        let group = &same_words[mine.as_slice()];
-        let mut candidates: Vec<usize> =
-            group.iter().copied().filter(|&j| j != i).take(2).collect();
-        for stem in mine {
-            let list = &postings[stem.as_str()];
-            if list.len() <= MAX_POSTINGS {
-                candidates.extend(list);
-            }
+        let their_weight: f64 = theirs.iter().map(|s| weight(s)).sum();
+        let shared: f64 = mine
+            .iter()
+            .filter(|s| theirs.binary_search(s).is_ok())
+            .map(|s| weight(s))
+            .sum();
+        let similarity = shared / my_weight.min(their_weight);
+        let better = best.as_ref().is_none_or(|b| similarity > b.similarity);
+        if similarity >= CONTAINED && better {
+            best = Some(NearDuplicate {
+                other: j,
+                similarity,
+            });
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let my_weight: f64 = mine.iter().map(|s| weight(s)).sum();
-        let mut best: Option<NearDuplicate> = None;
-        for &j in candidates.iter().filter(|&&j| j != i) {
-            let theirs = &all[j];
-            if theirs.len() < MIN_WORDS {
-                continue;
-            }
-            let their_weight: f64 = theirs.iter().map(|s| weight(s)).sum();
-            let shared: f64 = mine
-                .iter()
-                .filter(|s| theirs.binary_search(s).is_ok())
-                .map(|s| weight(s))
-                .sum();
-            let similarity = shared / my_weight.min(their_weight);
-            let better = best.as_ref().is_none_or(|b| similarity > b.similarity);
-            if similarity >= CONTAINED && better {
-                best = Some(NearDuplicate {
-                    other: j,
-                    similarity,
-                });
-            }
-        }
-        best
-    };
-    let by_question = (0..n).into_par_iter().map(nearest).collect();
-    NearDuplicates { by_question }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -290,6 +462,84 @@ mod tests {
             assert_eq!(find_remembered(&questions, &mut memo), find(&questions));
             // And again with nothing changed.
             assert_eq!(find_remembered(&questions, &mut memo), find(&questions));
+        }
+    }
+
+    #[test]
+    fn pairs_kept_after_title_edits_are_the_pairs_found_afresh() {
+        // Titles from a small vocabulary, so that questions share words,
+        // stems and whole titles; each step edits a few (a word added,
+        // dropped or swapped, one title copied onto another) and now and
+        // then adds or removes a question.
+        const WORDS: [&str; 14] = [
+            "microneedling",
+            "redness",
+            "scarring",
+            "numbing",
+            "cream",
+            "peel",
+            "swelling",
+            "bruising",
+            "cost",
+            "session",
+            "acne",
+            "laser",
+            "serum",
+            "sunscreen",
+        ];
+        let mut seed = 17u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % below
+        };
+        let mut titles: Vec<String> = (0..150)
+            .map(|i| {
+                let n = 2 + i % 4;
+                let words: Vec<&str> = (0..n)
+                    .map(|k| WORDS[(i * 7 + k * 3) % WORDS.len()])
+                    .collect();
+                format!("Does {}?", words.join(" and "))
+            })
+            .collect();
+        let mut memo = Memo::default();
+        for step in 0..120 {
+            for _ in 0..1 + next(3) {
+                let i = next(titles.len());
+                titles[i] = match next(5) {
+                    0 => titles[next(titles.len())].clone(),
+                    1 => format!(
+                        "{} {}?",
+                        titles[i].trim_end_matches('?'),
+                        WORDS[next(WORDS.len())]
+                    ),
+                    2 => titles[i]
+                        .split_whitespace()
+                        .skip(1)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    3 => {
+                        let (from, to) = (WORDS[next(WORDS.len())], WORDS[next(WORDS.len())]);
+                        titles[i].replacen(from, to, 1)
+                    }
+                    _ => format!(
+                        "Is {} {} {}?",
+                        WORDS[next(14)],
+                        WORDS[next(14)],
+                        WORDS[next(14)]
+                    ),
+                };
+            }
+            if step % 25 == 24 {
+                titles.push("Does microneedling cost a session?".to_string());
+            }
+            let questions: Vec<Question> = titles.iter().map(|t| question(t)).collect();
+            assert_eq!(
+                find_remembered(&questions, &mut memo),
+                find(&questions),
+                "step {step}"
+            );
         }
     }
 

@@ -19,8 +19,14 @@ use super::locate::Locator;
 
 /// `[[id]]` links, unsafe markup and deep nesting in one markdown field.
 pub fn check(ctx: &Context, file: &Path, field: &Markdown, out: &mut Diagnostics) {
-    let text = ctx.files.get(file);
     let scan = markdown::scan(&field.value);
+    let has_problem = scan.too_deep.is_some()
+        || !scan.unsafe_markup.is_empty()
+        || (scan.links.iter()).any(|link| !ctx.entities.contains_key(link.id.as_str()));
+    if !has_problem {
+        return; // Most fields: the file's text, to point at a problem, is not looked up.
+    }
+    let text = ctx.files.get(file);
     let mut locator = Locator::new(text.as_deref(), &field.value, field.span);
     for link in scan.links {
         if ctx.is_unreadable(&link.id) || ctx.entities.contains_key(link.id.as_str()) {

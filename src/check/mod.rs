@@ -331,21 +331,11 @@ impl<'a> Context<'a> {
         self.content.unreadable_ids.contains(id)
     }
 
-    /// Where each verified quote is, for render.
+    /// Where each verified quote is, for render: the verdicts, moved.
     fn located(self) -> Located<'a> {
-        let mut located = Located::default();
-        for (source, verdicts) in self.verdicts {
-            let found =
-                verdicts
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(text, verdict)| match verdict {
-                        Verdict::Found(found) => Some((text, found)),
-                        _ => None,
-                    });
-            located.insert_all(source, found);
-        }
-        located
+        Located::of_verdicts(
+            (self.verdicts.into_iter()).filter_map(|(source, verdicts)| Some((source, verdicts?))),
+        )
     }
 }
 
@@ -431,7 +421,7 @@ fn verdicts<'a>(
                 .entry(s.origin.id.clone())
                 .or_insert_with(|| cache::SourceVerdicts {
                     archive: archive.clone(),
-                    by_text: HashMap::new(),
+                    by_text: FxHashMap::default(),
                 });
             for text in new {
                 kept.by_text

@@ -26,9 +26,21 @@ impl Counts {
         // Bytes, not chars: this runs over every word of every answer, and the
         // only characters that matter (letters, digits, . ! ?) are ASCII.
         for token in text.split_ascii_whitespace() {
-            if token.bytes().any(|b| b.is_ascii_alphanumeric()) || !token.is_ascii() {
+            // One pass over the token: whether it is a word (a letter, a
+            // digit or any non-ASCII character) and its syllables.
+            let mut is_word = false;
+            let mut letters = Syllables::default();
+            for byte in token.bytes() {
+                if byte.is_ascii_alphabetic() {
+                    letters.push(byte.to_ascii_lowercase());
+                    is_word = true;
+                } else if byte.is_ascii_digit() || !byte.is_ascii() {
+                    is_word = true;
+                }
+            }
+            if is_word {
                 counts.words += 1;
-                let syllables = syllable_count(token);
+                let syllables = letters.count();
                 counts.syllables += syllables;
                 if syllables >= 3 {
                     counts.polysyllables += 1;
@@ -101,33 +113,52 @@ pub fn whole_grade(grade: f64) -> i64 {
 /// Vowel groups, less a silent final "e", at least one. Counts the letters
 /// of `token` only (punctuation and digits are skipped), without allocating:
 /// this runs over every word of every answer.
+#[cfg(test)]
 fn syllable_count(token: &str) -> usize {
-    let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-    let mut count = 0;
-    let mut previous_vowel = false;
-    // The last three letters, to spot a silent final "e" (but not "-le" as in "table").
-    let mut last = [0u8; 3];
-    for c in token
-        .bytes()
-        .filter(u8::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-    {
-        let vowel = is_vowel(c);
-        if vowel && !previous_vowel {
-            count += 1;
+    let mut letters = Syllables::default();
+    for c in token.bytes().filter(u8::is_ascii_alphabetic) {
+        letters.push(c.to_ascii_lowercase());
+    }
+    letters.count()
+}
+
+/// The syllables of a word, its letters given one by one (lowercase ASCII).
+#[derive(Default)]
+struct Syllables {
+    vowel_groups: usize,
+    previous_vowel: bool,
+    /// The last three letters, to spot a silent final "e" (but not "-le" as
+    /// in "table").
+    last: [u8; 3],
+}
+
+impl Syllables {
+    fn is_vowel(c: u8) -> bool {
+        matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+    }
+
+    fn push(&mut self, c: u8) {
+        let vowel = Self::is_vowel(c);
+        if vowel && !self.previous_vowel {
+            self.vowel_groups += 1;
         }
-        previous_vowel = vowel;
-        last = [last[1], last[2], c];
+        self.previous_vowel = vowel;
+        self.last = [self.last[1], self.last[2], c];
     }
-    let [third, second, final_letter] = last;
-    if third != 0
-        && final_letter == b'e'
-        && !is_vowel(second)
-        && (second != b'l' || is_vowel(third))
-    {
-        count -= 1;
+
+    /// Vowel groups, less a silent final "e", at least one.
+    fn count(&self) -> usize {
+        let mut count = self.vowel_groups;
+        let [third, second, final_letter] = self.last;
+        if third != 0
+            && final_letter == b'e'
+            && !Self::is_vowel(second)
+            && (second != b'l' || Self::is_vowel(third))
+        {
+            count -= 1;
+        }
+        count.max(1)
     }
-    count.max(1)
 }
 
 #[cfg(test)]
@@ -141,6 +172,75 @@ mod tests {
         assert_eq!(syllable_count("table"), 2);
         assert_eq!(syllable_count("microneedling"), 4);
         assert_eq!(syllable_count("hyperpigmentation"), 6);
+    }
+
+    /// [`Counts::of`] as it was written before it read each token once.
+    fn counts_in_several_passes(text: &str) -> Counts {
+        let mut counts = Counts::default();
+        let mut in_sentence = false;
+        for token in text.split_ascii_whitespace() {
+            if token.bytes().any(|b| b.is_ascii_alphanumeric()) || !token.is_ascii() {
+                counts.words += 1;
+                let syllables = syllable_count(token);
+                counts.syllables += syllables;
+                if syllables >= 3 {
+                    counts.polysyllables += 1;
+                }
+                in_sentence = true;
+            }
+            let ends_sentence = matches!(
+                token.as_bytes(),
+                [.., b'.' | b'!' | b'?'] | [.., b'.' | b'!' | b'?', b')' | b'"']
+            );
+            if ends_sentence {
+                if in_sentence {
+                    counts.sentences += 1;
+                }
+                in_sentence = false;
+            }
+        }
+        if in_sentence {
+            counts.sentences += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn one_pass_counts_what_several_passes_counted() {
+        let pieces = [
+            "table",
+            "Microneedling",
+            " ",
+            "\n",
+            ".",
+            "!",
+            "?)",
+            "\"",
+            "é",
+            "12",
+            "-",
+            "ye",
+            "e",
+            "Sky",
+            "—",
+            "x",
+            "AEIOU",
+            "rhythm",
+            "le",
+        ];
+        let mut seed = 5u32;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            assert_eq!(
+                Counts::of(&text),
+                counts_in_several_passes(&text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

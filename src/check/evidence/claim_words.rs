@@ -11,6 +11,7 @@
 //! words, and the names in the quotes' attributions. Unbacked words next to
 //! each other are one finding (`at home`, not `at` and `home`).
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -275,11 +276,12 @@ pub fn stems_of(text: &str) -> impl Iterator<Item = String> + '_ {
 
 /// The words of a text that could be content words, lowercase (stop words
 /// and words of two letters are never looked up).
-pub fn content_of<'w>(words: &'w [Word]) -> impl Iterator<Item = String> + 'w {
+/// (Borrowed from the text where the word is lowercase as written.)
+pub fn content_of<'w, 't>(words: &'w [Word<'t>]) -> impl Iterator<Item = Cow<'t, str>> + 'w {
     words
         .iter()
         .filter(|w| w.lower.len() > 2 && !is_stop_word(&w.lower))
-        .map(|w| w.lower.to_string())
+        .map(|w| w.lower.clone())
 }
 
 /// The runs of words (as ranges of indexes into `words`) that are content

@@ -26,6 +26,7 @@ pub mod qualifiers;
 pub mod words;
 
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -132,11 +133,12 @@ impl Settings {
 
 /// What one quote says, as the rules compare it: worked out once for each
 /// quote of a question, then shared by every text that quote is behind.
-struct QuoteWords {
+struct QuoteWords<'q> {
     /// The quote's words as qualifier forms, in a row.
     forms: String,
-    /// Its content words and its attribution's, lowercase.
-    words: FxHashSet<String>,
+    /// Its content words and its attribution's, lowercase (borrowed from
+    /// the quote where they are lowercase as written, as most are).
+    words: FxHashSet<Cow<'q, str>>,
     /// The stems of `words`, worked out the first time a word of a text is
     /// not among them as it is (most words of a faithful text are).
     stems: std::cell::OnceCell<FxHashSet<String>>,
@@ -145,12 +147,12 @@ struct QuoteWords {
     verified: bool,
 }
 
-impl QuoteWords {
-    fn new(ctx: &Context, quote: &Quote) -> Self {
+impl<'q> QuoteWords<'q> {
+    fn new(ctx: &Context, quote: &'q Quote) -> Self {
         let text = quote.text.value.as_str();
         // One reading of the text for all three rules.
         let words = words::of_text(text);
-        let mut content: FxHashSet<String> = claim_words::content_of(&words).collect();
+        let mut content: FxHashSet<Cow<str>> = claim_words::content_of(&words).collect();
         if let Some(attribution) = &quote.attribution {
             content.extend(claim_words::content_of(&words::of_text(attribution)));
         }
@@ -166,7 +168,7 @@ impl QuoteWords {
     }
 
     /// Only what the qualifiers rule needs (for a topic intro).
-    fn forms_only(ctx: &Context, quote: &Quote) -> Self {
+    fn forms_only(ctx: &Context, quote: &'q Quote) -> Self {
         QuoteWords {
             forms: qualifiers::quote_forms(&quote.text),
             words: FxHashSet::default(),
@@ -187,7 +189,7 @@ impl QuoteWords {
             .get_or_init(|| self.words.iter().map(|w| words::stem(w)).collect())
     }
 
-    fn of_all<'q>(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Vec<Self> {
+    fn of_all(ctx: &Context, quotes: impl IntoIterator<Item = &'q Quote>) -> Vec<Self> {
         quotes
             .into_iter()
             .map(|q| QuoteWords::new(ctx, q))
@@ -197,7 +199,7 @@ impl QuoteWords {
 
 /// The quotes behind a text.
 struct Quoted<'w> {
-    quotes: Vec<&'w QuoteWords>,
+    quotes: Vec<&'w QuoteWords<'w>>,
     /// Whether every quote is verified. A text is held to its quotes only
     /// then: a quote that is not in its source is reported as such, and what
     /// the text says beyond it would only repeat that problem.
@@ -205,7 +207,7 @@ struct Quoted<'w> {
 }
 
 impl<'w> Quoted<'w> {
-    fn new(quotes: impl IntoIterator<Item = &'w QuoteWords>) -> Self {
+    fn new(quotes: impl IntoIterator<Item = &'w QuoteWords<'w>>) -> Self {
         let quotes: Vec<&QuoteWords> = quotes.into_iter().collect();
         Quoted {
             verified: quotes.iter().all(|q| q.verified),
@@ -216,7 +218,7 @@ impl<'w> Quoted<'w> {
     /// Only the verified ones, for a topic intro: it speaks of many
     /// questions, and one broken quote among them (reported as such) must
     /// not keep it from being checked.
-    fn verified_of(quotes: impl IntoIterator<Item = &'w QuoteWords>) -> Self {
+    fn verified_of(quotes: impl IntoIterator<Item = &'w QuoteWords<'w>>) -> Self {
         Quoted {
             quotes: quotes.into_iter().filter(|q| q.verified).collect(),
             verified: true,

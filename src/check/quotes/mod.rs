@@ -25,7 +25,6 @@ mod normalise;
 mod place;
 mod words;
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -41,6 +40,11 @@ use normalise::Normalised;
 /// text (and `is safe` can be cut from "it is safe to say nothing is"), so
 /// they prove nothing; three is the shortest phrase that states something.
 pub const MIN_WORDS: usize = 3;
+
+/// How much of each quote the search's automaton is built of (at most; cut
+/// at a character boundary): enough that a beginning seldom occurs where
+/// its quote does not, little enough that the quotes of one passage share it.
+const SEARCH_PREFIX_BYTES: usize = 24;
 
 /// A quote that is a whole line of its archive, ends with no sentence
 /// punctuation and has fewer words than this is a heading, not a statement.
@@ -125,7 +129,7 @@ impl<'t> Archive<'t> {
         let normalised: Vec<String> = quotes.iter().map(|q| normalise(q)).collect();
         let word_counts: Vec<usize> = normalised.iter().map(|q| words::count(q)).collect();
         // Distinct quotes long enough to search for, each a pattern.
-        let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+        let mut pattern_of: FxHashMap<&str, usize> = FxHashMap::default();
         let mut patterns: Vec<&str> = Vec::new();
         for (quote, &count) in normalised.iter().zip(&word_counts) {
             if count >= MIN_WORDS && !pattern_of.contains_key(quote.as_str()) {
@@ -172,20 +176,44 @@ impl<'t> Archive<'t> {
 
     /// Every occurrence of every pattern, overlapping ones included, in one
     /// pass; stops once each pattern is found on word boundaries.
+    ///
+    /// The automaton is built of the patterns' beginnings (see
+    /// [`SEARCH_PREFIX_BYTES`]), each kept once, and a pattern is compared
+    /// whole where its beginning occurs: a site quotes the same passages of a
+    /// source many times, and building the automaton of every quote in full
+    /// cost more than the search.
     fn search(&self, patterns: &[&str]) -> Vec<Hit> {
         let mut hits = vec![Hit::default(); patterns.len()];
         let text = self.normalised.text.as_str();
         if patterns.is_empty() {
             return hits;
         }
-        match automaton(patterns) {
-            Some(automaton) => scan(text, &automaton, &mut hits),
+        let mut group_of: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut prefixes: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (index, pattern) in patterns.iter().enumerate() {
+            let prefix = &pattern[..prefix_end(pattern)];
+            let group = *group_of.entry(prefix).or_insert_with(|| {
+                prefixes.push(prefix);
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[group].push(index);
+        }
+        match automaton(&prefixes) {
+            Some(automaton) => scan(text, &automaton, patterns, &groups, &mut hits),
             // Too many patterns for one automaton: one each (a pattern that
             // cannot be searched for stays not found, and is reported).
             None => {
-                for (pattern, hit) in patterns.iter().zip(hits.chunks_mut(1)) {
-                    if let Some(automaton) = automaton(&[pattern]) {
-                        scan(text, &automaton, hit);
+                for (prefix, group) in prefixes.iter().zip(&groups) {
+                    if let Some(automaton) = automaton(&[prefix]) {
+                        scan(
+                            text,
+                            &automaton,
+                            patterns,
+                            std::slice::from_ref(group),
+                            &mut hits,
+                        );
                     }
                 }
             }
@@ -253,25 +281,47 @@ impl<'t> Archive<'t> {
     }
 }
 
-/// Records each occurrence the automaton finds in `text` in `hits` (one per
-/// pattern): the first on word boundaries, else the first inside words.
-fn scan(text: &str, automaton: &AhoCorasick, hits: &mut [Hit]) {
-    let mut left = hits.len();
+/// Records each occurrence of a pattern in `text` in `hits` (one per
+/// pattern): the first on word boundaries, else the first inside words. The
+/// automaton finds the beginnings of the patterns; `groups[i]` are the
+/// patterns its pattern `i` begins.
+fn scan(
+    text: &str,
+    automaton: &AhoCorasick,
+    patterns: &[&str],
+    groups: &[Vec<usize>],
+    hits: &mut [Hit],
+) {
+    let mut left: usize = groups.iter().map(Vec::len).sum();
     for m in automaton.find_overlapping_iter(text) {
-        let hit = &mut hits[m.pattern().as_usize()];
-        if hit.found.is_some() {
-            continue;
-        }
-        if words::is_boundary(text, m.start()) && words::is_boundary(text, m.end()) {
-            hit.found = Some(m.range());
-            left -= 1;
-            if left == 0 {
-                break;
+        for &index in &groups[m.pattern().as_usize()] {
+            let hit = &mut hits[index];
+            let pattern = patterns[index];
+            if hit.found.is_some() || !text[m.start()..].starts_with(pattern) {
+                continue;
             }
-        } else if hit.inside_words.is_none() {
-            hit.inside_words = Some(m.range());
+            let range = m.start()..m.start() + pattern.len();
+            if words::is_boundary(text, range.start) && words::is_boundary(text, range.end) {
+                hit.found = Some(range);
+                left -= 1;
+                if left == 0 {
+                    return;
+                }
+            } else if hit.inside_words.is_none() {
+                hit.inside_words = Some(range);
+            }
         }
     }
+}
+
+/// Where a pattern's beginning for the search ends: at most
+/// [`SEARCH_PREFIX_BYTES`], on a character boundary.
+fn prefix_end(pattern: &str) -> usize {
+    let mut end = SEARCH_PREFIX_BYTES.min(pattern.len());
+    while !pattern.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// An automaton finding every occurrence of the patterns, overlapping ones
@@ -292,10 +342,12 @@ fn is_curly_closing(c: char) -> bool {
 }
 
 /// Where each verified quote is, by source and quote text: found once by the
-/// check, for render to show without searching again.
+/// check, for render to show without searching again. Holds the check's
+/// verdicts themselves (moved, not copied: the preview makes it after
+/// every edit), and answers for the verified ones.
 #[derive(Debug, Default)]
 pub struct Located<'a> {
-    by_source: FxHashMap<&'a str, FxHashMap<&'a str, Found>>,
+    by_source: FxHashMap<&'a str, FxHashMap<&'a str, Verdict>>,
 }
 
 impl<'a> Located<'a> {
@@ -303,10 +355,9 @@ impl<'a> Located<'a> {
         self.by_source
             .entry(source)
             .or_default()
-            .insert(text, found);
+            .insert(text, Verdict::Found(found));
     }
 
-    /// Where the quote `text` (as written in the YAML) of `source` is.
     /// Where `source`'s quotes are, each by its text as written: all at
     /// once, replacing any found before.
     pub fn insert_all(
@@ -314,15 +365,34 @@ impl<'a> Located<'a> {
         source: &'a str,
         found: impl IntoIterator<Item = (&'a str, Found)>,
     ) {
-        self.by_source.insert(source, found.into_iter().collect());
+        let verdicts = found
+            .into_iter()
+            .map(|(text, found)| (text, Verdict::Found(found)));
+        self.by_source.insert(source, verdicts.collect());
     }
 
+    /// The verdicts on each source's quotes, by source and text as written
+    /// (those that are not [`Verdict::Found`] are kept, never answered for).
+    pub(crate) fn of_verdicts(
+        verdicts: impl IntoIterator<Item = (&'a str, FxHashMap<&'a str, Verdict>)>,
+    ) -> Self {
+        Located {
+            by_source: verdicts.into_iter().collect(),
+        }
+    }
+
+    /// Where the quote `text` (as written in the YAML) of `source` is.
     pub fn get(&self, source: &str, text: &str) -> Option<&Found> {
-        self.by_source.get(source)?.get(text)
+        match self.by_source.get(source)?.get(text)? {
+            Verdict::Found(found) => Some(found),
+            _ => None,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.by_source.values().map(FxHashMap::len).sum()
+        (self.by_source.values().flat_map(FxHashMap::values))
+            .filter(|verdict| matches!(verdict, Verdict::Found(_)))
+            .count()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -110,6 +110,27 @@ impl Normalised {
         let mut last_end = start;
         while walker.pos < original.len() {
             let unit_start = walker.pos;
+            // Most of an archive is bytes that are each a unit of their own
+            // and their own normal form: a run of them maps byte for byte.
+            let run = walker.one_to_one_run();
+            if run > 0 {
+                let run_end = position + run;
+                if is_start && at < run_end {
+                    return unit_start + (at - position);
+                }
+                if !is_start && at <= run_end {
+                    return if at > position {
+                        unit_start + (at - position)
+                    } else {
+                        last_end
+                    };
+                }
+                position = run_end;
+                walker.pos += run;
+                walker.started = true;
+                last_end = walker.pos;
+                continue;
+            }
             scratch.clear();
             walker.unit(&mut scratch);
             if scratch.is_empty() {
@@ -159,6 +180,29 @@ impl<'t> Walker<'t> {
             started,
             unit_chars: Vec::new(),
         }
+    }
+
+    /// How many bytes from here are each a unit of one byte that is its
+    /// own normal form, as [`Walker::unit`] would find them one by one:
+    /// printable ASCII that no following character composes with, and a
+    /// single space between two pieces of text.
+    fn one_to_one_run(&self) -> usize {
+        let bytes = self.original.as_bytes();
+        let mut started = self.started;
+        let mut at = self.pos;
+        while let Some(&byte) = bytes.get(at) {
+            let next = bytes.get(at + 1);
+            if byte.is_ascii_graphic() {
+                if next.is_some_and(|n| !n.is_ascii()) {
+                    break; // It may be the base of a combining accent.
+                }
+                started = true;
+            } else if !(byte == b' ' && started && next.is_some_and(u8::is_ascii_graphic)) {
+                break;
+            }
+            at += 1;
+        }
+        at - self.pos
     }
 
     /// Appends the normal form of the next unit to `out` and moves past it.
@@ -357,6 +401,78 @@ mod tests {
                         normalise(&original[range.clone()]),
                         &text[start..end],
                         "{original:?} {start}..{end} -> {range:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`Normalised::map_back`] as it was before runs of bytes were mapped
+    /// at once: unit by unit from the checkpoint.
+    fn map_back_unit_by_unit(n: &Normalised, original: &str, at: usize, is_start: bool) -> usize {
+        let i = if is_start {
+            n.checkpoints.partition_point(|c| c.0 <= at)
+        } else {
+            n.checkpoints.partition_point(|c| c.0 < at)
+        };
+        let (mut position, start) = n.checkpoints[i.saturating_sub(1)];
+        let mut walker = Walker::new(original, start, position > 0);
+        let mut scratch = String::new();
+        let mut last_end = start;
+        while walker.pos < original.len() {
+            let unit_start = walker.pos;
+            scratch.clear();
+            walker.unit(&mut scratch);
+            if scratch.is_empty() {
+                continue;
+            }
+            let unit_end = position + scratch.len();
+            if is_start && at < unit_end {
+                return unit_start;
+            }
+            if !is_start && at <= unit_end {
+                return if at > position { walker.pos } else { last_end };
+            }
+            position = unit_end;
+            last_end = walker.pos;
+        }
+        if is_start { original.len() } else { last_end }
+    }
+
+    #[test]
+    fn runs_map_back_as_their_units_one_by_one_do() {
+        let pieces = [
+            "ab",
+            " ",
+            "  ",
+            "x.",
+            "\r\n",
+            "“",
+            "e\u{0301}",
+            "\u{00AD}",
+            "é",
+            "q",
+            "\u{00A0}",
+            "Z",
+            "7 ",
+            " -",
+        ];
+        let mut seed = 3u32;
+        for round in 0..200 {
+            let length = if round % 10 == 0 { 400 } else { 30 };
+            let mut original = String::new();
+            for _ in 0..length {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                original.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            let n = Normalised::new(&original);
+            let positions = (n.text.char_indices().map(|(i, _)| i)).chain([n.text.len()]);
+            for at in positions {
+                for is_start in [true, false] {
+                    assert_eq!(
+                        n.map_back(&original, at, is_start),
+                        map_back_unit_by_unit(&n, &original, at, is_start),
+                        "{original:?} at {at}, start: {is_start}"
                     );
                 }
             }

@@ -268,3 +268,46 @@ fn an_empty_archive_verifies_nothing() {
         Verdict::NotFound { closest: None, .. }
     ));
 }
+
+#[test]
+fn quotes_that_begin_alike_are_each_found_where_they_are_whole() {
+    // The search looks for the quotes' beginnings first: these four share
+    // theirs, which occurs where none but one of them is whole.
+    let archive = "In most cases the redness fades within a day or two. \
+        In most cases the redness fades within a week. \
+        Xin most cases the redness fades within hours. In most cases the redness fades within hours.";
+    let quotes = [
+        "In most cases the redness fades within a week",
+        "in most cases the redness fades within hours",
+        "In most cases the redness fades within a day",
+        "In most cases the redness fades within a month",
+        "In most cases the redness fades within hours.",
+    ];
+    let verdicts = Archive::new(archive).verify_all(&quotes);
+    let at = |verdict: &Verdict| match verdict {
+        Verdict::Found(found) => Some(found.range.clone()),
+        _ => None,
+    };
+    let week = archive.find(quotes[0]).unwrap();
+    assert_eq!(at(&verdicts[0]), Some(week..week + quotes[0].len()));
+    assert_eq!(
+        verdicts[1],
+        Verdict::InsideWords {
+            words: vec!["Xin".to_string()]
+        }
+    );
+    assert_eq!(at(&verdicts[2]), Some(0..quotes[2].len()));
+    assert!(matches!(verdicts[3], Verdict::NotFound { .. }));
+    let hours = archive.rfind(quotes[4]).unwrap();
+    assert_eq!(at(&verdicts[4]), Some(hours..archive.len()));
+}
+
+#[test]
+fn a_beginning_cut_inside_a_character_is_cut_before_it() {
+    // The 24th byte is inside `é`: the search's beginning ends before it.
+    let quote = "Crème brûlée, le café crème, thé glacé et gâteau";
+    assert!(!quote.is_char_boundary(SEARCH_PREFIX_BYTES));
+    let archive = format!("Au menu. {quote}. Bon appétit.");
+    let place = found(&archive, quote);
+    assert_eq!(&archive[place.range], quote);
+}
