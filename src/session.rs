@@ -317,14 +317,9 @@ impl Session {
             }
             if (&old.question, &old.summary.value) != (&new.question, &new.summary.value) {
                 // Every page that shows its title or summary.
-                scope.home = true;
                 scope.entities.insert(new.topic.value.clone());
+                render::add_pages_showing_place(graph, old, new, &mut scope);
                 if old.question != new.question {
-                    // Its place in the topic, and its neighbours' previous/next links.
-                    let siblings = graph.topic_questions.get(new.topic.value.as_str());
-                    scope
-                        .entities
-                        .extend(siblings.into_iter().flatten().map(|q| q.origin.id.clone()));
                     // The sources it quotes list it by its title (not its summary).
                     scope.entities.extend(cited(new));
                 }

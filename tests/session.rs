@@ -1268,6 +1268,68 @@ fn an_edit_renders_again_only_the_pages_that_show_it() {
     }
 }
 
+/// A title edit renders again the pages that show the question's place in
+/// its topic (the questions before and after it, before and after the
+/// edit; home while it is among a topic's first questions), not every
+/// question of the topic; and the output is still a fresh build's, also
+/// when the question moves across the topic, to its top and back.
+#[test]
+fn a_title_edit_renders_again_its_neighbours_not_its_whole_topic() {
+    let mut model = Model::fixture();
+    let template = model.questions["does-bread-go-stale"].clone();
+    // A topic of 14 questions, in the order of their titles.
+    for n in 0..14 {
+        let title: &'static str = format!("Question {n:02} about flour?").leak();
+        let question = Question {
+            title,
+            topic: "buying".into(),
+            order: None,
+            tags: vec!["crust"],
+            related: Vec::new(),
+            cautions: Vec::new(),
+            ..template.clone()
+        };
+        model.questions.insert(format!("flour-{n:02}"), question);
+    }
+    let mut world = World::new();
+    world.write(&model);
+    world.build_and_compare("the first build").unwrap();
+    let topic_size = (model.questions.values())
+        .filter(|q| q.topic == "buying")
+        .count();
+    let edits: [(&'static str, &str); 4] = [
+        // Its place is the same: its page, its topic, its tag, the source it
+        // quotes, its two neighbours (home lists only a topic's first ten).
+        ("Question 12 about flour, really?", "the same place"),
+        // To the top of its topic: home too, and its old and new neighbours.
+        ("A question about flour?", "the top"),
+        // And back.
+        ("Question 12 about flour?", "back"),
+        // Among the first ten.
+        ("Question 05 and a half about flour?", "the first ten"),
+    ];
+    let mut counts = Vec::new();
+    for (title, place) in edits {
+        model.questions.get_mut("flour-12").unwrap().title = title;
+        world.write(&model);
+        let report = world.session.build(&world.options);
+        assert!(!report.has_errors(), "{place}: {}", describe(&report));
+        counts.push(report.pages);
+        world.session.wait_for_search_index();
+        let fresh = fresh_build(&world.root, &world.written).0.unwrap();
+        assert_eq!(
+            difference(&read_tree(&world.options.out), &fresh),
+            None,
+            "{place}"
+        );
+    }
+    assert!(topic_size > 14, "{topic_size}");
+    // Own page, topic, tag and source, and: its two neighbours; home, its
+    // old two and its new one (none before the top); home, its old one and
+    // new two; home, its old two and new two.
+    assert_eq!(counts, [6, 8, 8, 9], "pages rendered again per edit");
+}
+
 /// The [`Pick`] of question `id` among the model's questions.
 /// A question added while the site does not build, then edited, is not in
 /// the last good build: once the site builds again, it is built in full

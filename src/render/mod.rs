@@ -65,6 +65,63 @@ pub struct Scope {
     pub tags: HashSet<String>,
 }
 
+/// Adds to `scope` the pages that show question `new` through its place in
+/// its topic's reading order, after an edit of its title or summary (not of
+/// its topic or `order`: `old` is the same question as the last build had
+/// it): the questions before and after it, before and after the edit (their
+/// previous and next links name it, or now name another), and the home page
+/// when it lists the question among a topic's first questions, before or
+/// after. Every other question of the topic shows neither its title nor its
+/// summary.
+///
+/// Where it was is worked out from the graph's order, the edited question
+/// put back under its old title: the same key as the graph's reading order
+/// (`order`, then [`by_title`], then id). When several questions of one
+/// topic are edited at once, a page whose neighbour changed has a changed
+/// question as its new neighbour, or lies where one was: it is found either
+/// way.
+pub fn add_pages_showing_place(graph: &Graph, old: &Question, new: &Question, scope: &mut Scope) {
+    let topic = new.topic.value.as_str();
+    let siblings: &[&Question] = graph.topic_questions.get(topic).map_or(&[], Vec::as_slice);
+    let id = new.origin.id.as_str();
+    let Some(now) = siblings.iter().position(|q| q.origin.id == id) else {
+        // Not in its topic's list: the caller renders every page instead
+        // of missing one.
+        scope.home = true;
+        scope
+            .entities
+            .extend(siblings.iter().map(|q| q.origin.id.clone()));
+        return;
+    };
+    let others: Vec<&Question> = (siblings.iter())
+        .filter(|q| q.origin.id != id)
+        .copied()
+        .collect();
+    let reading_order = |a: &Question, b: &Question| {
+        (a.order
+            .unwrap_or(i64::MAX)
+            .cmp(&b.order.unwrap_or(i64::MAX)))
+        .then_with(|| by_title(&a.question, &b.question))
+        .then_with(|| a.origin.id.cmp(&b.origin.id))
+    };
+    let was = others.partition_point(|q| reading_order(q, old).is_lt());
+    let neighbours = [
+        now.checked_sub(1).map(|i| siblings[i]),
+        siblings.get(now + 1).copied(),
+        was.checked_sub(1).map(|i| others[i]),
+        others.get(was).copied(),
+    ];
+    scope.entities.extend(
+        neighbours
+            .into_iter()
+            .flatten()
+            .map(|q| q.origin.id.clone()),
+    );
+    if now.min(was) < HOME_QUESTIONS_PER_TOPIC {
+        scope.home = true;
+    }
+}
+
 /// Options that change what pages contain, not what they say.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
