@@ -169,18 +169,23 @@ impl Inputs {
     /// Writes the record of a good build into its output, with the digest
     /// of the bytes the build read (the text it kept of each content file
     /// and template; the other inputs are read again). Does nothing when
-    /// the build failed, or an input was added, removed or replaced by a
-    /// link while it ran.
+    /// the build failed, or any input was added, removed, replaced or
+    /// changed while it ran.
     pub fn record(&self, options: &BuildOptions, report: &Report) {
         if report.has_errors() || report.files_written == 0 {
             return;
         }
-        let same_names = input_entries(&self.root, false).is_some_and(|after| {
+        // Unchanged since they were listed, names and times: the files
+        // the build did not keep the text of (archives, assets) are read
+        // again below, and must be what it read.
+        let unchanged = input_entries(&self.root, true).is_some_and(|after| {
             after.len() == self.entries.len()
-                && (after.iter().zip(&self.entries))
-                    .all(|(a, b)| a.path == b.path && a.kind == b.kind && a.target == b.target)
+                && (after.iter().zip(&self.entries)).all(|(a, b)| {
+                    (&a.path, a.kind, &a.target, a.changed)
+                        == (&b.path, b.kind, &b.target, b.changed)
+                })
         });
-        if !same_names {
+        if !unchanged {
             return;
         }
         let read_by_the_build = |path: &Path| {
@@ -603,4 +608,57 @@ fn change_time(meta: &std::fs::Metadata) -> (i64, i64) {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An archive (whose text a build does not keep, so the record reads
+    /// it again) edited after the build read it and before the record is
+    /// written: the record must not say the output is that archive's
+    /// build, or the next build would skip it and serve the old text.
+    #[test]
+    fn an_input_changed_while_the_build_ran_is_not_recorded_as_built() {
+        let site = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        for entry in walkdir::WalkDir::new(&fixture) {
+            let entry = entry.unwrap();
+            let to = site
+                .path()
+                .join(entry.path().strip_prefix(&fixture).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let out = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            root: site.path().to_path_buf(),
+            out: out.path().join("site"),
+            force: false,
+            today: jiff::civil::date(2026, 2, 1),
+            render: crate::render::RenderOptions::default(),
+        };
+        let build_and_record = |change_meanwhile: &dyn Fn()| {
+            let inputs = Inputs::of(&options).unwrap();
+            let report = crate::Session::one_off().build(&options);
+            assert!(!report.has_errors());
+            change_meanwhile();
+            inputs.record(&options, &report);
+            let now = Inputs::of(&options).unwrap();
+            now.previous_build(&options).is_some()
+        };
+        assert!(build_and_record(&|| ()), "an unchanged site is recorded");
+        let archive = site.path().join("content/sources/oven-guide.txt");
+        let edit = || {
+            let text = std::fs::read_to_string(&archive).unwrap();
+            std::fs::write(&archive, format!("{text}\nA line added meanwhile.\n")).unwrap();
+        };
+        assert!(
+            !build_and_record(&edit),
+            "an archive edited while the build ran is taken for what it built"
+        );
+    }
 }
