@@ -232,8 +232,12 @@ impl Listing {
                     meta.is_symlink(),
                 )),
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                    let held_files = (self.files.iter()).any(|f| f.relative.starts_with(&relative));
-                    if listed.is_none() && held_files {
+                    // A folder gone with files or problems of the listing
+                    // in it: those need a walk to go too.
+                    let under = |p: &Path| p != relative && p.starts_with(&relative);
+                    if (self.files.iter()).any(|f| under(&f.relative))
+                        || (self.problems.iter()).any(|d| under(&d.file))
+                    {
                         return None;
                     }
                     None

@@ -1192,6 +1192,27 @@ mod tests {
         cache.give_back(sixth.content);
         assert!(cache.is_as_loaded(root));
         assert!(!diagnostics.has_errors(), "{diagnostics:?}");
+
+        // A folder of a file cited does not read, then the folder removed
+        // (the watcher may name the folder alone): its warning goes too.
+        let ignored = root.join("content/glossary/old");
+        std::fs::create_dir(&ignored).unwrap();
+        std::fs::write(ignored.join("note.yaml"), "term: x\n").unwrap();
+        cache.expect_changes(vec![ignored.clone()]);
+        let mut warned = Diagnostics::default();
+        let seventh = load_cached(root, &mut cache, &mut warned);
+        assert!(warned.iter().any(|d| d.code == Code::IgnoredFile));
+        cache.give_back(seventh.content);
+        std::fs::remove_dir_all(&ignored).unwrap();
+        cache.expect_changes(vec![ignored]);
+        let mut after = Diagnostics::default();
+        let eighth = load_cached(root, &mut cache, &mut after);
+        assert!(
+            !after.iter().any(|d| d.code == Code::IgnoredFile),
+            "{after:?}"
+        );
+        cache.give_back(eighth.content);
+        assert!(cache.is_as_loaded(root));
     }
 
     /// A load lends each cached entity to its content: one given back is
