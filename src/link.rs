@@ -344,21 +344,26 @@ fn entity_refs<'a>(
 }
 
 /// The site's questions in reading order, as indices in
-/// `content.questions`: by their `order`, then alphabetically.
+/// `content.questions`: see [`reading_order_key`].
 fn reading_order(content: &Content) -> Vec<usize> {
     let mut questions: Vec<usize> = (0..content.questions.len()).collect();
-    // The same order as `by_title`, with each key worked out once rather
-    // than lowercased again in every comparison.
-    questions.sort_by_cached_key(|&i| {
-        let q = &content.questions[i];
-        (
-            q.order.unwrap_or(i64::MAX),
-            q.question.to_lowercase(),
-            q.question.as_str(),
-            q.origin.id.as_str(),
-        )
-    });
+    // Each key worked out once rather than lowercased again in every
+    // comparison.
+    questions.sort_by_cached_key(|&i| reading_order_key(&content.questions[i]));
     questions
+}
+
+/// Where a question goes in its topic's reading order: by its `order`
+/// (questions without one last), then by title as [`by_title`] orders
+/// them, then by id. The one definition of that order: a preview rebuild
+/// works out from it which neighbours a retitled question had.
+pub fn reading_order_key(q: &Question) -> (i64, String, &str, &str) {
+    (
+        q.order.unwrap_or(i64::MAX),
+        q.question.to_lowercase(),
+        q.question.as_str(),
+        q.origin.id.as_str(),
+    )
 }
 
 /// Each question's related questions, by its id: its own list first, in

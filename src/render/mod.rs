@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceFiles, Span};
-use crate::link::{Graph, by_title};
+use crate::link::{Graph, by_title, reading_order_key};
 use crate::markdown::{self, LinkTarget, RenderContext};
 use crate::model::*;
 use crate::search::{self, SearchDocument};
@@ -75,8 +75,8 @@ pub struct Scope {
 /// summary.
 ///
 /// Where it was is worked out from the graph's order, the edited question
-/// put back under its old title: the same key as the graph's reading order
-/// (`order`, then [`by_title`], then id). When several questions of one
+/// put back under its old title, by the graph's own key
+/// ([`reading_order_key`]). When several questions of one
 /// topic are edited at once, a page whose neighbour changed has a changed
 /// question as its new neighbour, or lies where one was: it is found either
 /// way.
@@ -97,14 +97,8 @@ pub fn add_pages_showing_place(graph: &Graph, old: &Question, new: &Question, sc
         .filter(|q| q.origin.id != id)
         .copied()
         .collect();
-    let reading_order = |a: &Question, b: &Question| {
-        (a.order
-            .unwrap_or(i64::MAX)
-            .cmp(&b.order.unwrap_or(i64::MAX)))
-        .then_with(|| by_title(&a.question, &b.question))
-        .then_with(|| a.origin.id.cmp(&b.origin.id))
-    };
-    let was = others.partition_point(|q| reading_order(q, old).is_lt());
+    let old_key = reading_order_key(old);
+    let was = others.partition_point(|q| reading_order_key(q) < old_key);
     let neighbours = [
         now.checked_sub(1).map(|i| siblings[i]),
         siblings.get(now + 1).copied(),
