@@ -13,6 +13,9 @@
 //! process that waits for a core does not use CPU. Set
 //! `RAYON_NUM_THREADS=1` to time one thread's work. It only reads the site.
 
+mod support;
+use support::cpu_ns;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -56,16 +59,4 @@ fn main() {
         cpu_times[0],
         each.join(" ")
     );
-}
-
-/// CPU time used by every thread of this process so far, in nanoseconds.
-fn cpu_ns() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
 }

@@ -19,6 +19,9 @@
 // The same folder copy the integration tests use.
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
+use support::cpu_ns;
+
 use common::copy_dir;
 
 use std::path::{Path, PathBuf};
@@ -150,19 +153,4 @@ fn print_times(what: &str, mut times: Vec<(f64, f64)>) {
         times[0].1,
         each.join(" ")
     );
-}
-
-/// The CPU time this process has used so far, in nanoseconds: the sum of
-/// its threads' run times (`/proc/self/task/*/schedstat`, Linux). A thread
-/// that has ended no longer counts, so time only what runs in threads that
-/// outlive the measurement (rayon's pool does).
-fn cpu_ns() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
 }

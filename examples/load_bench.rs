@@ -24,6 +24,9 @@
 mod common;
 use common::copy_dir;
 
+mod support;
+use support::cpu_ns;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -137,19 +140,4 @@ fn parse_questions(root: &std::path::Path, runs: usize) {
         texts.len(),
         times[0].1
     );
-}
-
-/// The CPU time this process has used so far, in nanoseconds: the sum of
-/// its threads' run times (`/proc/self/task/*/schedstat`, Linux). A thread
-/// that has ended no longer counts, so time only what runs in threads that
-/// outlive the measurement (rayon's pool does).
-fn cpu_ns() -> u64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
-        .sum()
 }

@@ -15,6 +15,8 @@
 //! cargo run --release --example render_bench -- /dev/shm/cited-bench-10000 [ROUNDS] [--no-write]
 //! ```
 
+mod support;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -30,19 +32,6 @@ impl cited::write::Output for Discard {
         std::hint::black_box(bytes);
         Ok(())
     }
-}
-
-/// The CPU time (user + system) this process's threads have used so far,
-/// from /proc/self/stat (in clock ticks: 10 ms here, fine for rounds of a
-/// second).
-fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // The fields after the command name (which may hold spaces), from the
-    // third: utime and stime are the 14th and 15th.
-    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
-    let fields: Vec<&str> = after_name.split(' ').collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    Duration::from_millis(ticks * 10)
 }
 
 fn main() {
@@ -86,7 +75,10 @@ fn main() {
             None => &Discard,
         };
         let mut diagnostics = cited::Diagnostics::default();
-        let (wall, cpu) = (Instant::now(), cpu_time());
+        let (wall, cpu) = (
+            Instant::now(),
+            std::time::Duration::from_nanos(support::cpu_ns()),
+        );
         let rendered = cited::render::render(
             &graph,
             &mut theme,
@@ -97,7 +89,10 @@ fn main() {
             None,
             &mut diagnostics,
         );
-        let (wall, cpu) = (wall.elapsed(), cpu_time() - cpu);
+        let (wall, cpu) = (
+            wall.elapsed(),
+            std::time::Duration::from_nanos(support::cpu_ns()) - cpu,
+        );
         assert!(!diagnostics.has_errors(), "render failed: {diagnostics:?}");
         drop(staging);
         println!(

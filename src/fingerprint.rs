@@ -385,6 +385,31 @@ struct Entry {
 }
 
 impl Entry {
+    /// The entry at `full` (`path` relative to the site), of `file_type`;
+    /// when it changed if `meta` is given.
+    fn new(
+        full: &Path,
+        path: PathBuf,
+        file_type: std::fs::FileType,
+        meta: Option<&std::fs::Metadata>,
+    ) -> Option<Entry> {
+        let (kind, target) = if file_type.is_symlink() {
+            (EntryKind::Link, Some(std::fs::read_link(full).ok()?))
+        } else if file_type.is_dir() {
+            (EntryKind::Folder, None)
+        } else if file_type.is_file() {
+            (EntryKind::File, None)
+        } else {
+            (EntryKind::Other, None)
+        };
+        Some(Entry {
+            path,
+            kind,
+            target,
+            changed: meta.map(change_time),
+        })
+    }
+
     fn hash_name(&self, digest: &mut Sha256) {
         let kind = match self.kind {
             EntryKind::File => b'f',
@@ -438,33 +463,6 @@ fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
         entries.extend(under);
     }
     Some(entries)
-}
-
-impl Entry {
-    /// The entry at `full` (`path` relative to the site), of `file_type`;
-    /// when it changed if `meta` is given.
-    fn new(
-        full: &Path,
-        path: PathBuf,
-        file_type: std::fs::FileType,
-        meta: Option<&std::fs::Metadata>,
-    ) -> Option<Entry> {
-        let (kind, target) = if file_type.is_symlink() {
-            (EntryKind::Link, Some(std::fs::read_link(full).ok()?))
-        } else if file_type.is_dir() {
-            (EntryKind::Folder, None)
-        } else if file_type.is_file() {
-            (EntryKind::File, None)
-        } else {
-            (EntryKind::Other, None)
-        };
-        Some(Entry {
-            path,
-            kind,
-            target,
-            changed: meta.map(change_time),
-        })
-    }
 }
 
 /// One entry found by [`walk`].

@@ -189,13 +189,19 @@ impl Listing {
     /// `changed` (paths under `root`, as a file watcher reports them) are
     /// all that changed since it was made: each looked at again, nothing
     /// else. `None` when a change needs a whole walk: a folder made,
-    /// removed or renamed, `content/` itself, or anything not a file.
+    /// removed or renamed, `content/` itself, anything not a file, or more
+    /// changes than a walk takes longer for (each is looked up in the
+    /// listing: a branch checked out in `content/` names thousands).
     pub fn updated(
         mut self,
         root: &Path,
         content_dir: &Path,
         changed: &[PathBuf],
     ) -> Option<Listing> {
+        const MOST_CHANGES: usize = 64;
+        if changed.len() > MOST_CHANGES {
+            return None;
+        }
         let content_real = content_dir.canonicalize().ok()?;
         for path in changed {
             let Ok(inside) = path.strip_prefix(content_dir) else {

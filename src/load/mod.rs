@@ -958,6 +958,23 @@ fn read_archive(
 mod tests {
     use super::*;
 
+    /// A site with the least settings and an empty `content/<folder>/`.
+    fn site_with_folder(folder: &str) -> tempfile::TempDir {
+        let temp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(temp.path().join("content").join(folder)).unwrap();
+        std::fs::write(
+            temp.path().join("content/site.yaml"),
+            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
+        )
+        .unwrap();
+        temp
+    }
+
+    /// A glossary term's file, its definition saying `word`.
+    fn term_yaml(word: &str) -> String {
+        format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n")
+    }
+
     /// Gives `path` the modification time `at`, as a save at that time would.
     fn set_modified(path: &Path, at: std::time::SystemTime) {
         let file = std::fs::File::options().write(true).open(path).unwrap();
@@ -993,15 +1010,9 @@ mod tests {
     /// extracted again (and is no change), and an edited one is.
     #[test]
     fn archives_are_extracted_again_only_when_they_change() {
-        let temp = tempfile::tempdir().unwrap();
+        let temp = site_with_folder("sources");
         let root = temp.path();
         let sources = root.join("content/sources");
-        std::fs::create_dir_all(&sources).unwrap();
-        std::fs::write(
-            root.join("content/site.yaml"),
-            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
-        )
-        .unwrap();
         std::fs::write(sources.join("page.yaml"), "title: P\narchive: page.html\n").unwrap();
         let page = sources.join("page.html");
         let html = |word: &str| {
@@ -1056,18 +1067,11 @@ mod tests {
     /// again. An edited one is parsed again, a removed one is a change.
     #[test]
     fn the_parse_cache_follows_saves_edits_and_removals() {
-        let temp = tempfile::tempdir().unwrap();
+        let temp = site_with_folder("glossary");
         let root = temp.path();
-        std::fs::create_dir_all(root.join("content/glossary")).unwrap();
-        std::fs::write(
-            root.join("content/site.yaml"),
-            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
-        )
-        .unwrap();
         let term = root.join("content/glossary/crumb.yaml");
         let relative = PathBuf::from("content/glossary/crumb.yaml");
-        let yaml = |word: &str| format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n");
-        std::fs::write(&term, yaml("soft")).unwrap();
+        std::fs::write(&term, term_yaml("soft")).unwrap();
         let definition = |loaded: &Loaded| loaded.content.glossary[0].definition.clone();
         let set_modified = |at| set_modified(&term, at);
         let mut cache = ParseCache::default();
@@ -1086,7 +1090,7 @@ mod tests {
 
         // Other bytes of the same length under that same new stamp: taken as
         // unchanged, not read (so the cache took the new stamp).
-        std::fs::write(&term, yaml("firm")).unwrap();
+        std::fs::write(&term, term_yaml("firm")).unwrap();
         set_modified(saved);
         let third = load_cached(root, &mut cache, &mut diagnostics);
         assert!(definition(&third).contains("soft"));
@@ -1115,18 +1119,11 @@ mod tests {
     /// told of is missed by the load but found by `is_as_loaded`.
     #[test]
     fn told_what_changed_a_load_looks_only_there_and_a_missed_change_is_found_after() {
-        let temp = tempfile::tempdir().unwrap();
+        let temp = site_with_folder("glossary");
         let root = temp.path();
-        std::fs::create_dir_all(root.join("content/glossary")).unwrap();
-        std::fs::write(
-            root.join("content/site.yaml"),
-            "title: T\nbase_url: https://example.org/\nlanguage: en\n",
-        )
-        .unwrap();
         let term = |name: &str| root.join(format!("content/glossary/{name}.yaml"));
-        let yaml = |word: &str| format!("term: Crumb\ndefinition: The {word} inside of a loaf.\n");
-        std::fs::write(term("crumb"), yaml("soft")).unwrap();
-        std::fs::write(term("crust"), yaml("hard")).unwrap();
+        std::fs::write(term("crumb"), term_yaml("soft")).unwrap();
+        std::fs::write(term("crust"), term_yaml("hard")).unwrap();
         let definitions = |loaded: &Loaded| -> Vec<String> {
             let glossary = loaded.content.glossary.iter();
             glossary.map(|t| t.definition.value.clone()).collect()
@@ -1143,7 +1140,7 @@ mod tests {
             .unwrap()
             .modified()
             .unwrap();
-        std::fs::write(term("crumb"), yaml("firm")).unwrap();
+        std::fs::write(term("crumb"), term_yaml("firm")).unwrap();
         set_modified(&term("crumb"), modified);
         cache.expect_changes(vec![term("crumb")]);
         let second = load_cached(root, &mut cache, &mut diagnostics);
@@ -1156,7 +1153,7 @@ mod tests {
         assert!(cache.is_as_loaded(root));
 
         // A new file and a removed one, told.
-        std::fs::write(term("flour"), yaml("dry")).unwrap();
+        std::fs::write(term("flour"), term_yaml("dry")).unwrap();
         std::fs::remove_file(term("crust")).unwrap();
         cache.expect_changes(vec![term("flour"), term("crust")]);
         let third = load_cached(root, &mut cache, &mut diagnostics);
@@ -1168,7 +1165,7 @@ mod tests {
 
         // An edit it is not told of: the load keeps the old text, and the
         // check after it says so; a load not told anything finds it.
-        std::fs::write(term("flour"), yaml("fine and dry")).unwrap();
+        std::fs::write(term("flour"), term_yaml("fine and dry")).unwrap();
         cache.expect_changes(vec![term("crumb")]);
         let fourth = load_cached(root, &mut cache, &mut diagnostics);
         assert!(!definitions(&fourth).iter().any(|d| d.contains("fine")));
