@@ -73,8 +73,13 @@ pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
     /// `(byte, characters before it)` at the character boundary at or
-    /// before each multiple of [`CHECKPOINT_BYTES`].
+    /// before each multiple of [`CHECKPOINT_BYTES`]. Empty for an ASCII
+    /// text, where a character is a byte.
     checkpoints: Vec<(usize, usize)>,
+    /// Every byte is a character: a column is a difference of offsets.
+    /// Most content files are ASCII, and a load makes a span for every
+    /// value of every file.
+    ascii: bool,
 }
 
 /// Columns further than this from their line's start are counted from a
@@ -87,6 +92,15 @@ impl<'t> LineIndex<'t> {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
+        let ascii = text.is_ascii();
+        if ascii {
+            return LineIndex {
+                text,
+                line_starts,
+                checkpoints: Vec::new(),
+                ascii,
+            };
+        }
         let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_BYTES + 1);
         let (mut byte, mut chars) = (0, 0);
         for k in 0..=text.len() / CHECKPOINT_BYTES {
@@ -99,6 +113,7 @@ impl<'t> LineIndex<'t> {
             text,
             line_starts,
             checkpoints,
+            ascii,
         }
     }
 
@@ -143,7 +158,9 @@ impl<'t> LineIndex<'t> {
     fn line_column(&self, offset: usize) -> (usize, usize) {
         let line = self.line_of(offset);
         let line_start = self.line_starts[line - 1];
-        let column = if offset - line_start <= CHECKPOINT_BYTES {
+        let column = if self.ascii {
+            offset - line_start
+        } else if offset - line_start <= CHECKPOINT_BYTES {
             self.text[line_start..offset].chars().count()
         } else {
             self.chars_before(offset) - self.chars_before(line_start)
@@ -794,15 +811,21 @@ mod tests {
 
     #[test]
     fn a_span_from_bytes_is_the_span_a_line_index_gives() {
-        let text = "a: é\nbb: \"x\"\r\n\nlast line ✓";
-        let index = LineIndex::new(text);
-        for start in 0..=text.len() + 2 {
-            for end in [start, start + 1, start + 7, text.len() + 5] {
-                assert_eq!(
-                    Span::from_bytes(text, start, end),
-                    index.span(start, end),
-                    "{start}..{end}"
-                );
+        // With multi-byte characters, and in ASCII (where the index takes
+        // a column as a difference of offsets).
+        for text in [
+            "a: é\nbb: \"x\"\r\n\nlast line ✓",
+            "a: e\nbb: \"x\"\r\n\n\tlast line",
+        ] {
+            let index = LineIndex::new(text);
+            for start in 0..=text.len() + 2 {
+                for end in [start, start + 1, start + 7, text.len() + 5] {
+                    assert_eq!(
+                        Span::from_bytes(text, start, end),
+                        index.span(start, end),
+                        "{text:?} {start}..{end}"
+                    );
+                }
             }
         }
     }
