@@ -242,6 +242,7 @@ fn check_to_write(
             run.files_written = committed.files;
             run.removal = committed.removal;
             run.output_folder = committed.folder;
+            run.written = committed.written;
             Some(Built {
                 theme_fingerprint: theme.fingerprint,
                 deferred_search: rendered.deferred_search,

@@ -29,6 +29,9 @@ pub struct Report {
     pub(crate) removal: write::Removal,
     /// The folder a whole new output was swapped in as.
     pub(crate) output_folder: Option<write::FolderId>,
+    /// Every file of that output (path relative to it, and size), as the
+    /// build wrote them.
+    pub(crate) written: Option<Vec<(String, u64)>>,
 }
 
 impl Report {
@@ -49,6 +52,7 @@ pub(crate) struct Run {
     pub(crate) silenced: usize,
     pub(crate) removal: write::Removal,
     pub(crate) output_folder: Option<write::FolderId>,
+    pub(crate) written: Option<Vec<(String, u64)>>,
 }
 
 impl Run {
@@ -63,6 +67,7 @@ impl Run {
             silenced: 0,
             removal: write::Removal::default(),
             output_folder: None,
+            written: None,
         }
     }
 
@@ -84,6 +89,7 @@ impl Run {
             unchanged: false,
             removal: self.removal,
             output_folder: self.output_folder,
+            written: self.written,
         }
     }
 }

@@ -57,16 +57,19 @@ impl Target {
             Target::Staged(staging) => {
                 let files = staging.files_written();
                 let folder = folder_id(&staging.site);
+                let written = std::mem::take(&mut *lock(&staging.written));
                 staging.commit().map(|removal| Committed {
                     files,
                     removal,
                     folder,
+                    written: Some(written),
                 })
             }
             Target::InPlace(in_place) => in_place.commit().map(|files| Committed {
                 files,
                 removal: Removal::default(),
                 folder: None,
+                written: None,
             }),
         }
     }
@@ -81,6 +84,9 @@ pub struct Committed {
     /// For a whole new output: its folder's identity (see [`folder_id`]),
     /// which tells it from an output another build swapped in since.
     pub folder: Option<FolderId>,
+    /// For a whole new output: every file in it (path relative to it, and
+    /// size), so that it need not be walked to be described.
+    pub written: Option<Vec<(String, u64)>>,
 }
 
 /// A folder's device and inode: the same for as long as it exists, through
@@ -104,6 +110,8 @@ pub struct Staging {
     site: PathBuf,
     out: PathBuf,
     files: AtomicUsize,
+    /// Each file written (the marker included) and its size.
+    written: std::sync::Mutex<Vec<(String, u64)>>,
 }
 
 impl Staging {
@@ -127,6 +135,7 @@ impl Staging {
             site,
             out,
             files: AtomicUsize::new(1),
+            written: std::sync::Mutex::new(vec![(MARKER.to_string(), MARKER_TEXT.len() as u64)]),
         })
     }
 
@@ -211,6 +220,7 @@ impl Output for Staging {
         }
         std::fs::write(&full, bytes)?;
         self.files.fetch_add(1, Ordering::Relaxed);
+        lock(&self.written).push((path.to_string(), bytes.len() as u64));
         Ok(())
     }
 }
@@ -249,12 +259,15 @@ impl InPlace {
 
 impl Output for InPlace {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path.to_string(), bytes.to_vec()));
+        lock(&self.files).push((path.to_string(), bytes.to_vec()));
         Ok(())
     }
+}
+
+/// A list many rendering threads add to; one that panicked while holding
+/// it left it whole (a push either happened or not).
+fn lock<T>(list: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    list.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Puts `staged` in the place of `out`; `spare` is a folder on the same file
