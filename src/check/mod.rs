@@ -220,7 +220,9 @@ pub struct ReadingLevels {
 
 /// Measures every question's page as the reading-level rule does.
 pub fn reading_levels(content: &Content, files: &SourceFiles, today: Date) -> ReadingLevels {
-    let ctx = Context::new(content, files, today);
+    // The measure reads titles and settings, never a quote's verdict: the
+    // quotes, verified by the check this follows, are not verified again.
+    let ctx = Context::of(content, files, today, FxHashMap::default());
     ReadingLevels {
         pages: wording::reading_levels(&ctx),
         max_grade: ctx.settings.max_grade,
@@ -270,6 +272,16 @@ impl<'a> Context<'a> {
         today: Date,
         kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
     ) -> Self {
+        Self::of(content, files, today, verdicts(content, kept))
+    }
+
+    /// The context with the quotes' verdicts given.
+    fn of(
+        content: &'a Content,
+        files: &'a SourceFiles,
+        today: Date,
+        verdicts: FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>>,
+    ) -> Self {
         let mut entities = FxHashMap::default();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
@@ -299,7 +311,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|s| (s.origin.id.as_str(), s))
                 .collect(),
-            verdicts: verdicts(content, kept),
+            verdicts,
             settings: Settings {
                 max_age_days: review_max_age_days(site),
                 max_grade: site
