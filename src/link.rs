@@ -93,27 +93,42 @@ impl<'a> Graph<'a> {
         };
         let order = reading_order(content);
         let questions: Vec<&Question> = order.iter().map(|&i| &content.questions[i]).collect();
-        // The quoted passages (the costliest part, per source), the links
-        // in the markdown fields (per field) and the rest (one pass over the
-        // site each, on one thread) do not depend on each other.
+        // The quoted passages (the costliest part, per source), the entities
+        // and the backlinks (which need them and the links of every markdown
+        // field), and the lists of questions do not depend on each other:
+        // they run side by side, so that none waits for the others' one pass
+        // over the whole site.
         let fields: Vec<(&str, &str)> = markdown_fields(content).collect();
-        let (passages, (lists, fresh_links)) = rayon::join(
+        let (passages, ((entities, backlinks), lists)) = rayon::join(
             || quoted_passages(content, &questions, located, kept_passages),
             || {
                 rayon::join(
-                    || Lists::new(content, &urls, &order, &questions, kept_urls),
-                    || match kept_links.as_deref_mut() {
-                        None => fields.par_iter().map(|(_, text)| link_ids(text)).collect(),
-                        Some(kept) => {
-                            update_links(&fields, kept);
-                            Vec::new()
-                        }
+                    || {
+                        let (entities, fresh_links) = rayon::join(
+                            || entity_refs(content, &urls, kept_urls),
+                            || match kept_links.as_deref_mut() {
+                                None => fields.par_iter().map(|(_, text)| link_ids(text)).collect(),
+                                Some(kept) => {
+                                    update_links(&fields, kept);
+                                    Vec::new()
+                                }
+                            },
+                        );
+                        let links: Vec<&[String]> = match kept_links.as_deref() {
+                            None => fresh_links.iter().map(Vec::as_slice).collect(),
+                            Some(kept) => kept
+                                .iter()
+                                .map(|(_, field)| field.links.as_slice())
+                                .collect(),
+                        };
+                        let backlinks = backlinks(content, &entities, &fields, &links);
+                        (entities, backlinks)
                     },
+                    || Lists::new(content, &order, &questions),
                 )
             },
         );
         let Lists {
-            entities,
             topics,
             topic_questions,
             tags,
@@ -124,14 +139,6 @@ impl<'a> Graph<'a> {
             next,
             glossary,
         } = lists;
-        let links: Vec<&[String]> = match kept_links.as_deref() {
-            None => fresh_links.iter().map(Vec::as_slice).collect(),
-            Some(kept) => kept
-                .iter()
-                .map(|(_, field)| field.links.as_slice())
-                .collect(),
-        };
-        let backlinks = backlinks(&entities, &fields, &links);
 
         Graph {
             content,
@@ -167,7 +174,6 @@ impl<'a> Graph<'a> {
 /// The graph's lists and maps that one pass over the site makes, each
 /// cheap: worked out on one thread while others find passages and links.
 struct Lists<'a> {
-    entities: FxHashMap<&'a str, EntityRef<'a>>,
     topics: Vec<&'a Topic>,
     topic_questions: FxHashMap<&'a str, Vec<&'a Question>>,
     tags: BTreeMap<&'a str, Vec<&'a Question>>,
@@ -182,15 +188,23 @@ struct Lists<'a> {
 impl<'a> Lists<'a> {
     /// `questions` are the site's in reading order (`order`, their indices
     /// in `content.questions`); `kept_urls` the preview's entity URLs, if any.
-    fn new(
-        content: &'a Content,
-        urls: &SiteUrls,
-        order: &[usize],
-        questions: &[&'a Question],
-        kept_urls: Option<&mut Option<(SiteUrls, cache::EntityUrls)>>,
-    ) -> Self {
-        let entities = entity_refs(content, urls, kept_urls);
+    fn new(content: &'a Content, order: &[usize], questions: &[&'a Question]) -> Self {
+        let (related, mut lists) = rayon::join(
+            || related_questions(content, order),
+            || Lists::of_questions(content, questions),
+        );
+        lists.related = related;
+        lists
+    }
 
+    /// Every list but `related`, in one pass over the questions.
+    fn of_questions(content: &'a Content, questions: &[&'a Question]) -> Self {
+        // A reviewer named in a review is one whose id is the reviewer's
+        // (ids are the site's entities', and a reviewer's wins over any other
+        // entity's of the same id, as it does in the entity map).
+        let reviewer_ids: FxHashSet<&str> = (content.reviewers.iter())
+            .map(|r| r.origin.id.as_str())
+            .collect();
         let mut topics: Vec<&Topic> = content.topics.iter().collect();
         topics.sort_by(|a, b| {
             (a.order.unwrap_or(i64::MAX), a.order.is_none())
@@ -207,13 +221,10 @@ impl<'a> Lists<'a> {
             let reviewers = (q.reviewed.by.entries.iter())
                 .chain(q.reviewed.clinical.iter().flat_map(|c| &c.by.entries));
             for reviewer in reviewers {
-                let Some(entity) = entities.get(reviewer.value.as_str()) else {
-                    continue; // A plain name: no page lists it.
+                let Some(&id) = reviewer_ids.get(reviewer.value.as_str()) else {
+                    continue; // A plain name, or another entity's id: no page lists it.
                 };
-                if entity.kind != Kind::Reviewer {
-                    continue;
-                }
-                let list = reviewer_questions.entry(entity.id).or_default();
+                let list = reviewer_questions.entry(id).or_default();
                 // `q` is added only in this turn of the loop: if it is in
                 // the list already, it is the last one.
                 if !list.last().is_some_and(|last| std::ptr::eq(*last, q)) {
@@ -255,11 +266,10 @@ impl<'a> Lists<'a> {
         }));
 
         Lists {
-            entities,
             topics,
             topic_questions,
             tags,
-            related: related_questions(content, order),
+            related: FxHashMap::default(),
             caution_questions,
             reviewer_questions,
             previous,
@@ -282,13 +292,7 @@ fn entity_refs<'a>(
     // The preview keeps each entity's URL for the `base_url` it was made
     // with: all are dropped when that changes, or when twice as many are
     // kept as the site has entities (those of removed ones go then).
-    let entity_count = content.sources.len()
-        + content.topics.len()
-        + content.questions.len()
-        + content.cautions.len()
-        + content.glossary.len()
-        + content.pages.len()
-        + content.reviewers.len();
+    let entity_count = entity_count(content);
     let mut kept_urls = kept.map(|kept| {
         let reusable = kept
             .take()
@@ -343,13 +347,25 @@ fn entity_refs<'a>(
     entities
 }
 
+/// How many entities the site has (more than its distinct ids where two
+/// share one).
+fn entity_count(content: &Content) -> usize {
+    content.sources.len()
+        + content.topics.len()
+        + content.questions.len()
+        + content.cautions.len()
+        + content.glossary.len()
+        + content.pages.len()
+        + content.reviewers.len()
+}
+
 /// The site's questions in reading order, as indices in
 /// `content.questions`: see [`reading_order_key`].
 fn reading_order(content: &Content) -> Vec<usize> {
     let mut questions: Vec<usize> = (0..content.questions.len()).collect();
     // Each key worked out once rather than lowercased again in every
     // comparison.
-    questions.sort_by_cached_key(|&i| reading_order_key(&content.questions[i]));
+    questions.par_sort_by_cached_key(|&i| reading_order_key(&content.questions[i]));
     questions
 }
 
@@ -423,13 +439,23 @@ fn related_questions<'a>(
 /// entities whose markdown `fields` link to it (`links`, in the order of
 /// the fields), each once, sorted by their titles.
 fn backlinks<'a>(
+    content: &Content,
     entities: &FxHashMap<&'a str, EntityRef<'a>>,
     fields: &[(&'a str, &str)],
     links: &[&[String]],
 ) -> FxHashMap<&'a str, Vec<&'a str>> {
-    let mut backlinks: FxHashMap<&str, Vec<&str>> = FxHashMap::default();
-    // Each (target, from) once, whatever the order of the fields.
+    // Sized once: a big site's maps would otherwise grow and rehash a dozen times.
+    let mut backlinks: FxHashMap<&str, Vec<&str>> =
+        FxHashMap::with_capacity_and_hasher(entities.len(), Default::default());
+    // Each (target, from) once. Where no two entities share an id (a site
+    // without errors), each id has one field, whose links are read one after
+    // another: the target's list then holds `from` only as its last entry.
+    // Otherwise a set of the pairs seen decides, whatever the fields' order.
+    let ids_distinct = entities.len() == entity_count(content);
     let mut linked: FxHashSet<(&str, &str)> = FxHashSet::default();
+    if !ids_distinct {
+        linked.reserve(links.iter().map(|ids| ids.len()).sum());
+    }
     for (&(from, _), ids) in fields.iter().zip(links) {
         for id in *ids {
             let Some(target) = entities.get(id.as_str()) else {
@@ -437,7 +463,12 @@ fn backlinks<'a>(
             };
             // A target linked only from itself still gets its (empty) list.
             let list = backlinks.entry(target.id).or_default();
-            if from != target.id && linked.insert((target.id, from)) {
+            let first = if ids_distinct {
+                list.last() != Some(&from)
+            } else {
+                linked.insert((target.id, from))
+            };
+            if from != target.id && first {
                 list.push(from);
             }
         }

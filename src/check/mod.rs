@@ -98,8 +98,22 @@ fn check_with<'a>(
     let changes = cache
         .as_deref_mut()
         .and_then(|cache| cache.start(content, files, today));
-    let verdict_cache = cache.as_deref_mut().map(|c| &mut c.verdicts);
-    let ctx = Context::with_verdicts(content, files, today, verdict_cache);
+    // A one-off check looks for near-duplicate questions while it verifies
+    // the quotes: they do not depend on each other, and each has parts that
+    // run on one thread. The preview takes both from its cache, in turn.
+    let (ctx, found_near_duplicates) = match cache.as_deref_mut() {
+        Some(cache) => (
+            Context::with_verdicts(content, files, today, Some(&mut cache.verdicts)),
+            None,
+        ),
+        None => {
+            let (ctx, found) = rayon::join(
+                || Context::new(content, files, today),
+                || duplicates::find(&content.questions),
+            );
+            (ctx, Some(found))
+        }
+    };
     if let Some(site) = &content.site {
         settings::check(&ctx, site, out);
         markdown_fields::check(&ctx, &site.origin.file, &site.disclaimer, out);
@@ -113,9 +127,10 @@ fn check_with<'a>(
             markdown_fields::check(&ctx, &topic.origin.file, intro, out);
         }
     }
-    let near_duplicates = match cache.as_deref_mut() {
-        Some(cache) => cache.near_duplicates(content),
-        None => duplicates::find(&content.questions),
+    let near_duplicates = match (found_near_duplicates, cache.as_deref_mut()) {
+        (Some(found), _) => found,
+        (None, Some(cache)) => cache.near_duplicates(content),
+        (None, None) => duplicates::find(&content.questions),
     };
     // Questions are most of a site and independent of each other: check them in parallel.
     let kept = cache.as_deref().zip(changes.as_ref());
@@ -220,7 +235,9 @@ pub struct ReadingLevels {
 
 /// Measures every question's page as the reading-level rule does.
 pub fn reading_levels(content: &Content, files: &SourceFiles, today: Date) -> ReadingLevels {
-    let ctx = Context::new(content, files, today);
+    // The measure reads titles and settings, never a quote's verdict: the
+    // quotes, verified by the check this follows, are not verified again.
+    let ctx = Context::of(content, files, today, FxHashMap::default());
     ReadingLevels {
         pages: wording::reading_levels(&ctx),
         max_grade: ctx.settings.max_grade,
@@ -270,6 +287,16 @@ impl<'a> Context<'a> {
         today: Date,
         kept: Option<&mut HashMap<String, cache::SourceVerdicts>>,
     ) -> Self {
+        Self::of(content, files, today, verdicts(content, kept))
+    }
+
+    /// The context with the quotes' verdicts given.
+    fn of(
+        content: &'a Content,
+        files: &'a SourceFiles,
+        today: Date,
+        verdicts: FxHashMap<&'a str, Option<FxHashMap<&'a str, Verdict>>>,
+    ) -> Self {
         let mut entities = FxHashMap::default();
         let origins = (content.sources.iter())
             .map(|e| (&e.origin, Kind::Source, e.title.as_str()))
@@ -299,7 +326,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|s| (s.origin.id.as_str(), s))
                 .collect(),
-            verdicts: verdicts(content, kept),
+            verdicts,
             settings: Settings {
                 max_age_days: review_max_age_days(site),
                 max_grade: site

@@ -24,23 +24,41 @@ impl Counts {
         let mut counts = Counts::default();
         let mut in_sentence = false;
         // Bytes, not chars: this runs over every word of every answer, and the
-        // only characters that matter (letters, digits, . ! ?) are ASCII.
-        for token in text.split_ascii_whitespace() {
-            // One pass over the token: whether it is a word (a letter, a
-            // digit or any non-ASCII character) and its syllables.
-            let mut is_word = false;
-            let mut letters = Syllables::default();
-            for byte in token.bytes() {
-                if byte.is_ascii_alphabetic() {
-                    letters.push(byte.to_ascii_lowercase());
-                    is_word = true;
-                } else if byte.is_ascii_digit() || !byte.is_ascii() {
-                    is_word = true;
-                }
+        // only characters that matter (letters, digits, . ! ?) are ASCII. One
+        // pass over each token (split as `split_ascii_whitespace` splits),
+        // each byte classed by a table: whether it is a word (a letter, a
+        // digit or any non-ASCII character) and its vowel groups.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at].is_ascii_whitespace() {
+                at += 1;
+                continue;
             }
+            let start = at;
+            let mut is_word = false;
+            let mut vowel_groups = 0;
+            let mut previous_vowel = false;
+            while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+                match BYTE_CLASS[bytes[at] as usize] {
+                    VOWEL => {
+                        vowel_groups += usize::from(!previous_vowel);
+                        previous_vowel = true;
+                        is_word = true;
+                    }
+                    CONSONANT => {
+                        previous_vowel = false;
+                        is_word = true;
+                    }
+                    WORDISH => is_word = true,
+                    _ => {}
+                }
+                at += 1;
+            }
+            let token = &bytes[start..at];
             if is_word {
                 counts.words += 1;
-                let syllables = letters.count();
+                let syllables = (vowel_groups - usize::from(silent_final_e(token))).max(1);
                 counts.syllables += syllables;
                 if syllables >= 3 {
                     counts.polysyllables += 1;
@@ -48,7 +66,7 @@ impl Counts {
                 in_sentence = true;
             }
             let ends_sentence = matches!(
-                token.as_bytes(),
+                token,
                 [.., b'.' | b'!' | b'?'] | [.., b'.' | b'!' | b'?', b')' | b'"']
             );
             if ends_sentence {
@@ -110,6 +128,49 @@ pub fn whole_grade(grade: f64) -> i64 {
     (grade.round() as i64).max(1)
 }
 
+/// [`BYTE_CLASS`]es: a byte that is no letter, digit or part of a
+/// non-ASCII character; a vowel (`y` included); another letter; a digit or
+/// a byte of a non-ASCII character (a word, but no syllable).
+const OTHER: u8 = 0;
+const VOWEL: u8 = 1;
+const CONSONANT: u8 = 2;
+const WORDISH: u8 = 3;
+
+/// The class of each byte, either case.
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        class[byte] = if is_vowel(b.to_ascii_lowercase()) {
+            VOWEL
+        } else if b.is_ascii_alphabetic() {
+            CONSONANT
+        } else if b.is_ascii_digit() || !b.is_ascii() {
+            WORDISH
+        } else {
+            OTHER
+        };
+        byte += 1;
+    }
+    class
+};
+
+/// Whether a token's last letters end in a silent "e": its last three
+/// letters (other bytes skipped) end in "e" after a consonant, but not in
+/// "-le" after a consonant ("table").
+fn silent_final_e(token: &[u8]) -> bool {
+    let mut letters = (token.iter().rev())
+        .filter(|b| b.is_ascii_alphabetic())
+        .map(|b| b.to_ascii_lowercase());
+    let (Some(final_letter), Some(second), Some(third)) =
+        (letters.next(), letters.next(), letters.next())
+    else {
+        return false;
+    };
+    final_letter == b'e' && !is_vowel(second) && (second != b'l' || is_vowel(third))
+}
+
 /// Vowel groups, less a silent final "e", at least one. Counts the letters
 /// of `token` only (punctuation and digits are skipped), without allocating:
 /// this runs over every word of every answer.
@@ -122,7 +183,15 @@ fn syllable_count(token: &str) -> usize {
     letters.count()
 }
 
-/// The syllables of a word, its letters given one by one (lowercase ASCII).
+/// A vowel, `y` included (lowercase ASCII).
+const fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// The syllables of a word, its letters given one by one (lowercase ASCII):
+/// how [`Counts::of`] counted them before it classed bytes by a table, kept
+/// to test it against.
+#[cfg(test)]
 #[derive(Default)]
 struct Syllables {
     vowel_groups: usize,
@@ -132,9 +201,10 @@ struct Syllables {
     last: [u8; 3],
 }
 
+#[cfg(test)]
 impl Syllables {
     fn is_vowel(c: u8) -> bool {
-        matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+        is_vowel(c)
     }
 
     fn push(&mut self, c: u8) {

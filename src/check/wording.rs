@@ -36,14 +36,11 @@ pub fn reading_level(ctx: &Context, file: &Path, q: &Question, out: &mut Diagnos
     if max_grade.is_none() && max_smog.is_none() {
         return;
     }
-    let title_of = |id: &str| ctx.entities.get(id).map(|(_, title)| title.to_string());
-    let own = page_counts(q, &title_of, false);
-    let (Some(grade), Some(smog)) = (own.flesch_kincaid(), own.smog()) else {
+    let title_of = |id: &str| title_of(ctx, id);
+    let Some(Own { grade, smog, above }) = own_reading(ctx, q, &title_of) else {
         return;
     };
-    let above_grade = max_grade.is_some_and(|max| grade > max);
-    let above_smog = max_smog.is_some_and(|max| smog > max);
-    if !above_grade && !above_smog {
+    if !above {
         return;
     }
     let whole = page_counts(q, &title_of, true);
@@ -93,16 +90,14 @@ pub struct PageReading {
 /// exactly as [`reading_level`] measures it. Pages without a sentence to
 /// measure are left out.
 pub fn reading_levels(ctx: &Context) -> Vec<PageReading> {
-    let title_of = |id: &str| ctx.entities.get(id).map(|(_, title)| title.to_string());
-    let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
+    let title_of = |id: &str| title_of(ctx, id);
     let mut pages: Vec<PageReading> = ctx
         .content
         .questions
         .iter()
         .filter_map(|q| {
-            let own = page_counts(q, &title_of, false);
+            let Own { grade, smog, above } = own_reading(ctx, q, &title_of)?;
             let whole = page_counts(q, &title_of, true);
-            let (grade, smog) = (own.flesch_kincaid()?, own.smog()?);
             Some(PageReading {
                 file: q.origin.file.clone(),
                 question: q.question.to_string(),
@@ -110,13 +105,42 @@ pub fn reading_levels(ctx: &Context) -> Vec<PageReading> {
                 smog: readability::whole_grade(smog),
                 page_grade: readability::whole_grade(whole.flesch_kincaid()?),
                 page_smog: readability::whole_grade(whole.smog()?),
-                above_target: max_grade.is_some_and(|max| grade > max)
-                    || max_smog.is_some_and(|max| smog > max),
+                above_target: above,
             })
         })
         .collect();
     pages.sort_by(|a, b| (b.grade, b.smog, &a.file).cmp(&(a.grade, a.smog, &b.file)));
     pages
+}
+
+/// How a question's own text reads: the one measure the rule and the
+/// report both take.
+struct Own {
+    grade: f64,
+    smog: f64,
+    /// Above the site's `readability.max_grade` or `max_smog`.
+    above: bool,
+}
+
+/// The grades of `q`'s own text, `None` without a word to measure.
+fn own_reading(
+    ctx: &Context,
+    q: &Question,
+    title_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<Own> {
+    let own = page_counts(q, title_of, false);
+    let (grade, smog) = (own.flesch_kincaid()?, own.smog()?);
+    let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
+    Some(Own {
+        grade,
+        smog,
+        above: max_grade.is_some_and(|max| grade > max) || max_smog.is_some_and(|max| smog > max),
+    })
+}
+
+/// The title of the entity `id` names, as a link to it reads in plain text.
+fn title_of(ctx: &Context, id: &str) -> Option<String> {
+    ctx.entities.get(id).map(|(_, title)| title.to_string())
 }
 
 /// The words of a question's page: its summary, answer and claims (the

@@ -24,7 +24,6 @@ use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::check::quotes::{Found, Located};
 use crate::model::Source;
@@ -350,7 +349,7 @@ impl<'t> Words<'t> {
         // again and again.
         let mut spans = Vec::with_capacity(text.len() / 6);
         let mut keys = Vec::with_capacity(text.len() / 6);
-        for (at, word) in text.unicode_word_indices() {
+        for (at, word) in crate::check::quotes::word_indices(text) {
             let next = numbers.len() as u32;
             let key = match numbers.get(word) {
                 Some(&key) => key,

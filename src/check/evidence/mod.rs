@@ -637,7 +637,6 @@ fn near_duplicate_finding(
 
 /// A caution's message: its numbers and qualifiers against its quotes.
 pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allowances {
-    let mut allowances = Allowances::default();
     let words = QuoteWords::of_all(ctx, &caution.quotes);
     let quoted = Quoted::new(&words);
     let field = Field {
@@ -648,28 +647,14 @@ pub fn caution(ctx: &Context, caution: &Caution, out: &mut Diagnostics) -> Allow
         numbers: NumberRule::Prose(ctx.settings.evidence.numbers_in_prose),
         claim_words: false,
     };
-    let against = Against {
-        quoted: &quoted,
-        none: "none of the caution's quotes",
-    };
-    let file = caution.origin.file.as_path();
-    check_field(
-        ctx,
-        file,
-        &field,
-        &against,
-        &FxHashSet::default(),
-        &mut allowances,
-        out,
-    );
-    allowances
+    let none = "none of the caution's quotes";
+    check_alone(ctx, &caution.origin.file, &field, &quoted, none, out)
 }
 
 /// A topic's intro: its qualifiers against the quotes of its questions.
 pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances {
-    let mut allowances = Allowances::default();
     let Some(intro) = &topic.intro else {
-        return allowances;
+        return Allowances::default();
     };
     // The topic's quotes are read only while the intro has a qualifier that
     // none of those read so far backs: a big topic's quotes are not all read.
@@ -679,7 +664,7 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
         .map(|(_, _, phrase)| phrase)
         .collect();
     if wanted.is_empty() {
-        return allowances;
+        return Allowances::default();
     }
     let mut read: Vec<QuoteWords> = Vec::new();
     let quotes = (ctx.content.questions.iter())
@@ -694,7 +679,7 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
             read.push(words);
         }
         if wanted.is_empty() {
-            return allowances;
+            return Allowances::default();
         }
     }
     let quoted = Quoted::verified_of(&read);
@@ -706,19 +691,24 @@ pub fn topic(ctx: &Context, topic: &Topic, out: &mut Diagnostics) -> Allowances 
         numbers: NumberRule::Off,
         claim_words: false,
     };
-    let against = Against {
-        quoted: &quoted,
-        none: "no quote of the topic's questions",
-    };
-    let file = topic.origin.file.as_path();
-    check_field(
-        ctx,
-        file,
-        &field,
-        &against,
-        &FxHashSet::default(),
-        &mut allowances,
-        out,
-    );
+    let none = "no quote of the topic's questions";
+    check_alone(ctx, &topic.origin.file, &field, &quoted, none, out)
+}
+
+/// Checks the one field of an entity that is not a question (a caution's
+/// message, a topic's intro) against `quoted`, named `none` where none of
+/// them says it; returns the allowances its findings used.
+fn check_alone(
+    ctx: &Context,
+    file: &Path,
+    field: &Field,
+    quoted: &Quoted,
+    none: &str,
+    out: &mut Diagnostics,
+) -> Allowances {
+    let mut allowances = Allowances::default();
+    let against = Against { quoted, none };
+    let known = FxHashSet::default();
+    check_field(ctx, file, field, &against, &known, &mut allowances, out);
     allowances
 }

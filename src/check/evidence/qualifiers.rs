@@ -98,9 +98,16 @@ const IDIOMS: &[&str] = &[
 /// The site's list of qualifiers, each as the forms of its words.
 #[derive(Clone, Debug, Default)]
 pub struct Qualifiers {
-    /// By the form of the first word: the phrases starting with it.
-    by_first: HashMap<String, Vec<Vec<String>>>,
-    idioms: HashMap<String, Vec<Vec<String>>>,
+    /// By the form of the first word: the phrases and the idioms starting
+    /// with it (one lookup per word of a text tells both).
+    by_first: HashMap<String, Starting>,
+}
+
+/// The qualifiers and idioms that start with one form, longest first.
+#[derive(Clone, Debug, Default)]
+struct Starting {
+    phrases: Vec<Vec<String>>,
+    idioms: Vec<Vec<String>>,
 }
 
 /// The forms of a phrase's words: `Risk-free` → [`risk`, `free`].
@@ -111,21 +118,24 @@ pub fn phrase_forms(phrase: &str) -> Vec<String> {
         .collect()
 }
 
-fn index(phrases: impl IntoIterator<Item = Vec<String>>) -> HashMap<String, Vec<Vec<String>>> {
-    let mut by_first: HashMap<String, Vec<Vec<String>>> = HashMap::default();
+/// Adds each of `phrases` to the list `pick` chooses, under its first form.
+fn index(
+    by_first: &mut HashMap<String, Starting>,
+    phrases: impl IntoIterator<Item = Vec<String>>,
+    pick: fn(&mut Starting) -> &mut Vec<Vec<String>>,
+) {
     for forms in phrases {
         if let Some(first) = forms.first() {
-            let list = by_first.entry(first.clone()).or_default();
+            let list = pick(by_first.entry(first.clone()).or_default());
             if !list.contains(&forms) {
                 list.push(forms);
             }
         }
     }
     // Longest first: `work well` is reported as itself, not as `work`.
-    for list in by_first.values_mut() {
-        list.sort_by_key(|forms| std::cmp::Reverse(forms.len()));
+    for starting in by_first.values_mut() {
+        pick(starting).sort_by_key(|forms| std::cmp::Reverse(forms.len()));
     }
-    by_first
 }
 
 impl Qualifiers {
@@ -141,51 +151,50 @@ impl Qualifiers {
             .chain(add)
             .map(phrase_forms)
             .filter(|forms| !forms.is_empty() && !removed.contains(forms));
-        Qualifiers {
-            by_first: index(phrases),
-            idioms: index(IDIOMS.iter().map(|i| phrase_forms(i))),
-        }
+        let mut by_first = HashMap::default();
+        index(&mut by_first, phrases, |s| &mut s.phrases);
+        index(&mut by_first, IDIOMS.iter().map(|i| phrase_forms(i)), |s| {
+            &mut s.idioms
+        });
+        Qualifiers { by_first }
     }
 
     /// Whether `word` (its lowercase form) is a qualifier or starts one.
     pub fn starts_with(&self, lower: &str) -> bool {
-        self.by_first.contains_key(words::form(lower))
+        (self.by_first.get(words::form(lower))).is_some_and(|s| !s.phrases.is_empty())
     }
 
     /// The qualifiers in `words` of `text`: for each, the index of its first
     /// word, how many words, and its forms.
     pub fn find<'q>(&'q self, text: &str, words: &[Word]) -> Vec<(usize, usize, &'q [String])> {
-        let forms: Vec<&str> = words.iter().map(|w| words::form(&w.lower)).collect();
+        let form_at = |at: usize| words::form(&words[at].lower);
         let matches_at = |phrase: &[String], at: usize| {
-            phrase.iter().enumerate().all(|(k, form)| {
-                forms.get(at + k) == Some(&form.as_str())
-                    && (k == 0 || words::adjacent(text, &words[at + k - 1], &words[at + k]))
-            })
+            at + phrase.len() <= words.len()
+                && phrase.iter().enumerate().all(|(k, form)| {
+                    form_at(at + k) == form.as_str()
+                        && (k == 0 || words::adjacent(text, &words[at + k - 1], &words[at + k]))
+                })
         };
-        // Words inside an idiom are not qualifiers.
-        let mut in_idiom = vec![false; words.len()];
+        // One pass: words inside an idiom are not qualifiers, and an idiom
+        // that covers a word starts at it or before it, so it is seen first.
+        let mut found = Vec::new();
+        let mut idiom_until = 0;
+        let mut next = 0;
         for at in 0..words.len() {
-            for idiom in self.idioms.get(forms[at]).into_iter().flatten() {
+            let Some(starting) = self.by_first.get(form_at(at)) else {
+                continue;
+            };
+            for idiom in &starting.idioms {
                 if matches_at(idiom, at) {
-                    in_idiom[at..at + idiom.len()]
-                        .iter_mut()
-                        .for_each(|x| *x = true);
+                    idiom_until = idiom_until.max(at + idiom.len());
                 }
             }
-        }
-        let mut found = Vec::new();
-        let mut at = 0;
-        while at < words.len() {
-            let phrase = (!in_idiom[at])
-                .then(|| self.by_first.get(forms[at]))
-                .flatten()
-                .and_then(|list| list.iter().find(|p| matches_at(p, at)));
-            match phrase {
-                Some(phrase) => {
-                    found.push((at, phrase.len(), phrase.as_slice()));
-                    at += phrase.len();
-                }
-                None => at += 1,
+            if at < next || at < idiom_until {
+                continue;
+            }
+            if let Some(phrase) = starting.phrases.iter().find(|p| matches_at(p, at)) {
+                found.push((at, phrase.len(), phrase.as_slice()));
+                next = at + phrase.len();
             }
         }
         found
@@ -283,6 +292,73 @@ mod tests {
             .is_empty()
         );
         assert!(unbacked("It works.", "chemical peels work best").is_empty());
+    }
+
+    /// [`Qualifiers::find`] as it was written before it took one pass: the
+    /// idioms marked over the whole text first, then the qualifiers found.
+    fn find_in_two_passes(q: &Qualifiers, text: &str) -> Vec<(usize, usize)> {
+        let words = words::of_text(text);
+        let forms: Vec<&str> = words.iter().map(|w| words::form(&w.lower)).collect();
+        let matches_at = |phrase: &[String], at: usize| {
+            phrase.iter().enumerate().all(|(k, form)| {
+                forms.get(at + k) == Some(&form.as_str())
+                    && (k == 0 || words::adjacent(text, &words[at + k - 1], &words[at + k]))
+            })
+        };
+        let mut in_idiom = vec![false; words.len()];
+        for at in 0..words.len() {
+            let idioms = q.by_first.get(forms[at]).map(|s| &s.idioms);
+            for idiom in idioms.into_iter().flatten() {
+                if matches_at(idiom, at) {
+                    in_idiom[at..at + idiom.len()]
+                        .iter_mut()
+                        .for_each(|x| *x = true);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < words.len() {
+            let phrase = (!in_idiom[at])
+                .then(|| q.by_first.get(forms[at]))
+                .flatten()
+                .and_then(|s| s.phrases.iter().find(|p| matches_at(p, at)));
+            match phrase {
+                Some(phrase) => {
+                    found.push((at, phrase.len()));
+                    at += phrase.len();
+                }
+                None => at += 1,
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn one_pass_finds_what_two_passes_found() {
+        // Every text of up to four of these words, where qualifiers, phrases
+        // and idioms start inside one another.
+        let qualifiers = Qualifiers::new(["all the way", "at all costs"], []);
+        let vocabulary = [
+            "all", "in", "at", "not", "no", "risk", "works", "well", "the", "same", "first", "of",
+            "most", "way", "costs",
+        ];
+        let n = vocabulary.len();
+        for len in 1..=4u32 {
+            for mut i in 0..n.pow(len) {
+                let mut text = Vec::new();
+                for _ in 0..len {
+                    text.push(vocabulary[i % n]);
+                    i /= n;
+                }
+                let text = text.join(" ");
+                let words = words::of_text(&text);
+                let found: Vec<(usize, usize)> = (qualifiers.find(&text, &words).iter())
+                    .map(|&(at, count, _)| (at, count))
+                    .collect();
+                assert_eq!(found, find_in_two_passes(&qualifiers, &text), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use unicode_segmentation::UnicodeSegmentation;
+use crate::check::quotes::word_indices;
 
 /// A word of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub fn of_markdown(markdown: &str) -> Vec<Word<'_>> {
 }
 
 fn push_words<'t>(text: &'t str, offset: usize, out: &mut Vec<Word<'t>>) {
-    for (at, word) in text.unicode_word_indices() {
+    for (at, word) in word_indices(text) {
         out.push(Word {
             range: offset + at..offset + at + word.len(),
             written: word,

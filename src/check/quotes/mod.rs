@@ -32,6 +32,7 @@ use rustc_hash::FxHashMap;
 
 pub use closest::{Closest, Difference};
 pub use normalise::normalise;
+pub use words::word_indices;
 
 use closest::WordIndex;
 use normalise::Normalised;
