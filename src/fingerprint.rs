@@ -213,7 +213,7 @@ impl Inputs {
         // it (a tenth of a second at 100,000 pages). A build whose writer
         // kept no list (none does today) walks it.
         let output = match &report.written {
-            Some(written) => written_digest(written),
+            Some(written) => written_digest(out, written),
             None => output_state(out).map(|state| state.digest),
         };
         let Some(output) = output else {
@@ -615,14 +615,18 @@ fn hash_output_entry(digest: &mut Sha256, path: &Path, file: Option<(u32, u64)>)
 }
 
 /// The digest [`output_state`] finds in an output holding exactly the
-/// files a staged build wrote (`written`: paths relative to the output,
-/// and sizes), without walking it: every folder on those paths, each file
-/// with the mode a new file gets under this process's umask, in the
-/// walk's order (a path sorts before what is under it, names by their
-/// bytes, as [`Path`]'s order compares components). `None` when the umask
-/// cannot be read (the build is then not recorded).
-fn written_digest(written: &[(String, u64)]) -> Option<String> {
-    let mode = 0o100000 | (0o666 & !umask()?);
+/// files a staged build wrote (`written`: paths relative to `out`, and
+/// sizes), without walking it: every folder on those paths, each file with
+/// the mode the build's files got (the marker's: all are created alike, and
+/// that way a default ACL counts as the umask does), in the walk's order (a
+/// path sorts before what is under it, names by their bytes, as [`Path`]'s
+/// order compares components). `None` when the marker cannot be read (the
+/// build is then not recorded).
+fn written_digest(out: &Path, written: &[(String, u64)]) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mode = std::fs::symlink_metadata(out.join(crate::write::MARKER))
+        .ok()?
+        .mode();
     let files: Vec<(PathBuf, u64)> = (written.iter())
         // Rebuilt from its components, as a walk would name it.
         .map(|(path, len)| (Path::new(path).components().collect(), *len))
@@ -647,14 +651,6 @@ fn written_digest(written: &[(String, u64)]) -> Option<String> {
         hash_output_entry(&mut digest, path, len.map(|len| (mode, len)));
     }
     Some(hex(&digest.finalize()))
-}
-
-/// This process's file mode creation mask, from `/proc/self/status`
-/// (reading it with umask(2) would change it for every thread meanwhile).
-fn umask() -> Option<u32> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
-    u32::from_str_radix(line.trim(), 8).ok()
 }
 
 /// When a file last changed in any way (its bytes, name or mode): set by
@@ -702,12 +698,15 @@ mod tests {
                 .expect("a staged build lists its files");
             assert_eq!(written.len(), report.files_written);
             let walked = output_state(&options.out).unwrap().digest;
-            assert_eq!(written_digest(written).as_deref(), Some(walked.as_str()));
+            assert_eq!(
+                written_digest(&options.out, written).as_deref(),
+                Some(walked.as_str())
+            );
             // And a file the build did not write is seen.
             std::fs::write(options.out.join("extra.html"), "").unwrap();
             assert_ne!(
                 Some(output_state(&options.out).unwrap().digest),
-                written_digest(written)
+                written_digest(&options.out, written)
             );
         }
     }
