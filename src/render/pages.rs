@@ -26,6 +26,7 @@ use crate::check::{due_date, readability, review_max_age_days};
 use crate::link::{Graph, Passage, by_title, collapse_white_space};
 use crate::markdown::{self, RenderContext};
 use crate::model::*;
+use crate::theme::Theme;
 
 use crate::urls::Section;
 
@@ -312,7 +313,8 @@ struct QuestionContext<'g> {
     /// Links.
     previous: Option<Value>,
     next: Option<Value>,
-    /// The Flesch-Kincaid grade, kept for templates written before `reading`.
+    /// The Flesch-Kincaid grade, kept for templates written before `reading`:
+    /// only when one may read it (see [`Theme::may_read`]).
     reading_grade: Option<f64>,
     reading: Option<ReadingContext>,
     sources: Vec<SourceSummary<'g>>,
@@ -437,6 +439,10 @@ pub(super) struct PageRenderer<'g> {
     summaries: FxHashMap<&'g str, Value>,
     /// What quotes show of each quoted source, by id.
     source_views: FxHashMap<&'g str, SourceView>,
+    /// Whether a template may read `question.reading_grade`: none of the
+    /// built-in ones does, and working it out costs a pass over every
+    /// answer's words.
+    reading_grade: bool,
 }
 
 impl<'g> PageRenderer<'g> {
@@ -446,8 +452,17 @@ impl<'g> PageRenderer<'g> {
     /// entity: for a render of every page. Without, each page makes what it
     /// shows: for a render of a few pages, which would not pay for making
     /// it for the whole site. The pages come out the same either way.
-    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date, share: bool) -> Self {
+    /// `theme` is what the pages are rendered with: what no template of it
+    /// reads is not worked out.
+    pub(super) fn new(
+        graph: &'g Graph<'g>,
+        site: &'g Site,
+        theme: &Theme,
+        today: Date,
+        share: bool,
+    ) -> Self {
         let mut renderer = PageRenderer {
+            reading_grade: theme.may_read("question", "reading_grade"),
             graph,
             site,
             today,
@@ -1372,7 +1387,10 @@ impl<'g> PageRenderer<'g> {
             }),
             previous: g.previous.get(id).and_then(|p| self.link(&p.origin.id)),
             next: g.next.get(id).and_then(|n| self.link(&n.origin.id)),
-            reading_grade: readability::flesch_kincaid_grade(plain),
+            reading_grade: self
+                .reading_grade
+                .then(|| readability::flesch_kincaid_grade(plain))
+                .flatten(),
             // Worked out only for sites that show it: editors see it in
             // `cited check`, and a page need not pay for what it hides.
             reading: self
