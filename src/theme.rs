@@ -244,6 +244,81 @@ impl Theme {
     pub fn locate(&self, error: &tera::Error, rendering: &str) -> TemplateError {
         self.files.locate(error, Some(rendering))
     }
+
+    /// Whether some template may read `field` of the context value `value`
+    /// (e.g. `question`'s `reading_grade`), so that render can leave out,
+    /// and not work out, a value no template reads. Errs towards yes: a
+    /// template that names `field` anywhere, uses `value` other than to read
+    /// a field of it by name (passes it on, prints it, indexes it, loops
+    /// over it), or dumps the whole context (`__tera_context`) may read it.
+    pub fn may_read(&self, value: &str, field: &str) -> bool {
+        self.files.0.values().any(|file| {
+            file.text.contains(field)
+                || expressions(&file.text).any(|expression| {
+                    names_whole(expression, value) || names_whole(expression, DUMP_CONTEXT)
+                })
+        })
+    }
+}
+
+/// What Tera prints the whole context for.
+const DUMP_CONTEXT: &str = "__tera_context";
+
+/// The insides of a template's `{{ … }}` and `{% … %}` tags (not its
+/// comments): where it names values. Text in `{% raw %}` is taken as
+/// expressions too, which can only make [`Theme::may_read`] say yes more.
+fn expressions(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let close = match rest[start + 1..].chars().next() {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                _ => {
+                    rest = &rest[start + 1..];
+                    continue;
+                }
+            };
+            let inside = &rest[start + 2..];
+            let end = inside.find(close).unwrap_or(inside.len());
+            rest = &inside[(end + close.len()).min(inside.len())..];
+            return Some(&inside[..end]);
+        }
+    })
+}
+
+/// Whether `expression` names the variable `name` other than to read one of
+/// its fields by name (`name.field`): outside string literals, `name` as a
+/// whole identifier, followed by anything but `.`.
+fn names_whole(expression: &str, name: &str) -> bool {
+    let bytes = expression.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if matches!(byte, b'"' | b'\'' | b'`') {
+            // A string literal: its text names nothing.
+            at += 1;
+            while at < bytes.len() && bytes[at] != byte {
+                at += 1;
+            }
+            at += 1;
+        } else if byte.is_ascii_alphabetic() || byte == b'_' {
+            let start = at;
+            while at < bytes.len() && (bytes[at].is_ascii_alphanumeric() || bytes[at] == b'_') {
+                at += 1;
+            }
+            if &expression[start..at] == name {
+                let next = expression[at..].trim_start().bytes().next();
+                if next != Some(b'.') {
+                    return true;
+                }
+            }
+        } else {
+            at += 1;
+        }
+    }
+    false
 }
 
 impl TemplateFiles {

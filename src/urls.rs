@@ -3,10 +3,14 @@
 //!
 //! [`SiteUrls::new`] is also the validation of `base_url` (check reports its
 //! refusals; link and render use what it accepts), so what is checked and
-//! what is published cannot drift apart. Every URL is built by the `url`
-//! crate (segments and fragments percent-encoded by it), never by joining
-//! strings. This module decides addresses; it must not decide what a page
-//! shows, nor report diagnostics itself.
+//! what is published cannot drift apart. Every URL is what the `url` crate
+//! makes of it (segments and fragments percent-encoded by it). Where every
+//! piece is made of characters the crate leaves as they are (unreserved
+//! ones, see [`is_verbatim`]), the same text is joined directly: a build
+//! makes some 100,000 addresses, and parsing each again cost more than the
+//! rest of making them; the tests compare the two ways on random pieces.
+//! This module decides addresses; it must not decide what a page shows, nor
+//! report diagnostics itself.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use url::{Position, Url};
@@ -242,25 +246,20 @@ impl SiteUrls {
     /// The root-relative URL of an entity's page, e.g. `/docs/questions/cost/`;
     /// a glossary term is a fragment of the glossary page.
     pub fn entity(&self, kind: Kind, id: &str) -> String {
-        let url = match kind {
-            Kind::Source => self.folder(&["sources", id]),
-            Kind::Topic => self.folder(&["topics", id]),
-            Kind::Question => self.folder(&["questions", id]),
-            Kind::Caution => self.folder(&["cautions", id]),
-            Kind::Page => self.folder(&[id]),
-            Kind::Reviewer => self.folder(&["reviewers", id]),
-            Kind::Glossary => {
-                let mut url = self.folder(&["glossary"]);
-                url.set_fragment(Some(id));
-                url
-            }
-        };
-        root_relative(&url)
+        match kind {
+            Kind::Source => self.folder_path(&["sources", id]),
+            Kind::Topic => self.folder_path(&["topics", id]),
+            Kind::Question => self.folder_path(&["questions", id]),
+            Kind::Caution => self.folder_path(&["cautions", id]),
+            Kind::Page => self.folder_path(&[id]),
+            Kind::Reviewer => self.folder_path(&["reviewers", id]),
+            Kind::Glossary => self.with_fragment(&self.folder_path(&["glossary"]), id),
+        }
     }
 
     /// The root-relative URL of a tag's page, e.g. `/docs/tags/at-home/`.
     pub fn tag(&self, tag: &str) -> String {
-        root_relative(&self.folder(&["tags", tag]))
+        self.folder_path(&["tags", tag])
     }
 
     /// The root-relative URL of one of the site's own pages or files.
@@ -290,6 +289,9 @@ impl SiteUrls {
     /// The absolute URL of a root-relative one made here: for the canonical
     /// link, the sitemap, the feed, robots.txt and structured data.
     pub fn absolute(&self, root_relative: &str) -> String {
+        if is_plain_path(root_relative) {
+            return format!("{}{root_relative}", self.origin());
+        }
         match self.base.join(root_relative) {
             Ok(url) => url.into(),
             // Only URLs made by this type come here, and they always join.
@@ -300,6 +302,9 @@ impl SiteUrls {
     /// [`SiteUrls::absolute`] with a fragment: a part of that page, such as
     /// the FAQ in its structured data.
     pub fn absolute_with_fragment(&self, root_relative: &str, fragment: &str) -> String {
+        if is_plain_path(root_relative) && is_verbatim(fragment) {
+            return format!("{}{root_relative}#{fragment}", self.origin());
+        }
         match self.base.join(root_relative) {
             Ok(mut url) => {
                 url.set_fragment(Some(fragment));
@@ -315,12 +320,15 @@ impl SiteUrls {
         if part <= 1 {
             return self.entity(Kind::Source, id);
         }
-        root_relative(&self.folder(&["sources", id, &part.to_string()]))
+        self.folder_path(&["sources", id, &part.to_string()])
     }
 
     /// A root-relative URL made here with a fragment: a place on that page,
     /// such as a quoted passage on a source's page.
     pub fn with_fragment(&self, root_relative_url: &str, fragment: &str) -> String {
+        if is_plain_path(root_relative_url) && is_verbatim(fragment) {
+            return format!("{root_relative_url}#{fragment}");
+        }
         match self.base.join(root_relative_url) {
             Ok(mut url) => {
                 url.set_fragment(Some(fragment));
@@ -328,6 +336,32 @@ impl SiteUrls {
             }
             Err(_) => root_relative_url.to_string(),
         }
+    }
+
+    /// The scheme and host of the site's address (with its port, if any):
+    /// what an absolute URL has before its root-relative path.
+    fn origin(&self) -> &str {
+        &self.base[..Position::BeforePath]
+    }
+
+    /// [`SiteUrls::folder`], root-relative: joined directly when the `url`
+    /// crate would leave every segment as it is.
+    fn folder_path(&self, segments: &[&str]) -> String {
+        if !segments
+            .iter()
+            .all(|s| is_verbatim(s) && !s.is_empty() && !matches!(*s, "." | ".."))
+        {
+            return root_relative(&self.folder(segments));
+        }
+        let root = self.root();
+        let length = root.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>();
+        let mut path = String::with_capacity(length);
+        path.push_str(root);
+        for segment in segments {
+            path.push_str(segment);
+            path.push('/');
+        }
+        path
     }
 
     /// `segments` as folders under the root, with the trailing `/` pretty URLs have.
@@ -481,6 +515,31 @@ fn written_path(base_url: &str) -> &str {
     }
 }
 
+/// Whether the `url` crate writes `text`, as a path segment or a fragment,
+/// exactly as it is: only unreserved characters (RFC 3986: ASCII letters
+/// and digits, `-`, `.`, `_`, `~`), which no part of a URL percent-encodes.
+/// (A path segment must also not be `.` or `..`, which the crate drops.)
+fn is_verbatim(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+/// Whether joining `path` to the site's address gives `path` back as the
+/// URL's path, as made here: it starts with `/` (not `//`, which names a
+/// host) and its segments are non-empty, verbatim and not `.` or `..`, but
+/// for the empty one after a trailing `/`.
+fn is_plain_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    (rest.strip_suffix('/').unwrap_or(rest))
+        .split('/')
+        .all(|s| !s.is_empty() && !matches!(s, "." | "..") && is_verbatim(s))
+}
+
 /// A URL without its scheme and host: how pages link to each other, so a
 /// copy of the site on another host (a preview) still links to itself.
 fn root_relative(url: &Url) -> String {
@@ -544,6 +603,76 @@ mod tests {
             site.absolute_with_fragment("/kitchen/questions/cost/", "faq"),
             "https://example.org/kitchen/questions/cost/#faq"
         );
+    }
+
+    /// Pieces of addresses, most of them unreserved (joined directly), the
+    /// rest with what the `url` crate encodes, drops or reads as structure.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let characters = prop::sample::select(vec![
+            "a", "Z", "0", "-", ".", "_", "~", "%", "%2e", "/", " ", "#", "?", "é", "\\", ":", "@",
+            "'", "<", "`", "{", "&", "+", "=",
+        ]);
+        prop_oneof![
+            4 => "[a-z0-9][a-z0-9._~-]{0,8}",
+            2 => prop::collection::vec(characters, 0..5).prop_map(|v| v.concat()),
+            1 => prop::sample::select(vec![String::new(), ".".into(), "..".into(), "~".into()]),
+        ]
+    }
+
+    #[test]
+    fn joined_addresses_are_what_the_url_crate_makes() {
+        use proptest::prelude::*;
+        let bases = [
+            "https://example.org/",
+            "https://example.org/kitchen/",
+            "http://example.org:8080/a/b-c/",
+        ];
+        let config = ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        };
+        proptest!(config, |(base in 0..bases.len(), id in piece(), fragment in piece(), path in prop::collection::vec(piece(), 0..4), trailing in any::<bool>(), part in 1usize..4)| {
+            let site = urls(bases[base]);
+            let by_crate = |segments: &[&str]| root_relative(&site.folder(segments));
+            let join = |path: &str| site.base.join(path).ok();
+            prop_assert_eq!(site.entity(Kind::Question, &id), by_crate(&["questions", &id]));
+            prop_assert_eq!(site.entity(Kind::Page, &id), by_crate(&[&id]));
+            prop_assert_eq!(site.tag(&id), by_crate(&["tags", &id]));
+            let part_path = site.source_part(&id, part);
+            match part {
+                1 => prop_assert_eq!(&part_path, &by_crate(&["sources", &id])),
+                _ => prop_assert_eq!(&part_path, &by_crate(&["sources", &id, &part.to_string()])),
+            }
+            let mut glossary = site.folder(&["glossary"]);
+            glossary.set_fragment(Some(&id));
+            prop_assert_eq!(site.entity(Kind::Glossary, &id), root_relative(&glossary));
+            // Any root-relative path, made here or not.
+            let mut path = format!("/{}", path.join("/"));
+            if trailing {
+                path.push('/');
+            }
+            for path in [path.as_str(), part_path.as_str(), site.root()] {
+                let joined = join(path);
+                prop_assert_eq!(
+                    site.absolute(path),
+                    joined.clone().map_or_else(|| site.base.to_string(), String::from)
+                );
+                let with = joined.map(|mut url| {
+                    url.set_fragment(Some(&fragment));
+                    url
+                });
+                prop_assert_eq!(
+                    site.absolute_with_fragment(path, &fragment),
+                    with.clone().map_or_else(|| site.base.to_string(), String::from)
+                );
+                prop_assert_eq!(
+                    site.with_fragment(path, &fragment),
+                    with.map_or_else(|| path.to_string(), |url| root_relative(&url))
+                );
+            }
+        });
     }
 
     #[test]

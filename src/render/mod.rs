@@ -160,8 +160,8 @@ pub fn render(
         .as_ref()
         .expect("check guarantees a site");
     // A scoped render shows little of the site: each page makes what it shows.
-    let mut renderer = PageRenderer::new(graph, site, today, scope.is_none());
     set_global_context(theme, graph, site, options);
+    let mut renderer = PageRenderer::new(graph, site, theme, today, scope.is_none());
     let theme = &*theme;
 
     let mut jobs = all_job_list(graph);
@@ -281,7 +281,7 @@ pub fn question_contexts_for_benchmark(
     };
     set_global_context(theme, graph, site, &RenderOptions::default());
     let questions = &graph.content.questions[..limit.min(graph.content.questions.len())];
-    let renderer = PageRenderer::new(graph, site, today, true);
+    let renderer = PageRenderer::new(graph, site, theme, today, true);
     let global = theme.tera.global_context();
     let json = |value: &tera::Value| serde_json::to_value(value).expect("a Tera value is JSON");
     questions
@@ -327,7 +327,7 @@ pub fn check_templates(
     let theme = &*theme;
     let jobs = all_job_list(graph);
     let samples = sample_jobs(graph, &jobs);
-    let renderer = PageRenderer::new(graph, site, today, true);
+    let renderer = PageRenderer::new(graph, site, theme, today, true);
     let problems = render_pages(&samples, &renderer, theme, None);
     if problems.failed_templates.is_empty() {
         return;

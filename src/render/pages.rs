@@ -26,6 +26,7 @@ use crate::check::{due_date, readability, review_max_age_days};
 use crate::link::{Graph, Passage, by_title, collapse_white_space};
 use crate::markdown::{self, RenderContext};
 use crate::model::*;
+use crate::theme::Theme;
 
 use crate::urls::Section;
 
@@ -147,8 +148,8 @@ struct ReviewContext {
     on_words: String,
     /// The reviewers' names, joined: for templates written before reviewer files.
     by: String,
-    /// Who reviewed it.
-    reviewers: Vec<ReviewerRef>,
+    /// Who reviewed it: [`ReviewerRef`]s.
+    reviewers: Vec<Value>,
     /// A clinical review recorded apart (`reviewed.clinical`).
     clinical: Option<ClinicalContext>,
     /// Whether a clinician reviewed it (in `by` or apart).
@@ -165,7 +166,8 @@ struct ReviewContext {
 struct ClinicalContext {
     on: String,
     on_words: String,
-    reviewers: Vec<ReviewerRef>,
+    /// [`ReviewerRef`]s.
+    reviewers: Vec<Value>,
 }
 
 /// A reviewer as a question page names them.
@@ -297,7 +299,8 @@ struct QuestionContext<'g> {
     answer_html: String,
     /// A link.
     topic: Option<Value>,
-    tags: Vec<Link>,
+    /// Links.
+    tags: Vec<Value>,
     facts: Vec<FactContext<'g>>,
     /// [`CautionContext`]s.
     cautions: Vec<Value>,
@@ -312,10 +315,12 @@ struct QuestionContext<'g> {
     /// Links.
     previous: Option<Value>,
     next: Option<Value>,
-    /// The Flesch-Kincaid grade, kept for templates written before `reading`.
+    /// The Flesch-Kincaid grade, kept for templates written before `reading`:
+    /// only when one may read it (see [`Theme::may_read`]).
     reading_grade: Option<f64>,
     reading: Option<ReadingContext>,
-    sources: Vec<SourceSummary<'g>>,
+    /// [`SourceSummary`]s.
+    sources: Vec<Value>,
     /// Care cards: the question's own, then its cautions'.
     get_help: Vec<CareCardContext>,
     /// Page history, newest first.
@@ -437,6 +442,16 @@ pub(super) struct PageRenderer<'g> {
     summaries: FxHashMap<&'g str, Value>,
     /// What quotes show of each quoted source, by id.
     source_views: FxHashMap<&'g str, SourceView>,
+    /// A link to each tag's page, by tag.
+    tag_links: FxHashMap<&'g str, Value>,
+    /// Each source as a question's list of sources shows it, by id.
+    source_summaries: FxHashMap<&'g str, Value>,
+    /// Each reviewer as a question's review names them, by id.
+    reviewer_refs: FxHashMap<&'g str, Value>,
+    /// Whether a template may read `question.reading_grade`: none of the
+    /// built-in ones does, and working it out costs a pass over every
+    /// answer's words.
+    reading_grade: bool,
 }
 
 impl<'g> PageRenderer<'g> {
@@ -446,8 +461,17 @@ impl<'g> PageRenderer<'g> {
     /// entity: for a render of every page. Without, each page makes what it
     /// shows: for a render of a few pages, which would not pay for making
     /// it for the whole site. The pages come out the same either way.
-    pub(super) fn new(graph: &'g Graph<'g>, site: &'g Site, today: Date, share: bool) -> Self {
+    /// `theme` is what the pages are rendered with: what no template of it
+    /// reads is not worked out.
+    pub(super) fn new(
+        graph: &'g Graph<'g>,
+        site: &'g Site,
+        theme: &Theme,
+        today: Date,
+        share: bool,
+    ) -> Self {
         let mut renderer = PageRenderer {
+            reading_grade: theme.may_read("question", "reading_grade"),
             graph,
             site,
             today,
@@ -471,6 +495,9 @@ impl<'g> PageRenderer<'g> {
             links: FxHashMap::default(),
             summaries: FxHashMap::default(),
             source_views: FxHashMap::default(),
+            tag_links: FxHashMap::default(),
+            source_summaries: FxHashMap::default(),
+            reviewer_refs: FxHashMap::default(),
         };
         if !share {
             return renderer;
@@ -490,7 +517,62 @@ impl<'g> PageRenderer<'g> {
         renderer.cautions = (graph.content.cautions.iter())
             .map(|c| (c.origin.id.as_str(), renderer.make_caution(c)))
             .collect();
+        renderer.tag_links = (graph.tags.keys())
+            .map(|tag| (*tag, renderer.make_tag_link(tag)))
+            .collect();
+        renderer.source_summaries = (graph.content.sources.iter())
+            .map(|s| (s.origin.id.as_str(), renderer.make_source_summary(s)))
+            .collect();
+        renderer.reviewer_refs = (graph.content.reviewers.iter())
+            .map(|r| (r.origin.id.as_str(), renderer.make_reviewer_ref(r)))
+            .collect();
         renderer
+    }
+
+    /// A link to tag `tag`'s page (see [`PageRenderer::tag_link`]).
+    fn make_tag_link(&self, tag: &str) -> Value {
+        Value::from_serializable(&Link {
+            title: tag.to_string(),
+            url: self.graph.urls.tag(tag),
+        })
+    }
+
+    /// A source as a question lists it (see [`PageRenderer::source_summary`]).
+    fn make_source_summary(&self, s: &Source) -> Value {
+        Value::from_serializable(&SourceSummary {
+            title: &s.title,
+            url: self.url(&s.origin.id),
+            publisher: s.publisher.as_deref(),
+            external_url: s.url.as_ref().map(|u| u.value.as_str()),
+            source_type: s.source_type.describe(),
+        })
+    }
+
+    /// A reviewer as a review names them (see [`PageRenderer::reviewer_ref`]).
+    fn make_reviewer_ref(&self, r: &Reviewer) -> Value {
+        Value::from_serializable(&ReviewerRef {
+            name: r.name.clone(),
+            role: Some(r.role.clone()),
+            url: Some(self.url_of(&r.origin.id)),
+            kind: Some(r.kind.name()),
+            team: r.team,
+        })
+    }
+
+    /// A link to a tag's page, shared when made up front.
+    fn tag_link(&self, tag: &str) -> Value {
+        match self.tag_links.get(tag) {
+            Some(link) => link.clone(),
+            None => self.make_tag_link(tag),
+        }
+    }
+
+    /// A source as a question lists it, shared when made up front.
+    fn source_summary(&self, s: &Source) -> Value {
+        match self.source_summaries.get(s.origin.id.as_str()) {
+            Some(summary) => summary.clone(),
+            None => self.make_source_summary(s),
+        }
     }
 
     /// A link to entity `id`'s page (see [`PageRenderer::link`]).
@@ -570,6 +652,9 @@ impl<'g> PageRenderer<'g> {
         self.summaries = FxHashMap::default();
         self.cautions = FxHashMap::default();
         self.source_views = FxHashMap::default();
+        self.tag_links = FxHashMap::default();
+        self.source_summaries = FxHashMap::default();
+        self.reviewer_refs = FxHashMap::default();
     }
 
     /// The URL of an entity's page (worked out once, in the graph).
@@ -625,37 +710,41 @@ impl<'g> PageRenderer<'g> {
         }
     }
 
-    /// A review's reviewers as the page names them.
-    fn reviewer_refs(&self, by: &Reviewers) -> Vec<ReviewerRef> {
+    /// A review's reviewers as the page names them, with their names.
+    fn reviewer_refs<'r>(&self, by: &'r Reviewers) -> (Vec<Value>, Vec<&'r str>)
+    where
+        'g: 'r,
+    {
         reviewed_by(by, &self.reviewers)
             .into_iter()
             .map(|r| match r {
-                ReviewedBy::Reviewer(r) => self.reviewer_ref(r),
-                ReviewedBy::Name(name) => ReviewerRef {
-                    name: name.to_string(),
-                    role: None,
-                    url: None,
-                    kind: None,
-                    team: false,
-                },
+                ReviewedBy::Reviewer(r) => (self.reviewer_ref(r), r.name.as_str()),
+                ReviewedBy::Name(name) => (
+                    Value::from_serializable(&ReviewerRef {
+                        name: name.to_string(),
+                        role: None,
+                        url: None,
+                        kind: None,
+                        team: false,
+                    }),
+                    name,
+                ),
             })
-            .collect()
+            .unzip()
     }
 
-    fn reviewer_ref(&self, r: &Reviewer) -> ReviewerRef {
-        ReviewerRef {
-            name: r.name.clone(),
-            role: Some(r.role.clone()),
-            url: Some(self.url_of(&r.origin.id)),
-            kind: Some(r.kind.name()),
-            team: r.team,
+    /// A reviewer as a review names them, shared when made up front.
+    fn reviewer_ref(&self, r: &Reviewer) -> Value {
+        match self.reviewer_refs.get(r.origin.id.as_str()) {
+            Some(reviewer) => reviewer.clone(),
+            None => self.make_reviewer_ref(r),
         }
     }
 
     fn review(&self, q: &Question) -> ReviewContext {
         let review = &q.reviewed;
         let (due, _) = due_date(review, self.max_age_days);
-        let reviewers = self.reviewer_refs(&review.by);
+        let (reviewers, names) = self.reviewer_refs(&review.by);
         let clinical = clinical_review(review, &self.reviewers);
         let requires_clinical = self
             .site
@@ -665,11 +754,7 @@ impl<'g> PageRenderer<'g> {
         ReviewContext {
             on: review.on.value.to_string(),
             on_words: self.dates.words(review.on.value),
-            by: reviewers
-                .iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            by: names.join(", "),
             reviewers,
             clinical: review
                 .clinical
@@ -1306,14 +1391,8 @@ impl<'g> PageRenderer<'g> {
             .collect();
         let sources = cited
             .into_iter()
-            .filter_map(|s| g.content.sources.iter().find(|x| x.origin.id == s))
-            .map(|s| SourceSummary {
-                title: &s.title,
-                url: self.url(&s.origin.id),
-                publisher: s.publisher.as_deref(),
-                external_url: s.url.as_ref().map(|u| u.value.as_str()),
-                source_type: s.source_type.describe(),
-            })
+            .filter_map(|s| self.sources.get(s))
+            .map(|s| self.source_summary(s))
             .collect();
         let plain = self.question_text(q);
         QuestionContext {
@@ -1323,14 +1402,7 @@ impl<'g> PageRenderer<'g> {
             summary: &q.summary.value,
             answer_html,
             topic: self.link(&q.topic),
-            tags: q
-                .tags
-                .iter()
-                .map(|t| Link {
-                    title: t.value.clone(),
-                    url: g.urls.tag(t),
-                })
-                .collect(),
+            tags: q.tags.iter().map(|t| self.tag_link(t)).collect(),
             facts,
             cautions,
             related: self.summaries(g.related.get(id).map(Vec::as_slice).unwrap_or(&[])),
@@ -1372,7 +1444,10 @@ impl<'g> PageRenderer<'g> {
             }),
             previous: g.previous.get(id).and_then(|p| self.link(&p.origin.id)),
             next: g.next.get(id).and_then(|n| self.link(&n.origin.id)),
-            reading_grade: readability::flesch_kincaid_grade(plain),
+            reading_grade: self
+                .reading_grade
+                .then(|| readability::flesch_kincaid_grade(plain))
+                .flatten(),
             // Worked out only for sites that show it: editors see it in
             // `cited check`, and a page need not pay for what it hides.
             reading: self
