@@ -87,7 +87,7 @@ struct Problem {
     error: bool,
     code: String,
     file: PathBuf,
-    span: Option<[usize; 6]>,
+    span: Option<[u32; 6]>,
     message: String,
     help: Option<String>,
 }

@@ -25,7 +25,7 @@ impl<T> std::ops::Deref for Spanned<T> {
 }
 
 /// Markdown text plus what is needed to point into it: the raw bytes of the
-/// file the text came from are `span.start..span.end`.
+/// file the text came from are `span.bytes()`.
 pub type Markdown = Spanned<String>;
 
 /// Everything in `content/`, loaded and typed.

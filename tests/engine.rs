@@ -519,7 +519,7 @@ fn problems(changes: &[(&str, &str)], code: &str) -> Vec<cited::Diagnostic> {
 
 fn assert_at(d: &cited::Diagnostic, file: &str, line: usize) {
     assert_eq!(d.file, Path::new(file), "{d:#?}");
-    assert_eq!(d.span.map(|s| s.line), Some(line), "{d:#?}");
+    assert_eq!(d.span.map(|s| s.line as usize), Some(line), "{d:#?}");
 }
 
 const Q: &str = "content/questions/what-does-bread-cost.yaml";

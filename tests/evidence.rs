@@ -82,8 +82,8 @@ fn findings(report: &cited::Report, code: &str) -> Vec<(String, usize, usize, St
             let span = d.span.expect("a finding has a position");
             (
                 d.file.to_string_lossy().into_owned(),
-                span.line,
-                span.column,
+                span.line as usize,
+                span.column as usize,
                 d.message.clone(),
             )
         })

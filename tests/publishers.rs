@@ -90,7 +90,7 @@ fn findings(report: &Report, severity: Severity) -> Vec<(String, String, usize)>
             (
                 d.code.name().to_string(),
                 d.file.display().to_string(),
-                d.span.map_or(0, |s| s.line),
+                d.span.map_or(0, |s| s.line as usize),
             )
         })
         .collect()

@@ -99,7 +99,7 @@ fn quote_findings(report: &Report) -> Vec<(String, usize, String)> {
         .map(|d: &Diagnostic| {
             (
                 d.code.name().to_string(),
-                d.span.map_or(0, |s| s.line),
+                d.span.map_or(0, |s| s.line as usize),
                 format!("{}\n{}", d.message, d.help.clone().unwrap_or_default()),
             )
         })

@@ -546,7 +546,7 @@ fn a_typo_in_base_html_is_one_diagnostic_in_base_html_from_check_and_build() {
             assert_eq!(d.code, "template-render", "{typo} {what}");
             assert_eq!(d.file, Path::new("templates/base.html"), "{typo} {what}");
             let span = d.span.unwrap_or_else(|| panic!("{typo} {what}: no line"));
-            assert_eq!(span.line, line, "{typo} {what}");
+            assert_eq!(span.line as usize, line, "{typo} {what}");
             assert!(
                 d.message
                     .starts_with(&format!("rendering {pages} pages failed (the first: ")),
@@ -584,7 +584,7 @@ fn a_mistake_in_an_included_partial_names_the_partial() {
             panic!("expected one template diagnostic, got {found:#?}");
         };
         assert_eq!(d.file, Path::new("templates/partials/question-list.html"));
-        assert_eq!(d.span.map(|s| s.line), Some(line));
+        assert_eq!(d.span.map(|s| s.line as usize), Some(line));
     }
 }
 
@@ -636,7 +636,7 @@ fn a_template_that_does_not_load_is_named_with_its_line() {
         let found = template_errors(&report);
         let ok = matches!(found.as_slice(), [d] if d.code == "template-syntax"
             && d.file == Path::new(file)
-            && d.span.map(|s| s.line) == Some(line)
+            && d.span.map(|s| s.line as usize) == Some(line)
             && d.message.contains(words));
         if !ok {
             failures.push(format!("{file} ({words}): {found:#?}"));
@@ -661,7 +661,7 @@ fn check_finds_a_mistake_that_only_some_pages_reach() {
         panic!("expected one template diagnostic, got {found:#?}");
     };
     assert_eq!(d.file, Path::new("templates/question.html"));
-    assert_eq!(d.span.map(|s| s.line), Some(line));
+    assert_eq!(d.span.map(|s| s.line as usize), Some(line));
     assert!(
         d.message
             .starts_with("rendering questions/what-does-bread-cost/index.html failed"),

@@ -1258,7 +1258,7 @@ fn broken(case: &Case) -> String {
 
 /// What is wrong with one diagnostic against its case, if anything.
 fn mismatch(case: &Case, d: &Diagnostic) -> Option<String> {
-    let at = d.span.map(|s| (s.line, s.column));
+    let at = d.span.map(|s| (s.line as usize, s.column as usize));
     let mut wrong = Vec::new();
     if at != Some(case.at) {
         wrong.push(format!("at {at:?}, expected {:?}", Some(case.at)));
@@ -1446,8 +1446,9 @@ fn any_slip_is_explained_without_a_panic() {
         let text = slipped(&edits);
         if let Err(error) = cited::load::yaml::parse_as(&text, Some(&cited::schema::QUESTION)) {
             let span = error.span.expect("a syntax error has a place");
-            prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} in {text:?}");
-            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            let bytes = span.bytes();
+            prop_assert!(bytes.start <= bytes.end && bytes.end <= text.len(), "{span:?} in {text:?}");
+            prop_assert!(text.is_char_boundary(bytes.start) && text.is_char_boundary(bytes.end));
             prop_assert!(!error.message.is_empty() && !error.help.is_empty(), "{error:?} in {text:?}");
         }
     });
@@ -1471,7 +1472,8 @@ fn any_slip_is_reported_without_a_panic() {
         for d in report.diagnostics.iter().filter(|d| d.file == Path::new(QUESTION)) {
             prop_assert!(!d.message.is_empty(), "{d:?} in {text:?}");
             if let Some(span) = d.span {
-                prop_assert!(span.start <= span.end && span.end <= text.len(), "{d:?} in {text:?}");
+                let bytes = span.bytes();
+                prop_assert!(bytes.start <= bytes.end && bytes.end <= text.len(), "{d:?} in {text:?}");
             }
         }
         // The terminal rendering of them all, too.

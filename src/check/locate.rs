@@ -42,7 +42,7 @@ struct Cursor {
 impl<'t> Locator<'t> {
     /// `file_text` is the whole file; `field` is the span of `value` in it.
     pub fn new(file_text: Option<&'t str>, value: &'t str, field: Span) -> Self {
-        let raw = file_text.and_then(|text| text.get(field.start..field.end));
+        let raw = file_text.and_then(|text| text.get(field.bytes()));
         Locator {
             value,
             raw,
@@ -55,8 +55,8 @@ impl<'t> Locator<'t> {
         Cursor {
             value: 0,
             raw: 0,
-            line: field.line,
-            column: field.column,
+            line: field.line as usize,
+            column: field.column as usize,
         }
     }
 
@@ -86,14 +86,15 @@ impl<'t> Locator<'t> {
         if !same_words(written, piece) {
             return self.field; // An escape or a fold we could not follow.
         }
-        Span {
-            line: start.line,
-            column: start.column,
-            end_line: end.line,
-            end_column: end.column,
-            start: self.field.start + start.raw,
-            end: self.field.start + end.raw,
-        }
+        let field_start = self.field.start as usize;
+        Span::narrowed([
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            field_start + start.raw,
+            field_start + end.raw,
+        ])
     }
 
     /// Moves the cursor to the value's byte `target` (at or after it) and
@@ -171,7 +172,7 @@ mod tests {
     }
 
     fn found(file: &str, span: Span) -> &str {
-        &file[span.start..span.end]
+        &file[span.bytes()]
     }
 
     #[test]
@@ -181,7 +182,7 @@ mod tests {
         let value = "First line with [[one]].\nSecond [[two]] and [[one]].\n";
         let span = field(file, "First line");
         let span = Span {
-            end: file.len(),
+            end: file.len() as u32,
             ..span
         };
         let mut locator = Locator::new(Some(file), value, span);
@@ -205,7 +206,7 @@ mod tests {
         let value = "She said \"four\" and café five.";
         let span = field(file, "\"She");
         let span = Span {
-            end: file.len() - 1,
+            end: file.len() as u32 - 1,
             ..span
         };
         let mut locator = Locator::new(Some(file), value, span);

@@ -31,15 +31,36 @@ pub enum Severity {
 /// underline the value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    pub start: usize,
-    pub end: usize,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start: u32,
+    pub end: u32,
 }
 
 impl Span {
+    /// The bytes of the file it covers, to slice its text with.
+    pub fn bytes(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// A span from positions counted in `usize`. Held as `u32` (a span is
+    /// on every value of the content model, and half the size counts at
+    /// 100,000 questions): no file a site may hold comes near 4 GiB, and a
+    /// position past it would only be shown as the last one.
+    pub fn narrowed([line, column, end_line, end_column, start, end]: [usize; 6]) -> Span {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            line: narrow(line),
+            column: narrow(column),
+            end_line: narrow(end_line),
+            end_column: narrow(end_column),
+            start: narrow(start),
+            end: narrow(end),
+        }
+    }
+
     /// The span of bytes `start..end` of `text`, with lines and columns
     /// worked out from the text before `end` (no index of the whole text is
     /// built). For many spans in one text, use a [`LineIndex`].
@@ -54,14 +75,7 @@ impl Span {
         };
         let (line, column) = line_column(start);
         let (end_line, end_column) = line_column(end);
-        Span {
-            line,
-            column,
-            end_line,
-            end_column,
-            start,
-            end,
-        }
+        Span::narrowed([line, column, end_line, end_column, start, end])
     }
 }
 
@@ -126,14 +140,7 @@ impl<'t> LineIndex<'t> {
         let end = floor_char_boundary(self.text, end.clamp(start, self.text.len()));
         let (line, column) = self.line_column(start);
         let (end_line, end_column) = self.line_column(end);
-        Span {
-            line,
-            column,
-            end_line,
-            end_column,
-            start,
-            end,
-        }
+        Span::narrowed([line, column, end_line, end_column, start, end])
     }
 
     /// The byte offset of 1-based `line` and character `column`, clamped to the text.
@@ -323,10 +330,10 @@ impl Diagnostics {
         #[derive(Serialize)]
         struct JsonDiagnostic<'a> {
             file: String,
-            line: Option<usize>,
-            column: Option<usize>,
-            end_line: Option<usize>,
-            end_column: Option<usize>,
+            line: Option<u32>,
+            column: Option<u32>,
+            end_line: Option<u32>,
+            end_column: Option<u32>,
             severity: Severity,
             code: &'a str,
             message: &'a str,
@@ -462,8 +469,8 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, index: Option<&LineIndex>) ->
         }
         (Some(span), None) => title.element(
             annotate_snippets::Origin::path(path)
-                .line(span.line)
-                .char_column(span.column),
+                .line(span.line as usize)
+                .char_column(span.column as usize),
         ),
         (None, _) => title.element(annotate_snippets::Origin::path(path)),
     };
@@ -490,8 +497,9 @@ impl Excerpt {
     fn new(index: &LineIndex, span: Span) -> Excerpt {
         let text = index.text();
         // Spans come from this text, but a stale one must not panic here.
-        let start = floor_char_boundary(text, span.start.min(text.len()));
-        let mut end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let bytes = span.bytes();
+        let start = floor_char_boundary(text, bytes.start.min(text.len()));
+        let mut end = floor_char_boundary(text, bytes.end.clamp(start, text.len()));
         if end == start {
             // Point at one character rather than between two.
             end += text[start..].chars().next().map_or(0, char::len_utf8);
@@ -801,12 +809,22 @@ mod tests {
             let span = index.span(6 + offset, 6 + offset);
             assert_eq!(
                 (span.line, span.column),
-                (2, column + 1),
+                (2, column as u32 + 1),
                 "at byte {offset}"
             );
         }
         let last = index.span(text.len(), text.len());
         assert_eq!((last.line, last.column), (3, 5));
+    }
+
+    #[test]
+    fn a_span_holds_positions_as_u32_and_saturates_past_them() {
+        let span = Span::narrowed([3, 7, 3, 9, 40, 42]);
+        assert_eq!((span.line, span.column, span.bytes()), (3, 7, 40..42));
+        let far = usize::try_from(u64::from(u32::MAX) + 5).unwrap();
+        let span = Span::narrowed([1, 1, 1, 1, far, far]);
+        assert_eq!((span.start, span.end), (u32::MAX, u32::MAX));
+        assert_eq!(std::mem::size_of::<Span>(), 24);
     }
 
     #[test]

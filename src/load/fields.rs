@@ -496,12 +496,13 @@ impl<'a> Reader<'a> {
                 let is_field = !word.is_empty()
                     && (shape.field_names().any(|f| f == word)
                         || did_you_mean(word, shape.field_names()).is_some());
-                let written_at = self.text.get(node.span.start..).and_then(|t| t.find(word));
+                let value_start = node.span.bytes().start;
+                let written_at = self.text.get(value_start..).and_then(|t| t.find(word));
                 if is_field
                     && !text.contains('\n')
                     && let Some(offset) = written_at
                 {
-                    let at = node.span.start + offset + word.len();
+                    let at = value_start + offset + word.len();
                     let rest = trimmed[word.len()..].trim();
                     let span = Span::from_bytes(self.text, at, at);
                     self.error(
@@ -589,9 +590,7 @@ impl<'a> Reader<'a> {
     /// The text as written in the file, for scalars YAML read as something else
     /// (`title: 2024`, `language: no`): the editor meant the text.
     fn raw_text(&self, node: &Node) -> Option<String> {
-        self.text
-            .get(node.span.start..node.span.end)
-            .map(str::to_string)
+        self.text.get(node.span.bytes()).map(str::to_string)
     }
 }
 

@@ -23,7 +23,7 @@ impl FromNode for Number {
             Value::String(text) => text.clone(),
             Value::Int(_) | Value::Float(_) => reader
                 .text
-                .get(node.span.start..node.span.end)
+                .get(node.span.bytes())
                 .unwrap_or_default()
                 .to_string(),
             other => {
@@ -36,7 +36,7 @@ impl FromNode for Number {
                 return None;
             }
         };
-        let field = field_name(reader.text, node.span.start);
+        let field = field_name(reader.text, node.span.bytes().start);
         match parse(&written) {
             Ok(number) => Some(number),
             Err(problem) => {

@@ -1863,11 +1863,11 @@ impl<'a> Text<'a> {
 
     /// The column (from 0, in characters) of byte `at`.
     fn column(&self, at: usize) -> usize {
-        self.lines.span(at, at).column - 1
+        self.lines.span(at, at).column as usize - 1
     }
 
     fn line_number(&self, at: usize) -> usize {
-        self.lines.span(at, at).line
+        self.lines.span(at, at).line as usize
     }
 
     /// The line holding byte `at`.

@@ -269,7 +269,7 @@ impl TreeBuilder<'_> {
                         if let Some(first) = first {
                             return Err(Duplicate {
                                 name: name.clone(),
-                                first_line: first.span.line,
+                                first_line: first.span.line as usize,
                             });
                         }
                     }
@@ -304,7 +304,7 @@ impl TreeBuilder<'_> {
 /// boolean or number (the YAML 1.1 "Norway problem").
 fn key_as_text(source: &str, mut node: Node) -> Node {
     if let Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null = node.value
-        && let Some(written) = source.get(node.span.start..node.span.end)
+        && let Some(written) = source.get(node.span.bytes())
     {
         node.value = Value::String(written.to_string());
     }
@@ -363,7 +363,7 @@ mod tests {
             panic!("not a list")
         };
         assert_eq!((items[1].span.line, items[1].span.column), (4, 5));
-        assert_eq!(&text[items[1].span.start..items[1].span.end], "two");
+        assert_eq!(&text[items[1].span.bytes()], "two");
     }
 
     #[test]

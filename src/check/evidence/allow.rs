@@ -43,7 +43,7 @@ impl Allowances {
             return false;
         };
         self.used
-            .insert((file.to_path_buf(), found.code.span.start));
+            .insert((file.to_path_buf(), found.code.span.start as usize));
         true
     }
 
@@ -106,7 +106,7 @@ pub fn stale(content: &Content, allowances: &Allowances, out: &mut Diagnostics) 
     for (file, allow) in all_allowances(content) {
         if allowances
             .used
-            .contains(&(file.to_path_buf(), allow.code.span.start))
+            .contains(&(file.to_path_buf(), allow.code.span.start as usize))
         {
             continue;
         }
@@ -128,7 +128,7 @@ mod tests {
 
     fn allow(code: Code, word: &str, at: usize) -> Allow {
         let span = crate::diagnostics::Span {
-            start: at,
+            start: at as u32,
             ..Default::default()
         };
         Allow {
