@@ -183,13 +183,8 @@ mod tests {
         all
     }
 
-    #[test]
-    fn ascii_rules_agree_with_unicode_segmentation() {
-        // Every string of up to five characters over the characters the rules
-        // treat differently.
-        let alphabet = [
-            b'a', b'Z', b'1', b'.', b'\'', b':', b',', b';', b'_', b' ', b'-', b'"',
-        ];
+    /// Calls `check` on every string of one to five bytes of `alphabet`.
+    fn every_string(alphabet: &[u8], mut check: impl FnMut(&str)) {
         let mut text = Vec::new();
         for len in 1..=5u32 {
             for n in 0..alphabet.len().pow(len) {
@@ -199,17 +194,28 @@ mod tests {
                     text.push(alphabet[n % alphabet.len()]);
                     n /= alphabet.len();
                 }
-                let text = std::str::from_utf8(&text).unwrap();
-                let expected = reference(text);
-                for at in 0..=text.len() {
-                    assert_eq!(
-                        is_boundary(text, at),
-                        expected.contains(&at),
-                        "{text:?} at {at}"
-                    );
-                }
+                check(std::str::from_utf8(&text).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn ascii_rules_agree_with_unicode_segmentation() {
+        // Every string of up to five characters over the characters the rules
+        // treat differently.
+        let alphabet = [
+            b'a', b'Z', b'1', b'.', b'\'', b':', b',', b';', b'_', b' ', b'-', b'"',
+        ];
+        every_string(&alphabet, |text| {
+            let expected = reference(text);
+            for at in 0..=text.len() {
+                assert_eq!(
+                    is_boundary(text, at),
+                    expected.contains(&at),
+                    "{text:?} at {at}"
+                );
+            }
+        });
     }
 
     #[test]
@@ -219,20 +225,10 @@ mod tests {
         let alphabet = [
             b'a', b'Z', b'1', b'.', b'\'', b':', b',', b';', b'_', b' ', b'-', b'\r', b'\n',
         ];
-        let mut text = Vec::new();
-        for len in 1..=5u32 {
-            for n in 0..alphabet.len().pow(len) {
-                text.clear();
-                let mut n = n;
-                for _ in 0..len {
-                    text.push(alphabet[n % alphabet.len()]);
-                    n /= alphabet.len();
-                }
-                let text = std::str::from_utf8(&text).unwrap();
-                let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
-                assert_eq!(word_indices(text).collect::<Vec<_>>(), expected, "{text:?}");
-            }
-        }
+        every_string(&alphabet, |text| {
+            let expected: Vec<(usize, &str)> = text.unicode_word_indices().collect();
+            assert_eq!(word_indices(text).collect::<Vec<_>>(), expected, "{text:?}");
+        });
         for text in [
             "Dr. O'Neil's e.g. 1,200.50 3.14 a:b 12;34 __ _x x_ don't.",
             "Le café d'Émile coûte 3,50 €.",
