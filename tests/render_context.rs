@@ -7,26 +7,13 @@
 //! the context must see the number it always saw.
 
 mod common;
-use common::fixture_with_files as site_with;
+use common::{build_on_fixture_day as build, fixture_with_files as site_with};
 
 use std::path::Path;
 
-use cited::{BuildOptions, Report, render::RenderOptions};
-use jiff::civil::{Date, date};
 use scraper::{Html, Selector};
 
-const TODAY: Date = date(2026, 2, 1);
 const QUESTION: &str = "questions/how-long-to-rise/index.html";
-
-fn build(root: &Path, out: &Path) -> Report {
-    cited::build(&BuildOptions {
-        root: root.to_path_buf(),
-        out: out.to_path_buf(),
-        today: TODAY,
-        render: RenderOptions::default(),
-        force: false,
-    })
-}
 
 /// The text of the element `css` selects on the built question page of a
 /// site with `template` as its `question.html`.

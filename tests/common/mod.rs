@@ -16,6 +16,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `cited build` of `root` into `out` with default settings, on the day
+/// the fixture's review dates are written for (2026-02-01).
+#[allow(dead_code)]
+pub fn build_on_fixture_day(root: &Path, out: &Path) -> cited::Report {
+    cited::build(&cited::BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        today: jiff::civil::date(2026, 2, 1),
+        render: cited::render::RenderOptions::default(),
+        force: false,
+    })
+}
+
 /// The valid fixture site that most tests start from.
 #[allow(dead_code)] // Not every test file that shares this module uses each helper.
 pub fn valid_fixture() -> std::path::PathBuf {
