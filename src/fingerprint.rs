@@ -113,7 +113,7 @@ impl Inputs {
                 "today={}\nlive_reload={:?}\n",
                 options.today, options.render.live_reload,
             ),
-            entries: input_entries(&root, true)?,
+            entries: input_entries(&root)?,
             root,
         })
     }
@@ -175,19 +175,13 @@ impl Inputs {
         if report.has_errors() || report.files_written == 0 {
             return;
         }
-        // Unchanged since they were listed, names and times: the files
-        // the build did not keep the text of (archives, assets) are read
-        // again below, and must be what it read.
-        let unchanged = input_entries(&self.root, true).is_some_and(|after| {
-            after.len() == self.entries.len()
-                && (after.iter().zip(&self.entries)).all(|(a, b)| {
-                    (&a.path, a.kind, &a.target, a.changed)
-                        == (&b.path, b.kind, &b.target, b.changed)
-                })
-        });
-        if !unchanged {
-            return;
-        }
+        // The text the build kept of a content file or template stands for
+        // it: if the file changed after the build read it, the next build's
+        // digest differs and it builds. Any other input (archives, assets)
+        // is read again here and must be what the build read: unchanged
+        // since it was listed, before the build began. (An entry added or
+        // removed meanwhile changes the names the next build digests.)
+        // Relisting every input instead cost as long as listing them.
         let read_by_the_build = |path: &Path| {
             let is_text = path.starts_with("templates") && !path.starts_with("templates/assets")
                 || path.starts_with("content")
@@ -197,7 +191,7 @@ impl Inputs {
                     );
             is_text.then(|| report.files.digest(path)).flatten()
         };
-        let Some(inputs) = self.digest(read_by_the_build) else {
+        let Some(inputs) = self.digest_unchanged(read_by_the_build) else {
             return;
         };
         let out = &options.out;
@@ -264,6 +258,20 @@ impl Inputs {
     /// and each file's bytes, from `known` (the digest of the text a build
     /// read) or else read now.
     fn digest(&self, known: impl Fn(&Path) -> Option<[u8; 32]> + Sync) -> Option<String> {
+        self.digest_with(known, false)
+    }
+
+    /// [`Inputs::digest`], where a file read now must not have changed since
+    /// it was listed (`None` if one did, or its change time was not taken).
+    fn digest_unchanged(&self, known: impl Fn(&Path) -> Option<[u8; 32]> + Sync) -> Option<String> {
+        self.digest_with(known, true)
+    }
+
+    fn digest_with(
+        &self,
+        known: impl Fn(&Path) -> Option<[u8; 32]> + Sync,
+        unchanged: bool,
+    ) -> Option<String> {
         let file_digests: Vec<Option<[u8; 32]>> = (self.entries.par_iter())
             .map(|entry| {
                 if entry.kind != EntryKind::File {
@@ -271,7 +279,13 @@ impl Inputs {
                 }
                 let digest = match known(&entry.path) {
                     Some(digest) => digest,
-                    None => file_digest(&self.root.join(&entry.path))?,
+                    None => {
+                        let listed = match unchanged {
+                            true => Some(entry.changed?),
+                            false => None,
+                        };
+                        file_digest(&self.root.join(&entry.path), listed)?
+                    }
                 };
                 Some(Some(digest))
             })
@@ -436,8 +450,8 @@ impl Entry {
 
 /// Every entry under the input folders, in a fixed order, with paths
 /// relative to the site (a missing folder has none), and when each last
-/// changed if `with_times`.
-fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
+/// changed.
+fn input_entries(root: &Path) -> Option<Vec<Entry>> {
     let mut entries = Vec::new();
     for folder in INPUT_FOLDERS {
         let top = root.join(folder);
@@ -456,7 +470,7 @@ fn input_entries(root: &Path, with_times: bool) -> Option<Vec<Entry>> {
         if !meta.is_dir() {
             continue;
         }
-        let listed = walk(&top, &|_| with_times)?;
+        let listed = walk(&top, &|_| true)?;
         let under: Vec<Entry> = (listed.into_par_iter())
             .map(|listed| {
                 Entry::new(
@@ -540,8 +554,9 @@ fn walk_under(
 const LARGEST_INPUT: u64 = 1024 * crate::model::MB;
 
 /// The SHA-256 of a regular file, read without following a link and
-/// without waiting on a FIFO.
-fn file_digest(path: &Path) -> Option<[u8; 32]> {
+/// without waiting on a FIFO; with `listed`, only if the file's change time
+/// after the read is still that one (so the bytes are those it had then).
+fn file_digest(path: &Path, listed: Option<(i64, i64)>) -> Option<[u8; 32]> {
     let file = open_regular(path)?;
     let len = file.metadata().ok()?.len();
     if len > LARGEST_INPUT {
@@ -550,7 +565,13 @@ fn file_digest(path: &Path) -> Option<[u8; 32]> {
     // Read whole (content files are small): a fresh zeroed buffer per file
     // cost more than the hashing.
     let mut bytes = Vec::with_capacity(len as usize + 1);
-    file.take(LARGEST_INPUT + 1).read_to_end(&mut bytes).ok()?;
+    let mut reader = (&file).take(LARGEST_INPUT + 1);
+    reader.read_to_end(&mut bytes).ok()?;
+    if let Some(listed) = listed
+        && change_time(&file.metadata().ok()?) != listed
+    {
+        return None;
+    }
     Some(Sha256::digest(&bytes).into())
 }
 
@@ -643,7 +664,11 @@ fn written_digest(out: &Path, written: &[(String, u64)]) -> Option<String> {
         .map(|(path, len)| (path.as_path(), Some(*len)))
         .chain(folders.into_iter().map(|folder| (folder, None)))
         .collect();
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // In the walk's order: a path's bytes with each separator taken as the
+    // lowest byte compare as its components do (the paths are rebuilt from
+    // components: no empty, `.` or trailing ones), and far faster than
+    // `Path`'s order, which parses them again at every comparison.
+    entries.par_sort_unstable_by(|a, b| walk_order(a.0, b.0));
     // A file written twice is in the output once.
     entries.dedup_by(|a, b| a.0 == b.0);
     let mut digest = Sha256::new();
@@ -651,6 +676,22 @@ fn written_digest(out: &Path, written: &[(String, u64)]) -> Option<String> {
         hash_output_entry(&mut digest, path, len.map(|len| (mode, len)));
     }
     Some(hex(&digest.finalize()))
+}
+
+/// The order of [`Path`]s by their components, for normal relative paths.
+fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |byte: &u8| if *byte == b'/' { 0 } else { *byte };
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    // Equal up to where they first differ: only that byte (or the length)
+    // decides.
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match (a.get(common), b.get(common)) {
+        (Some(x), Some(y)) => key(x).cmp(&key(y)),
+        _ => a.len().cmp(&b.len()),
+    }
 }
 
 /// When a file last changed in any way (its bytes, name or mode): set by
@@ -711,6 +752,29 @@ mod tests {
         }
     }
 
+    /// Every pair of paths of up to three components, over names that sort
+    /// differently by bytes and by components (`a-b` before `a/b` by bytes,
+    /// after it by components), is ordered as [`Path`] orders it.
+    #[test]
+    fn walk_order_is_the_order_of_components() {
+        let names = ["a", "a-b", "a.b", "ab", "b", "a0", "é"];
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for first in names {
+            paths.push(first.into());
+            for second in names {
+                paths.push(Path::new(first).join(second));
+                for third in names {
+                    paths.push(Path::new(first).join(second).join(third));
+                }
+            }
+        }
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(walk_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+    }
+
     #[test]
     fn an_input_changed_while_the_build_ran_is_not_recorded_as_built() {
         let site = tempfile::tempdir().unwrap();
@@ -752,6 +816,27 @@ mod tests {
         assert!(
             !build_and_record(&edit),
             "an archive edited while the build ran is taken for what it built"
+        );
+        // A content file the build kept the text of is not listed again:
+        // edited after the build read it, the next build still sees it.
+        let question = std::fs::read_dir(site.path().join("content/questions"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .unwrap();
+        let edit_question = || {
+            let text = std::fs::read_to_string(&question).unwrap();
+            std::fs::write(&question, format!("{text}\n# edited meanwhile\n")).unwrap();
+        };
+        assert!(
+            !build_and_record(&edit_question),
+            "a question edited while the build ran is taken for what it built"
+        );
+        // Nor is a file added meanwhile taken for built.
+        let added = site.path().join("content/questions/added-meanwhile.yaml");
+        assert!(
+            !build_and_record(&|| std::fs::write(&added, "question: Added?\n").unwrap()),
+            "a file added while the build ran is taken for what it built"
         );
     }
 }

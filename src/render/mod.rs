@@ -768,33 +768,54 @@ fn set_global_context(theme: &mut Theme, graph: &Graph, site: &Site, options: &R
 pub fn json_for_html(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).expect("a context serialises to JSON");
     // These characters can only occur inside JSON strings, where the escape
-    // means the same character. Byte by byte: U+2028 and U+2029 are the only
-    // characters whose UTF-8 starts with 0xE2 0x80 0xA8 or 0xA9, and a
-    // multi-byte character never contains an ASCII byte.
+    // means the same character. By bytes: U+2028 and U+2029 are the only
+    // characters whose UTF-8 is 0xE2 0x80 0xA8 or 0xA9, and a multi-byte
+    // character never contains an ASCII byte.
     let bytes = json.as_bytes();
-    let mut out: Option<String> = None;
+    // Found with memchr, each kind's next place kept until passed (so the
+    // whole is one pass): most pages' JSON has none of them, and a byte at
+    // a time was a visible part of rendering each page.
+    let ascii_from =
+        |from: usize| memchr::memchr3(b'<', b'>', b'&', &bytes[from..]).map(|at| from + at);
+    let line_end_from = |from: usize| {
+        memchr::memmem::find_iter(&bytes[from..], &[0xE2, 0x80])
+            .map(|at| from + at)
+            .find(|&at| matches!(bytes.get(at + 2), Some(0xA8 | 0xA9)))
+    };
+    let (mut ascii, mut line_end) = (ascii_from(0), line_end_from(0));
+    if ascii.is_none() && line_end.is_none() {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 64);
     let mut copied = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
-        let (escape, len) = match byte {
-            b'<' => ("\\u003c", 1),
-            b'>' => ("\\u003e", 1),
-            b'&' => ("\\u0026", 1),
-            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA8]) => ("\\u2028", 3),
-            0xE2 if bytes[at + 1..].starts_with(&[0x80, 0xA9]) => ("\\u2029", 3),
-            _ => continue,
+    loop {
+        let (at, escape, len) = match (ascii, line_end) {
+            (None, None) => break,
+            (Some(a), l) if l.is_none_or(|l| a < l) => {
+                let escape = match bytes[a] {
+                    b'<' => "\\u003c",
+                    b'>' => "\\u003e",
+                    _ => "\\u0026",
+                };
+                ascii = ascii_from(a + 1);
+                (a, escape, 1)
+            }
+            (_, l) => {
+                let l = l.expect("the other arms take the rest");
+                let escape = match bytes[l + 2] {
+                    0xA8 => "\\u2028",
+                    _ => "\\u2029",
+                };
+                line_end = line_end_from(l + 3);
+                (l, escape, 3)
+            }
         };
-        let out = out.get_or_insert_with(|| String::with_capacity(json.len() + 64));
         out.push_str(&json[copied..at]);
         out.push_str(escape);
         copied = at + len;
     }
-    match out {
-        None => json,
-        Some(mut out) => {
-            out.push_str(&json[copied..]);
-            out
-        }
-    }
+    out.push_str(&json[copied..]);
+    out
 }
 
 fn resolve<'g>(graph: &'g Graph, id: &str) -> Option<LinkTarget<'g>> {

@@ -101,9 +101,18 @@ pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
         .map(|range| dictionary.terms[range.start].clone())
         .collect();
     drop(dictionary);
-    let shard_bytes: Vec<Vec<u8>> = shard_ranges
-        .iter()
-        .map(|range| json_array(&mut entries[range.clone()]))
+    // The ranges follow one another from the first entry: each shard's
+    // slice is cut off in turn, and the shards are joined on every core.
+    let mut shard_slices: Vec<&mut [String]> = Vec::with_capacity(shard_ranges.len());
+    let mut rest: &mut [String] = &mut entries;
+    for range in &shard_ranges {
+        let (shard, after) = std::mem::take(&mut rest).split_at_mut(range.len());
+        shard_slices.push(shard);
+        rest = after;
+    }
+    let shard_bytes: Vec<Vec<u8>> = shard_slices
+        .into_par_iter()
+        .map(|items| json_array(items))
         .collect();
     drop(entries);
 
@@ -301,25 +310,44 @@ impl Dictionary {
             })
             .collect();
 
+        // Each batch's documents as (term, frequency) lists, and how often
+        // each of its words occurs, on every core; only the postings are
+        // gathered in one place, in document order.
+        let per_batch: Vec<(Vec<(u32, Vec<(u32, u32)>)>, Vec<u32>)> = (batches.par_iter())
+            .zip(&batch_to_site)
+            .map(|(batch, to_site)| {
+                let mut local_counts = vec![0u32; batch.words.len()];
+                let mut doc_terms: Vec<(u32, u32)> = Vec::new();
+                let docs = (batch.docs.iter())
+                    .map(|(length, words)| {
+                        doc_terms.clear();
+                        for &(local, count) in words {
+                            local_counts[local as usize] += count;
+                            let word = to_site[local as usize] as usize;
+                            doc_terms.push((word_to_term[word], count));
+                        }
+                        (*length, summed_by_number(&mut doc_terms))
+                    })
+                    .collect();
+                (docs, local_counts)
+            })
+            .collect();
         let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); terms.len()];
         let mut word_counts: Vec<u32> = vec![0; site_words.len()];
         let mut doc_lengths = Vec::with_capacity(docs.len());
-        let mut doc_terms: Vec<(u32, u32)> = Vec::new();
-        for (batch, to_site) in batches.iter().zip(&batch_to_site) {
-            for (length, words) in &batch.docs {
+        for ((batch_docs, local_counts), to_site) in per_batch.iter().zip(&batch_to_site) {
+            for (local, &count) in local_counts.iter().enumerate() {
+                word_counts[to_site[local] as usize] += count;
+            }
+            for (length, terms) in batch_docs {
                 let doc = doc_lengths.len() as u32;
                 doc_lengths.push(*length);
-                doc_terms.clear();
-                for &(local, count) in words {
-                    let word = to_site[local as usize] as usize;
-                    word_counts[word] += count;
-                    doc_terms.push((word_to_term[word], count));
-                }
-                for (term, frequency) in summed_by_number(&mut doc_terms) {
+                for &(term, frequency) in terms {
                     postings[term as usize].push((doc, frequency));
                 }
             }
         }
+        drop(per_batch);
 
         let forms = top_forms(
             &site_words,
