@@ -110,10 +110,7 @@ pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
         shard_slices.push(shard);
         rest = after;
     }
-    let shard_bytes: Vec<Vec<u8>> = shard_slices
-        .into_par_iter()
-        .map(|items| json_array(items))
-        .collect();
+    let shard_bytes: Vec<Vec<u8>> = shard_slices.into_par_iter().map(json_array).collect();
     drop(entries);
 
     // The folder's name is the hash of every file in it, chunks included:
@@ -204,8 +201,12 @@ struct BatchAnalysis {
     words: Vec<String>,
     /// Per document: its weighted length, and (local word, weighted count)
     /// for each distinct word, sorted by word number.
-    docs: Vec<(u32, Vec<(u32, u32)>)>,
+    docs: Vec<AnalysedDoc>,
 }
+
+/// A document's weighted length, and (number, weighted count) pairs sorted
+/// by number: of its words in a batch, or of its terms site-wide.
+type AnalysedDoc = (u32, Vec<(u32, u32)>);
 
 fn analyse_batch(docs: &[&SearchDocument]) -> BatchAnalysis {
     let mut numbers: FastMap<String, u32> = FastMap::default();
@@ -313,7 +314,7 @@ impl Dictionary {
         // Each batch's documents as (term, frequency) lists, and how often
         // each of its words occurs, on every core; only the postings are
         // gathered in one place, in document order.
-        let per_batch: Vec<(Vec<(u32, Vec<(u32, u32)>)>, Vec<u32>)> = (batches.par_iter())
+        let per_batch: Vec<(Vec<AnalysedDoc>, Vec<u32>)> = (batches.par_iter())
             .zip(&batch_to_site)
             .map(|(batch, to_site)| {
                 let mut local_counts = vec![0u32; batch.words.len()];
