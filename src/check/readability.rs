@@ -39,20 +39,16 @@ impl Counts {
             let mut is_word = false;
             let mut vowel_groups = 0;
             let mut previous_vowel = false;
+            // Without branches on the class: vowels and consonants
+            // alternate unpredictably, and mispredicted branches were most
+            // of the time this took.
             while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
-                match BYTE_CLASS[bytes[at] as usize] {
-                    VOWEL => {
-                        vowel_groups += usize::from(!previous_vowel);
-                        previous_vowel = true;
-                        is_word = true;
-                    }
-                    CONSONANT => {
-                        previous_vowel = false;
-                        is_word = true;
-                    }
-                    WORDISH => is_word = true,
-                    _ => {}
-                }
+                let class = BYTE_CLASS[bytes[at] as usize];
+                let vowel = class == VOWEL;
+                vowel_groups += usize::from(vowel & !previous_vowel);
+                // Only a consonant ends a vowel group; other bytes leave it.
+                previous_vowel = vowel | (previous_vowel & (class != CONSONANT));
+                is_word |= class != OTHER;
                 at += 1;
             }
             let token = &bytes[start..at];
