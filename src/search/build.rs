@@ -114,17 +114,33 @@ pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
     drop(entries);
 
     // The folder's name is the hash of every file in it, chunks included:
-    // the chunks are made once to hash them, a batch at a time, and again
-    // to hand them out, so that they are never all in memory together.
+    // the chunks are made to hash them a batch at a time, and the first
+    // [`KEPT_CHUNK_BYTES`] of them kept to hand out; the rest are made
+    // again then, so that a large site's are never all in memory together.
+    // Each file is hashed where it is made, on every core.
     let chunks: Vec<&[&SearchDocument]> = ordered.chunks(DOCS_PER_CHUNK).collect();
     let mut folder = FolderHash::default();
-    for bytes in &shard_bytes {
-        folder.add(bytes);
+    for digest in shard_bytes
+        .par_iter()
+        .map(|bytes| file_digest(bytes))
+        .collect::<Vec<_>>()
+    {
+        folder.add(digest);
     }
+    let mut kept: Vec<Option<Vec<u8>>> = Vec::with_capacity(chunks.len());
+    let mut kept_bytes = 0;
     for batch in chunks.chunks(HASHED_CHUNKS_AT_ONCE) {
-        let bytes: Vec<Vec<u8>> = batch.par_iter().map(|chunk| chunk_json(chunk)).collect();
-        for bytes in &bytes {
-            folder.add(bytes);
+        let made: Vec<(Vec<u8>, [u8; 32])> = (batch.par_iter())
+            .map(|chunk| {
+                let bytes = chunk_json(chunk);
+                let digest = file_digest(&bytes);
+                (bytes, digest)
+            })
+            .collect();
+        for (bytes, digest) in made {
+            folder.add(digest);
+            kept_bytes += bytes.len();
+            kept.push((kept_bytes <= KEPT_CHUNK_BYTES).then_some(bytes));
         }
     }
     let dir = folder.name();
@@ -145,15 +161,17 @@ pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
         },
     ));
     let shards = shard_bytes.len();
-    for (shard, bytes) in shard_bytes.into_iter().enumerate() {
+    let shard_files = (shard_bytes.into_par_iter().enumerate()).filter_map(|(shard, bytes)| {
         let path = term_shard_name(&dir, shard);
-        noted.extend(put(1 + shard, IndexFile { path, bytes }));
-    }
-    let chunk_files = chunks.par_iter().enumerate().filter_map(|(chunk, docs)| {
-        let path = doc_chunk_name(&dir, chunk);
-        let bytes = chunk_json(docs);
-        put(1 + shards + chunk, IndexFile { path, bytes })
+        put(1 + shard, IndexFile { path, bytes })
     });
+    noted.extend(shard_files.collect::<Vec<E>>());
+    let chunk_files =
+        (chunks.par_iter().zip(kept).enumerate()).filter_map(|(chunk, (docs, kept))| {
+            let path = doc_chunk_name(&dir, chunk);
+            let bytes = kept.unwrap_or_else(|| chunk_json(docs));
+            put(1 + shards + chunk, IndexFile { path, bytes })
+        });
     noted.extend(chunk_files.collect::<Vec<E>>());
     noted
 }
@@ -161,6 +179,11 @@ pub fn write_index<E: Send, D: Borrow<SearchDocument> + Sync>(
 /// Document chunks serialised together to hash them: bounds the memory
 /// that hashing takes to a few megabytes of JSON.
 const HASHED_CHUNKS_AT_ONCE: usize = 1024;
+
+/// How much of the chunks' JSON is kept from hashing to writing (all of it
+/// at 10,000 questions, about 11 MB): the rest is made twice rather than
+/// held while memory use peaks.
+const KEPT_CHUNK_BYTES: usize = 16 * 1024 * 1024;
 
 /// One chunk of documents as its file holds it.
 fn chunk_json(chunk: &[&SearchDocument]) -> Vec<u8> {
@@ -509,15 +532,22 @@ fn json_array(items: &mut [String]) -> Vec<u8> {
     bytes
 }
 
+/// The digest of one file of the index, its length first.
+fn file_digest(bytes: &[u8]) -> [u8; 32] {
+    let mut digest = Sha256::new();
+    digest.update((bytes.len() as u64).to_le_bytes());
+    digest.update(bytes);
+    digest.finalize().into()
+}
+
 /// A folder name that changes whenever any shard or chunk changes.
 #[derive(Default)]
 struct FolderHash(Sha256);
 
 impl FolderHash {
-    /// Adds the next file's bytes, in the index's order.
-    fn add(&mut self, bytes: &[u8]) {
-        self.0.update((bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+    /// Adds the next file's [`file_digest`], in the index's order.
+    fn add(&mut self, file: [u8; 32]) {
+        self.0.update(file);
     }
 
     /// The folder's name, with its trailing `/`.
