@@ -297,8 +297,12 @@ struct Dictionary {
 
 impl Dictionary {
     fn collect(docs: &[&SearchDocument]) -> Self {
-        let batches: Vec<BatchAnalysis> =
+        let mut batches: Vec<BatchAnalysis> =
             docs.par_chunks(ANALYSIS_BATCH).map(analyse_batch).collect();
+        // The documents apart from the words, which the site's words borrow.
+        let batch_docs: Vec<Vec<AnalysedDoc>> = (batches.iter_mut())
+            .map(|batch| std::mem::take(&mut batch.docs))
+            .collect();
 
         // Number the words site-wide, in order of first appearance.
         let mut site_numbers: FastMap<&str, u32> = FastMap::default();
@@ -336,21 +340,25 @@ impl Dictionary {
 
         // Each batch's documents as (term, frequency) lists, and how often
         // each of its words occurs, on every core; only the postings are
-        // gathered in one place, in document order.
-        let per_batch: Vec<(Vec<AnalysedDoc>, Vec<u32>)> = (batches.par_iter())
+        // gathered in one place, in document order. Each batch's documents
+        // are let go as they are turned into terms, and those as they go
+        // into the postings, so the pairs are held about once (at 100,000
+        // questions they are tens of megabytes).
+        let per_batch: Vec<(Vec<AnalysedDoc>, Vec<u32>)> = (batch_docs.into_par_iter())
+            .zip(&batches)
             .zip(&batch_to_site)
-            .map(|(batch, to_site)| {
+            .map(|((docs, batch), to_site)| {
                 let mut local_counts = vec![0u32; batch.words.len()];
                 let mut doc_terms: Vec<(u32, u32)> = Vec::new();
-                let docs = (batch.docs.iter())
+                let docs = (docs.into_iter())
                     .map(|(length, words)| {
                         doc_terms.clear();
-                        for &(local, count) in words {
+                        for &(local, count) in &words {
                             local_counts[local as usize] += count;
                             let word = to_site[local as usize] as usize;
                             doc_terms.push((word_to_term[word], count));
                         }
-                        (*length, summed_by_number(&mut doc_terms))
+                        (length, summed_by_number(&mut doc_terms))
                     })
                     .collect();
                 (docs, local_counts)
@@ -359,19 +367,18 @@ impl Dictionary {
         let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); terms.len()];
         let mut word_counts: Vec<u32> = vec![0; site_words.len()];
         let mut doc_lengths = Vec::with_capacity(docs.len());
-        for ((batch_docs, local_counts), to_site) in per_batch.iter().zip(&batch_to_site) {
+        for ((batch_docs, local_counts), to_site) in per_batch.into_iter().zip(&batch_to_site) {
             for (local, &count) in local_counts.iter().enumerate() {
                 word_counts[to_site[local] as usize] += count;
             }
             for (length, terms) in batch_docs {
                 let doc = doc_lengths.len() as u32;
-                doc_lengths.push(*length);
-                for &(term, frequency) in terms {
+                doc_lengths.push(length);
+                for (term, frequency) in terms {
                     postings[term as usize].push((doc, frequency));
                 }
             }
         }
-        drop(per_batch);
 
         let forms = top_forms(
             &site_words,
