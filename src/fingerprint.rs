@@ -138,7 +138,7 @@ impl Inputs {
         // An input changed since the record was written: no need to read
         // them all to know. (One changed while that build ran is found by
         // its bytes.)
-        if (self.entries.iter()).any(|e| e.changed.is_none_or(|at| at > recorded_at)) {
+        if (self.entries.iter()).any(|e| e.changed > recorded_at) {
             return None;
         }
         if record.inputs != self.digest(|_| None)? {
@@ -262,7 +262,7 @@ impl Inputs {
     }
 
     /// [`Inputs::digest`], where a file read now must not have changed since
-    /// it was listed (`None` if one did, or its change time was not taken).
+    /// it was listed (`None` if one did).
     fn digest_unchanged(&self, known: impl Fn(&Path) -> Option<[u8; 32]> + Sync) -> Option<String> {
         self.digest_with(known, true)
     }
@@ -280,10 +280,7 @@ impl Inputs {
                 let digest = match known(&entry.path) {
                     Some(digest) => digest,
                     None => {
-                        let listed = match unchanged {
-                            true => Some(entry.changed?),
-                            false => None,
-                        };
+                        let listed = unchanged.then_some(entry.changed);
                         file_digest(&self.root.join(&entry.path), listed)?
                     }
                 };
@@ -401,18 +398,18 @@ struct Entry {
     kind: EntryKind,
     /// For a link, where it points.
     target: Option<PathBuf>,
-    /// When it last changed, if asked for.
-    changed: Option<(i64, i64)>,
+    /// When it last changed.
+    changed: (i64, i64),
 }
 
 impl Entry {
-    /// The entry at `full` (`path` relative to the site), of `file_type`;
-    /// when it changed if `meta` is given.
+    /// The entry at `full` (`path` relative to the site), of `file_type`,
+    /// with its own metadata `meta`.
     fn new(
         full: &Path,
         path: PathBuf,
         file_type: std::fs::FileType,
-        meta: Option<&std::fs::Metadata>,
+        meta: &std::fs::Metadata,
     ) -> Option<Entry> {
         let (kind, target) = if file_type.is_symlink() {
             (EntryKind::Link, Some(std::fs::read_link(full).ok()?))
@@ -427,7 +424,7 @@ impl Entry {
             path,
             kind,
             target,
-            changed: meta.map(change_time),
+            changed: change_time(meta),
         })
     }
 
@@ -465,7 +462,7 @@ fn input_entries(root: &Path) -> Option<Vec<Entry>> {
             &top,
             PathBuf::from(folder),
             meta.file_type(),
-            Some(&meta),
+            &meta,
         )?);
         if !meta.is_dir() {
             continue;
@@ -477,7 +474,7 @@ fn input_entries(root: &Path) -> Option<Vec<Entry>> {
                     &top.join(&listed.path),
                     Path::new(folder).join(&listed.path),
                     listed.file_type,
-                    listed.meta.as_ref(),
+                    listed.meta.as_ref()?,
                 )
             })
             .collect::<Option<_>>()?;
@@ -808,35 +805,45 @@ mod tests {
             now.previous_build(&options).is_some()
         };
         assert!(build_and_record(&|| ()), "an unchanged site is recorded");
-        let archive = site.path().join("content/sources/oven-guide.txt");
-        let edit = || {
-            let text = std::fs::read_to_string(&archive).unwrap();
-            std::fs::write(&archive, format!("{text}\nA line added meanwhile.\n")).unwrap();
+        // Made while the build runs, after it read the inputs and before
+        // the record is written: each must keep the next build from being
+        // skipped. An archive is read again by the record (its text is not
+        // kept); a question's kept text stands for it, so it is not listed
+        // again; a file added is not one the build read.
+        let append = |path: PathBuf, line: &'static str| {
+            move || {
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, format!("{text}\n{line}\n")).unwrap();
+            }
         };
-        assert!(
-            !build_and_record(&edit),
-            "an archive edited while the build ran is taken for what it built"
-        );
-        // A content file the build kept the text of is not listed again:
-        // edited after the build read it, the next build still sees it.
         let question = std::fs::read_dir(site.path().join("content/questions"))
             .unwrap()
             .map(|e| e.unwrap().path())
             .find(|p| p.extension().is_some_and(|e| e == "yaml"))
             .unwrap();
-        let edit_question = || {
-            let text = std::fs::read_to_string(&question).unwrap();
-            std::fs::write(&question, format!("{text}\n# edited meanwhile\n")).unwrap();
-        };
-        assert!(
-            !build_and_record(&edit_question),
-            "a question edited while the build ran is taken for what it built"
-        );
-        // Nor is a file added meanwhile taken for built.
         let added = site.path().join("content/questions/added-meanwhile.yaml");
-        assert!(
-            !build_and_record(&|| std::fs::write(&added, "question: Added?\n").unwrap()),
-            "a file added while the build ran is taken for what it built"
-        );
+        let changes: [(&str, Box<dyn Fn()>); 3] = [
+            (
+                "an archive edited",
+                Box::new(append(
+                    site.path().join("content/sources/oven-guide.txt"),
+                    "A line added meanwhile.",
+                )),
+            ),
+            (
+                "a question edited",
+                Box::new(append(question, "# edited meanwhile")),
+            ),
+            (
+                "a file added",
+                Box::new(move || std::fs::write(&added, "question: Added?\n").unwrap()),
+            ),
+        ];
+        for (change, make) in changes {
+            assert!(
+                !build_and_record(&*make),
+                "{change} while the build ran is taken for what it built"
+            );
+        }
     }
 }

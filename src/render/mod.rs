@@ -788,28 +788,19 @@ pub fn json_for_html(value: &impl Serialize) -> String {
     }
     let mut out = String::with_capacity(json.len() + 64);
     let mut copied = 0;
-    loop {
-        let (at, escape, len) = match (ascii, line_end) {
-            (None, None) => break,
-            (Some(a), l) if l.is_none_or(|l| a < l) => {
-                let escape = match bytes[a] {
-                    b'<' => "\\u003c",
-                    b'>' => "\\u003e",
-                    _ => "\\u0026",
-                };
-                ascii = ascii_from(a + 1);
-                (a, escape, 1)
-            }
-            (_, l) => {
-                let l = l.expect("the other arms take the rest");
-                let escape = match bytes[l + 2] {
-                    0xA8 => "\\u2028",
-                    _ => "\\u2029",
-                };
-                line_end = line_end_from(l + 3);
-                (l, escape, 3)
-            }
+    // The nearer of the two next places, until neither is left.
+    while let Some(at) = ascii.into_iter().chain(line_end).min() {
+        let (escape, len) = match bytes[at] {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            _ if bytes[at + 2] == 0xA8 => ("\\u2028", 3),
+            _ => ("\\u2029", 3),
         };
+        match len {
+            1 => ascii = ascii_from(at + 1),
+            _ => line_end = line_end_from(at + 3),
+        }
         out.push_str(&json[copied..at]);
         out.push_str(escape);
         copied = at + len;
