@@ -822,7 +822,8 @@ mod tests {
             .find(|p| p.extension().is_some_and(|e| e == "yaml"))
             .unwrap();
         let added = site.path().join("content/questions/added-meanwhile.yaml");
-        let changes: [(&str, Box<dyn Fn()>); 3] = [
+        type Change = Box<dyn Fn()>;
+        let changes: [(&str, Change); 3] = [
             (
                 "an archive edited",
                 Box::new(append(
