@@ -152,7 +152,9 @@ impl<'q> QuoteWords<'q> {
         let text = quote.text.value.as_str();
         // One reading of the text for all three rules.
         let words = words::of_text(text);
-        let mut content: FxHashSet<Cow<str>> = claim_words::content_of(&words).collect();
+        let mut content: FxHashSet<Cow<str>> =
+            FxHashSet::with_capacity_and_hasher(words.len(), Default::default());
+        content.extend(claim_words::content_of(&words));
         if let Some(attribution) = &quote.attribution {
             content.extend(claim_words::content_of(&words::of_text(attribution)));
         }

@@ -209,7 +209,9 @@ pub fn quote_forms(text: &str) -> String {
 
 /// [`quote_forms`] for words already read.
 pub fn forms_in_a_row(words: &[Word]) -> String {
-    let mut out = String::from(" ");
+    let length: usize = words.iter().map(|w| w.lower.len() + 1).sum();
+    let mut out = String::with_capacity(length + 1);
+    out.push(' ');
     for word in words {
         out.push_str(words::form(&word.lower));
         out.push(' ');

@@ -27,7 +27,7 @@ pub struct Word<'t> {
 
 /// The words of plain text.
 pub fn of_text(text: &str) -> Vec<Word<'_>> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(likely_words(text));
     push_words(text, 0, &mut words);
     words
 }
@@ -42,7 +42,7 @@ pub fn of_text(text: &str) -> Vec<Word<'_>> {
 /// the site, the parse is done elsewhere, and only where the words are
 /// matters here (markup characters are no word characters anyway).
 pub fn of_markdown(markdown: &str) -> Vec<Word<'_>> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity(likely_words(markdown));
     let bytes = markdown.as_bytes();
     let mut visible_from = 0;
     let mut at = 0;
@@ -92,6 +92,14 @@ pub fn of_markdown(markdown: &str) -> Vec<Word<'_>> {
         push_words(&markdown[visible_from..], visible_from, &mut words);
     }
     words
+}
+
+/// About how many words a text has (an English word and the space after it
+/// average about six bytes): room made once, where growing the list word by
+/// word showed in the evidence rules' profile (allocation was their largest
+/// single cost).
+fn likely_words(text: &str) -> usize {
+    text.len() / 6 + 1
 }
 
 fn push_words<'t>(text: &'t str, offset: usize, out: &mut Vec<Word<'t>>) {
