@@ -19,7 +19,8 @@ table:
   cited at REV build the same for an earlier commit's cited (--baseline
                      REV; REV as a short sha) on that commit's own
                      benchmark site, runs interleaved with cited's and
-                     Hugo's (cited, cited at REV, Hugo, cited...), with the
+                     Hugo's (cited, cited at REV, Hugo, then cited at REV,
+                     cited, Hugo: the two take turns), with the
                      stages it prints; and cited / cited at REV: the ratio
                      of the wall medians, the median of the per-round ratios
                      (each round's two builds ran back to back, so drift
@@ -623,30 +624,47 @@ def measure_size(n, a, hugo, base, logs, results, site, hsite, out, hout, bout, 
             say("same content? " + p.stdout.strip().replace("\n", "\n  "))
 
     # interleaved runs, each into an empty folder: cited, cited at the
-    # baseline, Hugo, cited...
+    # baseline, Hugo, then cited at the baseline, cited, Hugo, and so on:
+    # the two cited builds take turns at running first, right after Hugo's,
+    # so that whatever running right after Hugo (or right after the other)
+    # does to a build falls on both alike. Every output but cited's last is
+    # removed as soon as it is measured, so none is in memory during another
+    # build.
     cited_runs, hugo_runs, timings = [], [], []
     base_runs, base_timings = [], []
-    for i in range(a.runs):
+
+    def run_cited(i: int) -> None:
         shutil.rmtree(out, ignore_errors=True)
         r = measure(cited_build, log)
         if r.rc != 0:
             fail(f"cited build failed on run {i + 1}", log)
         cited_runs.append(r)
         timings.append(stages(log))
-        if base:
-            shutil.rmtree(bout, ignore_errors=True)
-            r = measure(base.build_cmd(bsite, bout), blog)
-            if r.rc != 0:
-                fail(f"{base.label}: its build failed on run {i + 1}", blog)
-            base_runs.append(r)
-            base_timings.append(stages(blog))
-            shutil.rmtree(bout, ignore_errors=True)  # memory: the next runs need none of it
+        if i + 1 < a.runs:
+            shutil.rmtree(out, ignore_errors=True)
+
+    def run_base(i: int) -> None:
+        shutil.rmtree(bout, ignore_errors=True)
+        r = measure(base.build_cmd(bsite, bout), blog)
+        if r.rc != 0:
+            fail(f"{base.label}: its build failed on run {i + 1}", blog)
+        base_runs.append(r)
+        base_timings.append(stages(blog))
+        shutil.rmtree(bout, ignore_errors=True)
+
+    for i in range(a.runs):
+        order = [run_cited, run_base] if i % 2 == 0 else [run_base, run_cited]
+        for step in order:
+            if step is run_base and not base:
+                continue
+            step(i)
         if peers:
             shutil.rmtree(hout, ignore_errors=True)
             r = measure(hugo_build, hlog)
             if r.rc != 0:
                 fail(f"hugo failed on run {i + 1}", hlog)
             hugo_runs.append(r)
+            shutil.rmtree(hout, ignore_errors=True)
     shutil.rmtree(hout, ignore_errors=True)
     build = Series(cited_runs)
     hugo_series = Series(hugo_runs) if hugo_runs else None
