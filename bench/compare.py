@@ -652,11 +652,9 @@ def measure_size(n, a, hugo, base, logs, results, site, hsite, out, hout, bout, 
         base_timings.append(stages(blog))
         shutil.rmtree(bout, ignore_errors=True)
 
+    builds = [run_cited, run_base] if base else [run_cited]
     for i in range(a.runs):
-        order = [run_cited, run_base] if i % 2 == 0 else [run_base, run_cited]
-        for step in order:
-            if step is run_base and not base:
-                continue
+        for step in builds if i % 2 == 0 else builds[::-1]:
             step(i)
         if peers:
             shutil.rmtree(hout, ignore_errors=True)
@@ -665,7 +663,6 @@ def measure_size(n, a, hugo, base, logs, results, site, hsite, out, hout, bout, 
                 fail(f"hugo failed on run {i + 1}", hlog)
             hugo_runs.append(r)
             shutil.rmtree(hout, ignore_errors=True)
-    shutil.rmtree(hout, ignore_errors=True)
     build = Series(cited_runs)
     hugo_series = Series(hugo_runs) if hugo_runs else None
     base_series = Series(base_runs) if base_runs else None
