@@ -80,9 +80,27 @@ pub fn internal_links(markdown: &str) -> Vec<InternalLink> {
 /// handlers, `javascript:` URLs) or images from another origin, so the
 /// editor is told rather than surprised.
 pub fn scan(markdown: &str) -> Scan {
+    scan_observing(markdown, |_| {})
+}
+
+/// [`scan`] and [`to_plain_text`] from one parse: a question's answer is
+/// both checked for its links and markup and measured for its reading
+/// level, and parsing it once for each was a sixtieth of a build.
+pub fn scan_and_plain_text(
+    markdown: &str,
+    title_of: &dyn Fn(&str) -> Option<String>,
+) -> (Scan, String) {
+    let mut plain = PlainText::new(markdown.len(), title_of);
+    let scan = scan_observing(markdown, |event| plain.observe(event));
+    (scan, plain.finish())
+}
+
+/// [`scan`], showing `observe` every event of the parse.
+fn scan_observing(markdown: &str, mut observe: impl FnMut(&Event)) -> Scan {
     let mut found = Scan::default();
     let mut nesting = NestingMeter::default();
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        observe(&event);
         if found.too_deep.is_none() {
             found.too_deep = nesting.observe(&event, markdown, range.clone());
         }
@@ -856,6 +874,26 @@ mod tests {
             to_plain_text("See [[cost]] and [this](cost).", &title_of),
             "See What does it cost? and this."
         );
+    }
+
+    #[test]
+    fn scan_and_plain_text_from_one_parse_are_those_of_two() {
+        let title_of = |id: &str| (id == "cost").then(|| "What does it cost?".to_string());
+        for md in [
+            "See [[cost]], [[unknown]] and [this](cost); `code` <script>x()</script>.",
+            "# Heading\n\n- one\n- two [[cost|priced]]\n\n```\nblock\n```\n\n![x](https://e.org/i.png)",
+            "",
+        ] {
+            let (scan_once, plain) = scan_and_plain_text(md, &title_of);
+            let scan_alone = scan(md);
+            assert_eq!(scan_once.links, scan_alone.links, "{md}");
+            assert_eq!(scan_once.unsafe_markup, scan_alone.unsafe_markup, "{md}");
+            assert_eq!(scan_once.too_deep, scan_alone.too_deep, "{md}");
+            assert_eq!(plain, to_plain_text(md, &title_of), "{md}");
+        }
+        let (scan, plain) = scan_and_plain_text("Read [[cost]] first.", &title_of);
+        assert_eq!(plain, "Read What does it cost? first.");
+        assert_eq!(scan.links.len(), 1);
     }
 
     #[test]

@@ -19,7 +19,18 @@ use super::locate::Locator;
 
 /// `[[id]]` links, unsafe markup and deep nesting in one markdown field.
 pub fn check(ctx: &Context, file: &Path, field: &Markdown, out: &mut Diagnostics) {
-    let scan = markdown::scan(&field.value);
+    report(ctx, file, field, markdown::scan(&field.value), out);
+}
+
+/// [`check`], on the field's [`markdown::Scan`] made by the caller (which
+/// parsed the field for something else too).
+pub fn report(
+    ctx: &Context,
+    file: &Path,
+    field: &Markdown,
+    scan: markdown::Scan,
+    out: &mut Diagnostics,
+) {
     let has_problem = scan.too_deep.is_some()
         || !scan.unsafe_markup.is_empty()
         || (scan.links.iter()).any(|link| !ctx.entities.contains_key(link.id.as_str()));

@@ -218,9 +218,13 @@ fn question(
     review::question(ctx, q, out);
     care_cards::question(ctx, q, out);
     source_quality::question(ctx, q, out);
-    markdown_fields::check(ctx, file, &q.answer, out);
+    // The answer is parsed once, for its links and markup and for the
+    // words its reading level is measured on.
+    let title_of = |id: &str| wording::title_of(ctx, id);
+    let (scan, answer_text) = crate::markdown::scan_and_plain_text(&q.answer, &title_of);
+    markdown_fields::report(ctx, file, &q.answer, scan, out);
     wording::summary(file, &q.summary, out);
-    wording::reading_level(ctx, file, q, out);
+    wording::reading_level(ctx, file, q, &answer_text, out);
     evidence::question(ctx, q, near_duplicate, out)
 }
 

@@ -31,19 +31,27 @@ pub fn summary(file: &Path, summary: &Spanned<String>, out: &mut Diagnostics) {
 /// `readability.max_smog`. The message gives both grades, as whole school
 /// grades, of the own text and of the page as a whole (its quotes too,
 /// which an editor cannot reword, so they are reported, not held to the target).
-pub fn reading_level(ctx: &Context, file: &Path, q: &Question, out: &mut Diagnostics) {
+///
+/// `answer` is the answer's words as [`markdown::to_plain_text`] reads them
+/// (links as their titles).
+pub fn reading_level(
+    ctx: &Context,
+    file: &Path,
+    q: &Question,
+    answer: &str,
+    out: &mut Diagnostics,
+) {
     let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
     if max_grade.is_none() && max_smog.is_none() {
         return;
     }
-    let title_of = |id: &str| title_of(ctx, id);
-    let Some(Own { grade, smog, above }) = own_reading(ctx, q, &title_of) else {
+    let Some(Own { grade, smog, above }) = own_reading(ctx, q, answer) else {
         return;
     };
     if !above {
         return;
     }
-    let whole = page_counts(q, &title_of, true);
+    let whole = page_counts(q, answer, true);
     let targets: Vec<String> = [
         max_grade.map(|m| format!("grade {m} (Flesch-Kincaid)")),
         max_smog.map(|m| format!("SMOG {m}")),
@@ -96,8 +104,9 @@ pub fn reading_levels(ctx: &Context) -> Vec<PageReading> {
         .questions
         .iter()
         .filter_map(|q| {
-            let Own { grade, smog, above } = own_reading(ctx, q, &title_of)?;
-            let whole = page_counts(q, &title_of, true);
+            let answer = markdown::to_plain_text(&q.answer, &title_of);
+            let Own { grade, smog, above } = own_reading(ctx, q, &answer)?;
+            let whole = page_counts(q, &answer, true);
             Some(PageReading {
                 file: q.origin.file.clone(),
                 question: q.question.to_string(),
@@ -123,12 +132,8 @@ struct Own {
 }
 
 /// The grades of `q`'s own text, `None` without a word to measure.
-fn own_reading(
-    ctx: &Context,
-    q: &Question,
-    title_of: &dyn Fn(&str) -> Option<String>,
-) -> Option<Own> {
-    let own = page_counts(q, title_of, false);
+fn own_reading(ctx: &Context, q: &Question, answer: &str) -> Option<Own> {
+    let own = page_counts(q, answer, false);
     let (grade, smog) = (own.flesch_kincaid()?, own.smog()?);
     let (max_grade, max_smog) = (ctx.settings.max_grade, ctx.settings.max_smog);
     Some(Own {
@@ -139,21 +144,16 @@ fn own_reading(
 }
 
 /// The title of the entity `id` names, as a link to it reads in plain text.
-fn title_of(ctx: &Context, id: &str) -> Option<String> {
+pub fn title_of(ctx: &Context, id: &str) -> Option<String> {
     ctx.entities.get(id).map(|(_, title)| title.to_string())
 }
 
-/// The words of a question's page: its summary, answer and claims (the
-/// site's own text), and with `quotes`, the words of its quotes too.
-pub fn page_counts(
-    q: &Question,
-    title_of: &dyn Fn(&str) -> Option<String>,
-    quotes: bool,
-) -> readability::Counts {
+/// The words of a question's page: its summary, answer (`answer`, as
+/// plain text) and claims (the site's own text), and with `quotes`, the
+/// words of its quotes too.
+pub fn page_counts(q: &Question, answer: &str, quotes: bool) -> readability::Counts {
     let mut counts = readability::Counts::of(&q.summary);
-    counts.add(readability::Counts::of(&markdown::to_plain_text(
-        &q.answer, title_of,
-    )));
+    counts.add(readability::Counts::of(answer));
     for fact in &q.facts {
         counts.add(readability::Counts::of(&fact.claim));
     }
