@@ -202,7 +202,7 @@ fn number_word(lower: &str) -> Option<NumberWord> {
     NUMBER_WORDS.get(lower).copied()
 }
 
-/// The value of a small number word: `two` to `nineteen`, the tens.
+/// The value of `zero` to `nineteen`.
 fn unit_or_teen(word: &str) -> Option<u32> {
     match number_word(word)? {
         NumberWord::UnitOrTeen(n) => Some(n),
@@ -210,6 +210,7 @@ fn unit_or_teen(word: &str) -> Option<u32> {
     }
 }
 
+/// The value of `twenty` to `ninety`.
 fn tens(word: &str) -> Option<u32> {
     match number_word(word)? {
         NumberWord::Tens(n) => Some(n),
